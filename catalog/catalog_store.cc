@@ -1,0 +1,331 @@
+#include "catalog/catalog_store.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/keys.h"
+#include "catalog/status_macros.h"
+#include "catalog/validate.h"
+#include "google/protobuf/util/message_differencer.h"
+
+namespace bibia::catalog {
+namespace {
+
+constexpr int kDefaultListPageSize = 50;
+constexpr int kMaxListPageSize = 500;
+
+absl::Status NotFound(std::string_view what, std::string_view id) {
+  return absl::NotFoundError(absl::StrCat(std::string(what), ": project '", std::string(id), "' not found"));
+}
+
+absl::StatusOr<v1::StoredRecord> ParseRecord(const std::string& bytes, std::string_view key) {
+  v1::StoredRecord record;
+  if (!record.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("records: unreadable value at key '", std::string(key), "'"));
+  }
+  return record;
+}
+
+bool SameFeedback(const v1::Feedback& a, const v1::Feedback& b) {
+  return a.kind() == b.kind() && a.text() == b.text() && a.outcome() == b.outcome() &&
+         a.objective() == b.objective() && a.author_collectivity() == b.author_collectivity();
+}
+
+std::string WithRecordPrefix(absl::Status status, size_t position, const std::string& id) {
+  return absl::StrCat("record ", position, " (id ", id.empty() ? "?" : id, "): ", status.message());
+}
+
+}  // namespace
+
+// Everything one write changes, staged before a single WriteBatch commits it.
+struct CatalogStore::Batch {
+  rocksdb::WriteBatch batch;
+  IndexChanges index;
+  LogChanges log;
+  int64_t feedback_delta = 0;
+};
+
+absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& dir, const Options& options) {
+  auto store = std::unique_ptr<CatalogStore>(new CatalogStore(options));
+  BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
+  BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
+  {
+    absl::MutexLock lock(&store->write_mu_);
+    BIBIA_ASSIGN_OR_RETURN(store->log_, LogWriter::Load(store->db_.get(), options.node_id, options.clock));
+  }
+  int64_t feedback = 0;
+  std::unique_ptr<rocksdb::Iterator> it = store->db_->NewIterator(Family::kRecords);
+  const std::string prefix(1, static_cast<char>(RecordKind::kFeedback));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++feedback;
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "count feedback"));
+  store->feedback_count_ = feedback;
+  return store;
+}
+
+absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {
+  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, RecordKey(RecordKind::kPublic, id)));
+  if (!bytes) return std::optional<v1::ProjectPublic>();
+  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, id));
+  return std::optional<v1::ProjectPublic>(std::move(*record.mutable_public_()));
+}
+
+void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* b) {
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  if (value == nullptr) {
+    log_->Stage(tier, key, nullptr, &b->log, &b->batch);
+    b->batch.Delete(records, key);
+    return;
+  }
+  std::string payload = value->SerializeAsString();  // the value alone: provenance is the entry's
+  v1::StoredRecord stored = *value;
+  stored.set_origin(log_->origin());
+  stored.set_seq(log_->Stage(tier, key, &payload, &b->log, &b->batch));
+  b->batch.Put(records, key, stored.SerializeAsString());
+}
+
+absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, PutResult* result) {
+  const std::string& id = project.public_().id();
+  v1::Project old;
+  if (auto existing = GetProject(id); existing.ok()) {
+    old = std::move(*existing);
+  } else if (existing.status().code() != absl::StatusCode::kNotFound) {
+    return existing.status();
+  }
+  result->created = !old.has_public_();
+
+  v1::ProjectPublic public_facet = project.public_();
+  // Compare without the update time, which only the node sets.
+  v1::ProjectPublic old_public = old.public_();
+  old_public.set_updated_unix_ms(0);
+  public_facet.set_updated_unix_ms(0);
+  v1::ProjectRestricted restricted = project.restricted();
+  v1::ProjectExpert expert = project.expert();
+  if (project.has_restricted()) restricted.set_id(id);
+  if (project.has_expert()) expert.set_id(id);
+
+  using google::protobuf::util::MessageDifferencer;
+  const bool public_changed = result->created || !MessageDifferencer::Equals(old_public, public_facet);
+  const bool restricted_changed = old.has_restricted() != project.has_restricted() ||
+                                  !MessageDifferencer::Equals(old.restricted(), restricted);
+  const bool expert_changed =
+      old.has_expert() != project.has_expert() || !MessageDifferencer::Equals(old.expert(), expert);
+  result->changed = public_changed || restricted_changed || expert_changed;
+
+  if (public_changed) {
+    public_facet.set_updated_unix_ms(options_.clock->NowMillis());
+    v1::StoredRecord record;
+    *record.mutable_public_() = public_facet;
+    StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), &record, b);
+    index_->StageUpsert(result->created ? nullptr : &old.public_(), public_facet, &b->index);
+  }
+  if (restricted_changed) {
+    v1::StoredRecord record;
+    *record.mutable_restricted() = restricted;
+    StageRecord(v1::TIER_RESTRICTED, RecordKey(RecordKind::kRestricted, id),
+                project.has_restricted() ? &record : nullptr, b);
+  }
+  if (expert_changed) {
+    v1::StoredRecord record;
+    *record.mutable_expert() = expert;
+    StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), project.has_expert() ? &record : nullptr, b);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Feedback> CatalogStore::StageFeedback(const v1::Feedback& feedback, Batch* b) {
+  v1::Feedback stored = feedback;
+  // The seq its restricted-log entry is about to get makes a unique, stable id.
+  stored.set_id(absl::StrCat(log_->origin(), "-r", b->log.heads[v1::TIER_RESTRICTED].seq + 1));
+  stored.set_origin(log_->origin());
+  stored.set_created_unix_ms(options_.clock->NowMillis());
+  v1::StoredRecord record;
+  *record.mutable_feedback() = stored;
+  StageRecord(v1::TIER_RESTRICTED, FeedbackKey(stored.project_id(), stored.id()), &record, b);
+  ++b->feedback_delta;
+  return stored;
+}
+
+absl::Status CatalogStore::Commit(Batch* b) {
+  if (b->batch.Count() == 0) return absl::OkStatus();
+  index_->Flush(&b->index, &b->batch);
+  BIBIA_RETURN_IF_ERROR(db_->Write(&b->batch));
+  index_->Apply(b->index);
+  log_->Commit(b->log);
+  feedback_count_ += b->feedback_delta;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Project& project) {
+  BIBIA_RETURN_IF_ERROR(ValidateProject(project));
+  absl::MutexLock lock(&write_mu_);
+  Batch b;
+  b.log = log_->Begin();
+  PutResult result;
+  BIBIA_RETURN_IF_ERROR(StageProject(project, &b, &result));
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  return result;
+}
+
+absl::Status CatalogStore::DeleteProject(const std::string& id) {
+  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  absl::MutexLock lock(&write_mu_);
+  BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
+  Batch b;
+  b.log = log_->Begin();
+  StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), nullptr, &b);
+  index_->StageDelete(old.public_(), &b.index);
+  if (old.has_restricted()) StageRecord(v1::TIER_RESTRICTED, RecordKey(RecordKind::kRestricted, id), nullptr, &b);
+  if (old.has_expert()) StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), nullptr, &b);
+  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(id));
+  for (const v1::Feedback& f : feedback) {
+    StageRecord(v1::TIER_RESTRICTED, FeedbackKey(id, f.id()), nullptr, &b);
+    --b.feedback_delta;
+  }
+  return Commit(&b);
+}
+
+absl::StatusOr<v1::Feedback> CatalogStore::AddFeedback(const v1::Feedback& feedback) {
+  BIBIA_RETURN_IF_ERROR(ValidateFeedback(feedback));
+  absl::MutexLock lock(&write_mu_);
+  BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(feedback.project_id()));
+  if (!project) return NotFound("feedback.project_id", feedback.project_id());
+  Batch b;
+  b.log = log_->Begin();
+  BIBIA_ASSIGN_OR_RETURN(v1::Feedback stored, StageFeedback(feedback, &b));
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  return stored;
+}
+
+absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Project>& projects,
+                                                        const std::vector<v1::Feedback>& feedback) {
+  if (projects.size() > kMaxImportProjects) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("import: ", projects.size(), " projects, at most ", kMaxImportProjects, " per import"));
+  }
+  // Validate everything before staging anything, so errors cite the input.
+  absl::flat_hash_map<std::string, size_t> position_of;
+  for (size_t i = 0; i < projects.size(); ++i) {
+    const std::string& id = projects[i].public_().id();
+    if (absl::Status s = ValidateProject(projects[i]); !s.ok()) {
+      return absl::InvalidArgumentError(WithRecordPrefix(s, i + 1, id));
+    }
+    auto [it, inserted] = position_of.emplace(id, i + 1);
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          WithRecordPrefix(absl::InvalidArgumentError(absl::StrCat("public.id: duplicate of record ", it->second)),
+                           i + 1, id));
+    }
+  }
+  absl::MutexLock lock(&write_mu_);
+  for (size_t i = 0; i < feedback.size(); ++i) {
+    absl::Status s = ValidateFeedback(feedback[i]);
+    if (s.ok() && !position_of.contains(feedback[i].project_id())) {
+      BIBIA_ASSIGN_OR_RETURN(auto existing, ReadPublic(feedback[i].project_id()));
+      if (!existing) s = NotFound("feedback.project_id", feedback[i].project_id());
+    }
+    if (!s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("feedback ", i + 1, " (project ", feedback[i].project_id(),
+                                                 "): ", s.message()));
+    }
+  }
+
+  Batch b;
+  b.log = log_->Begin();
+  v1::ImportResponse response;
+  for (const v1::Project& project : projects) {
+    PutResult result;
+    BIBIA_RETURN_IF_ERROR(StageProject(project, &b, &result));
+    response.set_imported(response.imported() + 1);
+    if (result.created) response.set_created(response.created() + 1);
+  }
+  absl::flat_hash_map<std::string, std::vector<v1::Feedback>> known;  // project id -> stored feedback
+  for (const v1::Feedback& f : feedback) {
+    auto [it, inserted] = known.try_emplace(f.project_id());
+    if (inserted) {
+      BIBIA_ASSIGN_OR_RETURN(it->second, ListFeedback(f.project_id()));
+    }
+    bool duplicate = false;
+    for (const v1::Feedback& k : it->second) duplicate = duplicate || SameFeedback(k, f);
+    if (duplicate) continue;
+    BIBIA_ASSIGN_OR_RETURN(v1::Feedback stored, StageFeedback(f, &b));
+    it->second.push_back(std::move(stored));
+    response.set_feedback(response.feedback() + 1);
+  }
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  return response;
+}
+
+absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) const {
+  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  v1::Project project;
+  for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
+    std::string key = RecordKey(kind, id);
+    BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
+    if (!bytes) continue;
+    BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
+    switch (kind) {
+      case RecordKind::kPublic: *project.mutable_public_() = std::move(*record.mutable_public_()); break;
+      case RecordKind::kRestricted: *project.mutable_restricted() = std::move(*record.mutable_restricted()); break;
+      case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
+      case RecordKind::kFeedback: break;
+    }
+  }
+  if (!project.has_public_()) return NotFound("id", id);
+  return project;
+}
+
+absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::string& project_id) const {
+  if (!IsValidProjectId(project_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("project_id: '", project_id, "' must match [a-z0-9-]{1,80}"));
+  }
+  std::vector<v1::Feedback> feedback;
+  const std::string prefix = FeedbackPrefix(project_id);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(it->value().ToString(), it->key().ToString()));
+    feedback.push_back(std::move(*record.mutable_feedback()));
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "list feedback"));
+  return feedback;
+}
+
+absl::StatusOr<v1::ListProjectsResponse> CatalogStore::ListProjects(const v1::ListProjectsRequest& request) const {
+  int page_size = request.page_size() == 0 ? kDefaultListPageSize : request.page_size();
+  if (page_size < 0 || page_size > kMaxListPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxListPageSize));
+  }
+  if (!request.page_token().empty() && !IsValidProjectId(request.page_token())) {
+    return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
+  }
+  bool more = false;
+  std::vector<std::string> ids = index_->ListIds(request.filter(), request.page_token(), page_size, &more);
+  v1::ListProjectsResponse response;
+  for (const std::string& id : ids) {
+    BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(id));
+    if (project) *response.add_projects() = std::move(*project);  // absent: deleted since listed
+  }
+  if (more && !ids.empty()) response.set_next_page_token(ids.back());
+  return response;
+}
+
+absl::StatusOr<v1::SearchResponse> CatalogStore::Search(const v1::SearchRequest& request) const {
+  BIBIA_ASSIGN_OR_RETURN(v1::SearchResponse response, index_->Search(request));
+  for (v1::SearchHit& hit : *response.mutable_hits()) {
+    BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(hit.project().id()));
+    if (project) *hit.mutable_project() = std::move(*project);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::StatsResponse> CatalogStore::Stats() const {
+  v1::StatsResponse stats;
+  stats.set_projects(index_->document_count());
+  stats.set_feedback(feedback_count_.load());
+  stats.set_collectivities(index_->collectivity_count());
+  stats.set_node_id(options_.node_id);
+  index_->CountFacets(&stats);
+  return stats;
+}
+
+}  // namespace bibia::catalog

@@ -1,0 +1,103 @@
+// The catalogue of one node: project facets, feedback, the search index and
+// this node's logs, in one RocksDB database. It is the core that the gRPC
+// services, the CLI's bulk import and the benchmarks all go through. It knows
+// nothing of callers or tiers: it returns whole records and access/ projects
+// them down to what a caller may see.
+#ifndef BIBIA_CATALOG_CATALOG_STORE_H_
+#define BIBIA_CATALOG_CATALOG_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "bibia/v1/catalog.pb.h"
+#include "bibia/v1/project.pb.h"
+#include "catalog/clock.h"
+#include "catalog/db.h"
+#include "catalog/log_writer.h"
+#include "catalog/search_index.h"
+
+namespace bibia::catalog {
+
+// Largest import accepted in one call; bigger files are split by the caller.
+inline constexpr size_t kMaxImportProjects = 50000;
+
+class CatalogStore {
+ public:
+  struct Options {
+    std::string node_id = "local";  // origin of this node's log entries
+    Db::Options db;
+    Clock* clock = SystemClock();
+  };
+
+  // Opens (or creates) the store in directory `dir`.
+  static absl::StatusOr<std::unique_ptr<CatalogStore>> Open(const std::string& dir, const Options& options);
+
+  // Writes. Each is one atomic, durable WriteBatch: after a crash the store is
+  // before or after it, never between. Writers are serialised; reads go on.
+
+  struct PutResult {
+    bool created = false;  // false: an existing project was replaced
+    bool changed = false;  // false: identical to what was stored, nothing written
+  };
+  // Stores `project`, replacing every facet of an existing one (a facet left
+  // unset is removed). INVALID_ARGUMENT names the field at fault.
+  absl::StatusOr<PutResult> PutProject(const v1::Project& project);
+
+  // Removes a project, its facets and its feedback. NOT_FOUND if absent.
+  absl::Status DeleteProject(const std::string& id);
+
+  // Records feedback on an existing project; returns it with id, origin and
+  // time set. NOT_FOUND if the project does not exist.
+  absl::StatusOr<v1::Feedback> AddFeedback(const v1::Feedback& feedback);
+
+  // Writes all projects and feedback in one batch, or nothing: the first bad
+  // record is reported as "record N (id X): field: problem" (N from 1).
+  // Feedback identical to stored feedback is skipped, so re-importing a file
+  // changes nothing.
+  absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
+                                            const std::vector<v1::Feedback>& feedback);
+
+  // Reads. Thread-safe.
+
+  // Every stored facet of project `id`. NOT_FOUND if absent.
+  absl::StatusOr<v1::Project> GetProject(const std::string& id) const;
+  absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(const std::string& project_id) const;
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) const;
+  // Search over public fields; hits carry the whole public facet.
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
+  absl::StatusOr<v1::StatsResponse> Stats() const;
+
+  const std::string& node_id() const { return options_.node_id; }
+  // For tools (benchmarks, compaction after bulk loads); not for services.
+  Db* db() const { return db_.get(); }
+
+ private:
+  struct Batch;
+
+  explicit CatalogStore(const Options& options) : options_(options) {}
+  absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
+  absl::Status StageProject(const v1::Project& project, Batch* batch, PutResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<v1::Feedback> StageFeedback(const v1::Feedback& feedback, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the record `key` of `tier`: a put of `value`, or a tombstone if null.
+  void StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  const Options options_;
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<SearchIndex> index_;
+  absl::Mutex write_mu_;
+  std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<int64_t> feedback_count_{0};
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_CATALOG_STORE_H_

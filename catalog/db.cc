@@ -1,0 +1,118 @@
+#include "catalog/db.h"
+
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/posting_list.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+
+namespace bibia::catalog {
+
+absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(std::string(what), ": ", status.ToString());
+  if (status.IsNotFound()) return absl::NotFoundError(message);
+  if (status.IsCorruption()) return absl::DataLossError(message);
+  if (status.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  if (status.IsBusy() || status.IsTryAgain() || status.IsTimedOut()) return absl::UnavailableError(message);
+  if (status.IsIOError()) {
+    // Another process holding the LOCK file is the common case worth naming.
+    return absl::UnavailableError(message);
+  }
+  return absl::InternalError(message);
+}
+
+absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Options& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  db_options.max_open_files = 512;
+  db_options.keep_log_file_num = 4;
+
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int i = 0; i < kFamilyCount; ++i) {
+    Family f = static_cast<Family>(i);
+    rocksdb::ColumnFamilyOptions cf(db_options);
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    cf.compression = rocksdb::kLZ4Compression;
+    if (f == Family::kIndex) {
+      cf.merge_operator = NewPostingMergeOperator();
+    }
+    if (f == Family::kChunks) {
+      cf.enable_blob_files = true;
+      cf.min_blob_size = 4096;
+    }
+    descriptors.emplace_back(FamilyName(f), cf);
+  }
+  // The default family must come first in RocksDB's list; it is kMeta here.
+  std::rotate(descriptors.begin(), descriptors.begin() + static_cast<int>(Family::kMeta), descriptors.end());
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("open database in ", dir));
+
+  auto db = std::unique_ptr<Db>(new Db());
+  db->options_ = options;
+  db->db_.reset(raw);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    int family_index = (static_cast<int>(i) + static_cast<int>(Family::kMeta)) % kFamilyCount;
+    db->handles_[family_index] = handles[i];
+  }
+  absl::Status version = db->CheckSchemaVersion();
+  if (!version.ok()) return version;
+  return db;
+}
+
+Db::~Db() {
+  if (!db_) return;
+  for (auto* handle : handles_) {
+    if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close();
+}
+
+absl::Status Db::CheckSchemaVersion() {
+  auto stored = Get(Family::kMeta, kMetaSchemaVersion);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    rocksdb::WriteBatch batch;
+    batch.Put(family(Family::kMeta), std::string(kMetaSchemaVersion), std::to_string(kSchemaVersion));
+    return Write(&batch);
+  }
+  int version = 0;
+  if (!absl::SimpleAtoi(**stored, &version) || version != kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat("store has schema version '", **stored,
+                                                      "', this build reads version ", kSchemaVersion));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Db::Write(rocksdb::WriteBatch* batch) {
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  return FromRocks(db_->Write(write_options, batch), "write batch");
+}
+
+absl::StatusOr<std::optional<std::string>> Db::Get(Family f, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family(f), rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", FamilyName(f)));
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Family f) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), family(f)));
+}
+
+}  // namespace bibia::catalog

@@ -1,0 +1,68 @@
+// The node's single RocksDB database: opening it with its column families,
+// checking the schema version, and translating rocksdb::Status into
+// absl::Status. Only catalog/ sees RocksDB types.
+#ifndef BIBIA_CATALOG_DB_H_
+#define BIBIA_CATALOG_DB_H_
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "catalog/keys.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+namespace bibia::catalog {
+
+// Version of the on-disk layout; a store written by another version is refused
+// rather than misread.
+inline constexpr int kSchemaVersion = 1;
+
+absl::Status FromRocks(const rocksdb::Status& status, std::string_view what);
+
+class Db {
+ public:
+  struct Options {
+    // Bytes of block cache shared by all families (hot postings live here).
+    size_t block_cache_bytes = 256 << 20;
+    // fsync the WAL on every write: an acknowledged write survives kill -9 and
+    // power loss. Only bulk tools that can redo their work turn it off.
+    bool sync_writes = true;
+  };
+
+  // Opens or creates the database in `dir`, creating missing families and
+  // recording the schema version on first use.
+  static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& dir, const Options& options);
+
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  rocksdb::DB* raw() const { return db_.get(); }
+  rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[static_cast<int>(f)]; }
+
+  // Applies `batch` atomically (and durably when sync_writes).
+  absl::Status Write(rocksdb::WriteBatch* batch);
+
+  // The value of `key`, or nullopt if absent.
+  absl::StatusOr<std::optional<std::string>> Get(Family f, std::string_view key) const;
+
+  // A new iterator over family `f`; the caller owns it.
+  std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;
+
+ private:
+  Db() = default;
+  absl::Status CheckSchemaVersion();
+
+  Options options_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> handles_{};
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_DB_H_

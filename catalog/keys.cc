@@ -1,0 +1,98 @@
+#include "catalog/keys.h"
+
+namespace bibia::catalog {
+
+const char* FamilyName(Family family) {
+  switch (family) {
+    case Family::kLog: return "log";
+    case Family::kRecords: return "records";
+    case Family::kFrontier: return "frontier";
+    case Family::kIndex: return "index";
+    case Family::kChunks: return "chunks";
+    case Family::kAudit: return "audit";
+    case Family::kMeta: return "default";
+  }
+  return "default";
+}
+
+void AppendBigEndian32(std::string* out, uint32_t v) {
+  for (int shift = 24; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+void AppendBigEndian64(std::string* out, uint64_t v) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>((v >> shift) & 0xff));
+}
+
+uint32_t DecodeBigEndian32(std::string_view in) {
+  uint32_t v = 0;
+  for (int i = 0; i < 4; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+uint64_t DecodeBigEndian64(std::string_view in) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<uint8_t>(in[i]);
+  return v;
+}
+
+std::string RecordKey(RecordKind kind, std::string_view id) {
+  std::string key(1, static_cast<char>(kind));
+  key.append(id);
+  return key;
+}
+
+std::string FeedbackKey(std::string_view project_id, std::string_view feedback_id) {
+  std::string key = FeedbackPrefix(project_id);
+  key.append(feedback_id);
+  return key;
+}
+
+std::string FeedbackPrefix(std::string_view project_id) {
+  // '/' cannot occur in a project id, so one project's range never holds another's.
+  std::string key = RecordKey(RecordKind::kFeedback, project_id);
+  key.push_back('/');
+  return key;
+}
+
+std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq) {
+  std::string key = FrontierKey(origin, tier);
+  AppendBigEndian64(&key, seq);
+  return key;
+}
+
+std::string FrontierKey(std::string_view origin, v1::Tier tier) {
+  std::string key(origin);
+  key.push_back('\0');
+  key.push_back(static_cast<char>(tier));
+  return key;
+}
+
+std::optional<LogKeyParts> ParseLogKey(std::string_view key) {
+  size_t zero = key.find('\0');
+  if (zero == std::string_view::npos || key.size() != zero + 2 + 8) return std::nullopt;
+  LogKeyParts parts;
+  parts.origin = std::string(key.substr(0, zero));
+  parts.tier = static_cast<v1::Tier>(key[zero + 1]);
+  parts.seq = DecodeBigEndian64(key.substr(zero + 2));
+  return parts;
+}
+
+std::string TermKey(std::string_view term) {
+  std::string key(1, kTermPrefix);
+  key.append(term);
+  return key;
+}
+
+std::string DocKey(uint32_t docnum) {
+  std::string key(1, kDocPrefix);
+  AppendBigEndian32(&key, docnum);
+  return key;
+}
+
+std::string DocIdKey(std::string_view id) {
+  std::string key(1, 'i');
+  key.append(id);
+  return key;
+}
+
+}  // namespace bibia::catalog

@@ -1,0 +1,78 @@
+// Key encoding of every column family, in one place: the byte layout of the
+// store is defined here and nowhere else (round-trip tests in keys_test.cc).
+#ifndef BIBIA_CATALOG_KEYS_H_
+#define BIBIA_CATALOG_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "bibia/v1/project.pb.h"
+
+namespace bibia::catalog {
+
+// Column families of the node's single RocksDB database.
+enum class Family : int {
+  kLog = 0,       // origin, tier, seq -> LogEntry
+  kRecords = 1,   // kind, id -> StoredRecord
+  kFrontier = 2,  // origin, tier -> highest seq applied (fixed64)
+  kIndex = 3,     // search index: postings, documents, ids
+  kChunks = 4,    // SHA-256 -> chunk bytes
+  kAudit = 5,     // time, seq -> audit event
+  kMeta = 6,      // name -> value
+};
+inline constexpr int kFamilyCount = 7;
+
+// RocksDB name of a family ("default" is kept for kMeta).
+const char* FamilyName(Family family);
+
+// Kinds of record in the records family; the byte is the key's first byte.
+enum class RecordKind : char {
+  kPublic = 'P',
+  kRestricted = 'R',
+  kExpert = 'E',
+  kFeedback = 'F',
+};
+
+// Big-endian fixed-width integers, so that byte order is numeric order.
+void AppendBigEndian32(std::string* out, uint32_t v);
+void AppendBigEndian64(std::string* out, uint64_t v);
+uint32_t DecodeBigEndian32(std::string_view in);  // REQUIRES: in.size() >= 4
+uint64_t DecodeBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
+
+// records: kind byte, then the id. Feedback ids are "<project id>/<feedback id>"
+// so that a project's feedback is one contiguous range.
+std::string RecordKey(RecordKind kind, std::string_view id);
+std::string FeedbackKey(std::string_view project_id, std::string_view feedback_id);
+// Prefix of every feedback key of one project.
+std::string FeedbackPrefix(std::string_view project_id);
+
+// log: origin, 0x00, tier byte, seq (big-endian 64).
+std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq);
+// frontier: origin, 0x00, tier byte.
+std::string FrontierKey(std::string_view origin, v1::Tier tier);
+
+struct LogKeyParts {
+  std::string origin;
+  v1::Tier tier;
+  uint64_t seq;
+};
+std::optional<LogKeyParts> ParseLogKey(std::string_view key);
+
+// index family: 't' term -> posting list; 'd' docnum(be32) -> IndexedDoc;
+// 'i' id -> docnum(be32); 's' -> index statistics.
+std::string TermKey(std::string_view term);
+inline constexpr char kTermPrefix = 't';
+std::string DocKey(uint32_t docnum);
+inline constexpr char kDocPrefix = 'd';
+std::string DocIdKey(std::string_view id);
+
+// meta names.
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
+inline constexpr std::string_view kMetaNodeId = "node_id";
+inline constexpr std::string_view kMetaNextDocnum = "next_docnum";
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_KEYS_H_

@@ -1,0 +1,127 @@
+#include "catalog/posting_list.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace bibia::catalog {
+namespace {
+
+uint32_t LoadU32(const char* p) {
+  uint32_t v;
+  std::memcpy(&v, p, 4);  // little-endian hosts only (x86-64, aarch64)
+  return v;
+}
+
+// Collects `operands` into one list sorted by doc where the last operand wins;
+// removals (tf 0) are kept so they can still cancel a base posting.
+std::vector<Posting> CombineOperands(const std::vector<std::string_view>& operands) {
+  std::vector<std::pair<Posting, size_t>> all;  // posting, arrival order
+  size_t order = 0;
+  std::vector<Posting> decoded;
+  for (std::string_view op : operands) {
+    decoded.clear();
+    DecodePostings(op, &decoded);
+    for (const Posting& p : decoded) all.emplace_back(p, order++);
+  }
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
+    return a.first.doc != b.first.doc ? a.first.doc < b.first.doc : a.second < b.second;
+  });
+  std::vector<Posting> combined;
+  combined.reserve(all.size());
+  for (const auto& [p, unused] : all) {
+    if (!combined.empty() && combined.back().doc == p.doc) {
+      combined.back() = p;
+    } else {
+      combined.push_back(p);
+    }
+  }
+  return combined;
+}
+
+class PostingMergeOperator : public rocksdb::MergeOperator {
+ public:
+  bool FullMergeV2(const MergeOperationInput& in, MergeOperationOutput* out) const override {
+    std::vector<std::string_view> operands;
+    operands.reserve(in.operand_list.size());
+    for (const auto& op : in.operand_list) operands.emplace_back(op.data(), op.size());
+    std::string_view base = in.existing_value ? std::string_view(in.existing_value->data(), in.existing_value->size())
+                                              : std::string_view();
+    out->new_value = MergePostings(base, operands);
+    return true;
+  }
+
+  bool PartialMergeMulti(const rocksdb::Slice& key, const std::deque<rocksdb::Slice>& operand_list,
+                         std::string* new_value, rocksdb::Logger* logger) const override {
+    std::vector<std::string_view> operands;
+    for (const auto& op : operand_list) operands.emplace_back(op.data(), op.size());
+    new_value->clear();
+    for (const Posting& p : CombineOperands(operands)) AppendPosting(new_value, p);
+    return true;
+  }
+
+  const char* Name() const override { return "bibia.PostingMergeOperator"; }
+};
+
+}  // namespace
+
+void AppendPosting(std::string* out, Posting p) {
+  char buf[kPostingBytes];
+  std::memcpy(buf, &p.doc, 4);
+  std::memcpy(buf + 4, &p.tf, 4);
+  out->append(buf, kPostingBytes);
+}
+
+bool DecodePostings(std::string_view in, std::vector<Posting>* out) {
+  if (in.size() % kPostingBytes != 0) return false;
+  PostingView view(in);
+  out->reserve(out->size() + view.size());
+  for (size_t i = 0; i < view.size(); ++i) out->push_back(view.at(i));
+  return true;
+}
+
+Posting PostingView::at(size_t i) const {
+  const char* p = bytes_.data() + i * kPostingBytes;
+  return Posting{LoadU32(p), LoadU32(p + 4)};
+}
+
+size_t PostingView::LowerBound(uint32_t doc, size_t from) const {
+  size_t n = size();
+  if (from >= n || at(from).doc >= doc) return from;
+  // Gallop: find a window [lo, hi] with at(lo) < doc <= at(hi).
+  size_t lo = from, step = 1, hi = from + 1;
+  while (hi < n && at(hi).doc < doc) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  hi = std::min(hi, n);
+  while (lo + 1 < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (at(mid).doc < doc) lo = mid; else hi = mid;
+  }
+  return hi;
+}
+
+std::string MergePostings(std::string_view base, const std::vector<std::string_view>& operands) {
+  std::vector<Posting> changes = CombineOperands(operands);
+  PostingView old(base);
+  std::string merged;
+  merged.reserve(base.size() + changes.size() * kPostingBytes);
+  size_t i = 0, j = 0;
+  while (i < old.size() || j < changes.size()) {
+    if (j == changes.size() || (i < old.size() && old.at(i).doc < changes[j].doc)) {
+      AppendPosting(&merged, old.at(i++));
+      continue;
+    }
+    if (i < old.size() && old.at(i).doc == changes[j].doc) ++i;  // replaced or removed
+    if (changes[j].tf != 0) AppendPosting(&merged, changes[j]);
+    ++j;
+  }
+  return merged;
+}
+
+std::shared_ptr<rocksdb::MergeOperator> NewPostingMergeOperator() {
+  return std::make_shared<PostingMergeOperator>();
+}
+
+}  // namespace bibia::catalog

@@ -1,0 +1,130 @@
+// Full-text and facet search over the public facet of projects. Postings live
+// in RocksDB (index family, merged by posting_list.h); the per-document rows
+// that ranking and facets need (length, domain, status, region, collectivity,
+// techniques) are loaded into memory at open, a few dozen bytes per document.
+// Only public fields are indexed: a public query must not be able to learn
+// restricted text through which projects match.
+#ifndef BIBIA_CATALOG_SEARCH_INDEX_H_
+#define BIBIA_CATALOG_SEARCH_INDEX_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "bibia/v1/catalog.pb.h"
+#include "bibia/v1/project.pb.h"
+#include "bibia/v1/storage.pb.h"
+#include "catalog/db.h"
+
+namespace bibia::catalog {
+
+// Field weights of BM25: a word in a title counts three times.
+inline constexpr uint32_t kTitleWeight = 3;
+inline constexpr uint32_t kTagWeight = 2;
+inline constexpr uint32_t kSummaryWeight = 1;
+// Most terms a last-word prefix expands to; more are ignored (documented).
+inline constexpr int kMaxPrefixExpansion = 128;
+// A last word shorter than this matches exactly, not as a prefix.
+inline constexpr size_t kMinPrefixBytes = 2;
+
+// The weighted term frequencies of a document and its weighted length.
+struct DocTerms {
+  absl::flat_hash_map<std::string, uint32_t> tf;
+  uint32_t length = 0;
+};
+DocTerms ExtractTerms(const v1::ProjectPublic& project);
+
+// Changes staged into a WriteBatch and applied to memory once it committed.
+class IndexChanges {
+ public:
+  bool empty() const { return upserts_.empty() && deletes_.empty(); }
+
+ private:
+  friend class SearchIndex;
+  std::vector<std::pair<uint32_t, v1::IndexedDoc>> upserts_;
+  std::vector<uint32_t> deletes_;
+  std::optional<uint32_t> next_docnum_;  // set once a docnum is allocated
+  // term -> postings of this batch (several documents share one operand).
+  absl::flat_hash_map<std::string, std::string> operands_;
+  absl::flat_hash_map<std::string, uint32_t> new_ids_;  // ids first seen in this batch
+};
+
+class SearchIndex {
+ public:
+  // Loads the document rows of `db` into memory. `db` must outlive the index.
+  static absl::StatusOr<std::unique_ptr<SearchIndex>> Load(Db* db);
+
+  // Stages into `batch` (and `changes`) the indexing of `doc`, replacing
+  // `old` (the stored public facet of the same id, or null if new).
+  // REQUIRES: the caller serialises writers; `changes` is applied with Apply
+  // after `batch` committed, before the next Stage call of another batch.
+  void StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, IndexChanges* changes);
+  // Stages the removal of `old` from the index.
+  void StageDelete(const v1::ProjectPublic& old, IndexChanges* changes);
+  // Writes the staged operands into `batch`. Call once, after all Stage calls.
+  void Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const;
+  // Makes committed changes visible to searches.
+  void Apply(const IndexChanges& changes);
+
+  // Runs a search. Errors: INVALID_ARGUMENT for an empty or stop-word-only
+  // query or a bad page token. Thread-safe.
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
+
+  // Ids of projects matching `filter`, in id order, strictly after `after`,
+  // at most `limit`; `more` tells whether any remain. Thread-safe.
+  std::vector<std::string> ListIds(const v1::ProjectFilter& filter, std::string_view after, size_t limit,
+                                   bool* more) const;
+
+  // Counts of documents per domain, status and region. Thread-safe.
+  void CountFacets(v1::StatsResponse* stats) const;
+  int64_t document_count() const;
+  int64_t collectivity_count() const;
+
+ private:
+  // Compact in-memory row of one document; strings are interned as ordinals.
+  struct Doc {
+    bool live = false;
+    uint32_t length = 0;
+    v1::Domain domain = v1::DOMAIN_UNSPECIFIED;
+    v1::Status status = v1::STATUS_UNSPECIFIED;
+    uint32_t region = 0;
+    uint32_t collectivity = 0;
+    std::vector<uint32_t> techniques;
+    std::string id;
+  };
+  struct Match {
+    double score;
+    uint32_t doc;
+  };
+
+  explicit SearchIndex(Db* db) : db_(db) {}
+  uint32_t Intern(const std::string& value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void SetDoc(uint32_t docnum, const v1::IndexedDoc& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool Accepts(const Doc& doc, const v1::ProjectFilter& filter) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  uint32_t DocnumFor(const std::string& id, IndexChanges* changes) const ABSL_LOCKS_EXCLUDED(mu_);
+  void StageTerms(uint32_t docnum, const DocTerms* old_terms, const DocTerms& new_terms,
+                  IndexChanges* changes) const;
+  // Ordinal of an interned string, or 0 if never seen (0 is "").
+  uint32_t Lookup(const std::string& value) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+
+  Db* const db_;
+  mutable absl::Mutex mu_;
+  std::vector<Doc> docs_ ABSL_GUARDED_BY(mu_);  // by docnum
+  absl::btree_map<std::string, uint32_t> ids_ ABSL_GUARDED_BY(mu_);  // live id -> docnum
+  uint32_t next_docnum_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t total_length_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> strings_ ABSL_GUARDED_BY(mu_) = {""};
+  absl::flat_hash_map<std::string, uint32_t> string_ids_ ABSL_GUARDED_BY(mu_) = {{"", 0}};
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_SEARCH_INDEX_H_

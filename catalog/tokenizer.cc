@@ -1,0 +1,157 @@
+#include "catalog/tokenizer.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "absl/container/flat_hash_set.h"
+
+namespace bibia::catalog {
+namespace {
+
+// Decodes one UTF-8 code point at `*pos`, advancing it; returns U+FFFD for an
+// invalid sequence (advancing one byte) so bad input can never stall the loop.
+char32_t NextCodePoint(std::string_view s, size_t* pos) {
+  const auto byte = [&](size_t i) { return static_cast<uint8_t>(s[i]); };
+  uint8_t b0 = byte(*pos);
+  int len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xe ? 3 : (b0 >> 3) == 0x1e ? 4 : 0;
+  if (len == 0 || *pos + len > s.size()) {
+    ++*pos;
+    return 0xFFFD;
+  }
+  char32_t cp = len == 1 ? b0 : len == 2 ? (b0 & 0x1f) : len == 3 ? (b0 & 0x0f) : (b0 & 0x07);
+  for (int i = 1; i < len; ++i) {
+    uint8_t b = byte(*pos + i);
+    if ((b & 0xc0) != 0x80) {
+      ++*pos;
+      return 0xFFFD;
+    }
+    cp = (cp << 6) | (b & 0x3f);
+  }
+  *pos += len;
+  return cp;
+}
+
+void AppendUtf8(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xc0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xe0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  } else {
+    out->push_back(static_cast<char>(0xf0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3f)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3f)));
+  }
+}
+
+// Folding of U+00C0..U+00FF (Latin-1 letters), indexed by cp - 0xC0. Empty
+// entries (× and ÷) are punctuation.
+constexpr std::array<const char*, 64> kLatin1Fold = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// Folding of Latin Extended-A, U+0100..U+017F (Œ œ among them), by base letter.
+constexpr std::array<const char*, 128> kLatinExtendedAFold = {
+    "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c", "c", "c", "c", "d", "d", "d", "d", "e", "e",
+    "e", "e", "e", "e", "e", "e", "e", "e", "g", "g", "g", "g", "g", "g", "g", "g", "h", "h", "h", "h",
+    "i", "i", "i", "i", "i", "i", "i", "i", "i", "i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l",
+    "l", "l", "l", "l", "l", "l", "l", "l", "n", "n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o",
+    "o", "o", "o", "oe", "oe", "r", "r", "r", "r", "r", "r", "s", "s", "s", "s", "s", "s", "s", "s",
+    "t", "t", "t", "t", "t", "t", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "w", "w",
+    "y", "y", "y", "z", "z", "z", "z", "z", "z", "s"};
+
+// Appends the folded form of `cp`, or a space if it is not part of a word.
+void AppendFolded(char32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    char c = static_cast<char>(cp);
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out->push_back(c);
+    return;
+  }
+  if (cp >= 0xC0 && cp <= 0xFF) {
+    const char* folded = kLatin1Fold[cp - 0xC0];
+    out->append(*folded ? folded : " ");
+    return;
+  }
+  if (cp >= 0x100 && cp <= 0x17F) {
+    out->append(kLatinExtendedAFold[cp - 0x100]);
+    return;
+  }
+  if (cp == 0x1E9E) {  // capital sharp s
+    out->append("ss");
+    return;
+  }
+  // Latin-1 punctuation (nbsp, « », °), general punctuation (’ – — …),
+  // replacement characters: separators.
+  if (cp < 0xC0 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0xFFFD || (cp >= 0x3000 && cp <= 0x303F)) {
+    out->push_back(' ');
+    return;
+  }
+  AppendUtf8(cp, out);  // other scripts: kept as word characters
+}
+
+bool IsWordByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<uint8_t>(c) >= 0x80;
+}
+
+const absl::flat_hash_set<std::string_view>& StopWords() {
+  static const auto* const kWords = new absl::flat_hash_set<std::string_view>{
+      // French (folded)
+      "a", "au", "aux", "avec", "c", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du",
+      "elle", "elles", "en", "est", "et", "etre", "ete", "il", "ils", "j", "l", "la", "le", "les",
+      "leur", "leurs", "lui", "m", "mais", "n", "ne", "nous", "on", "ont", "ou", "par", "pas",
+      "pour", "qu", "que", "qui", "s", "sa", "sans", "se", "ses", "son", "sont", "sur", "t", "un",
+      "une", "vous", "y", "ainsi", "afin", "comme", "donc", "dont", "entre",
+      // English
+      "an", "and", "are", "as", "at", "be", "been", "by", "for", "from", "has", "have", "in",
+      "into", "is", "it", "its", "not", "of", "or", "that", "the", "their", "there", "these",
+      "this", "those", "to", "was", "were", "which", "who", "will", "with"};
+  return *kWords;
+}
+
+}  // namespace
+
+std::string FoldText(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  size_t pos = 0;
+  while (pos < utf8.size()) AppendFolded(NextCodePoint(utf8, &pos), &out);
+  return out;
+}
+
+bool IsStopWord(std::string_view folded) { return StopWords().contains(folded); }
+
+std::vector<std::string> SplitWords(std::string_view utf8) {
+  std::string folded = FoldText(utf8);
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < folded.size()) {
+    while (i < folded.size() && !IsWordByte(folded[i])) ++i;
+    size_t start = i;
+    while (i < folded.size() && IsWordByte(folded[i])) ++i;
+    if (i > start) {
+      size_t len = std::min(i - start, kMaxTokenBytes);
+      // Never cut a multi-byte character in two.
+      while (len < i - start && (static_cast<uint8_t>(folded[start + len]) & 0xc0) == 0x80) --len;
+      words.emplace_back(folded, start, len);
+    }
+  }
+  return words;
+}
+
+std::vector<std::string> Tokenize(std::string_view utf8) {
+  std::vector<std::string> words = SplitWords(utf8);
+  words.erase(std::remove_if(words.begin(), words.end(), [](const std::string& w) { return IsStopWord(w); }),
+              words.end());
+  return words;
+}
+
+}  // namespace bibia::catalog

@@ -1,0 +1,33 @@
+// Text normalisation for the search index: case and accent folding, word
+// splitting and French/English stop words. Indexing and querying both use it,
+// so a query matches exactly the tokens a document was indexed under.
+#ifndef BIBIA_CATALOG_TOKENIZER_H_
+#define BIBIA_CATALOG_TOKENIZER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bibia::catalog {
+
+// Longest token kept, in bytes; longer words are truncated to it.
+inline constexpr size_t kMaxTokenBytes = 64;
+
+// Lower-cases and folds accents of UTF-8 text: "Élève Œuvre Ça" -> "eleve
+// oeuvre ca". Punctuation is kept; invalid UTF-8 bytes become spaces.
+std::string FoldText(std::string_view utf8);
+
+// True if `folded` (already folded) is a French or English stop word.
+bool IsStopWord(std::string_view folded);
+
+// Splits folded text into words: runs of letters and digits; apostrophes,
+// hyphens and all other punctuation separate words ("l'air" -> "l", "air").
+// Stop words are kept; callers decide.
+std::vector<std::string> SplitWords(std::string_view utf8);
+
+// SplitWords without stop words: the tokens a document is indexed under.
+std::vector<std::string> Tokenize(std::string_view utf8);
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_TOKENIZER_H_
