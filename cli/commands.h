@@ -1,0 +1,30 @@
+// The handlers of bibia's commands, one per command path; each calls the
+// node and returns what to print on stdout (human text or one JSON document).
+#ifndef BIBIA_CLI_COMMANDS_H_
+#define BIBIA_CLI_COMMANDS_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "cli/command_context.h"
+
+namespace bibia::cli {
+
+absl::StatusOr<std::string> RunProjectPut(const CommandContext& context);
+absl::StatusOr<std::string> RunProjectGet(const CommandContext& context);
+absl::StatusOr<std::string> RunProjectList(const CommandContext& context);
+absl::StatusOr<std::string> RunProjectDelete(const CommandContext& context);
+absl::StatusOr<std::string> RunSearch(const CommandContext& context);
+absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context);
+absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context);
+absl::StatusOr<std::string> RunImport(const CommandContext& context);
+absl::StatusOr<std::string> RunStats(const CommandContext& context);
+
+// The handler of `command` ("project list"), or nullptr for a group or an
+// unknown path.
+CommandHandler FindHandler(std::string_view command);
+
+}  // namespace bibia::cli
+
+#endif  // BIBIA_CLI_COMMANDS_H_

@@ -1,0 +1,51 @@
+// bibia feedback add | list.
+#include "absl/strings/str_cat.h"
+#include "bibia/v1/catalog_service.grpc.pb.h"
+#include "cli/commands.h"
+#include "cli/flag_values.h"
+#include "cli/json_io.h"
+#include "cli/list_views.h"
+#include "cli/rpc_call.h"
+
+namespace bibia::cli {
+
+absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context) {
+  const Invocation& invocation = context.invocation;
+  v1::AddFeedbackRequest request;
+  v1::Feedback& feedback = *request.mutable_feedback();
+  feedback.set_project_id(invocation.positionals[0]);
+  absl::StatusOr<v1::FeedbackKind> kind = FeedbackKindFromFlags(invocation);
+  if (!kind.ok()) return kind.status();
+  feedback.set_kind(*kind);
+  feedback.set_text(invocation.Flag("text").value_or(""));
+  feedback.set_objective(invocation.Flag("objective").value_or(""));
+  feedback.set_outcome(invocation.Flag("outcome").value_or(""));
+  feedback.set_would_do_differently(invocation.Flag("would-do-differently").value_or(""));
+  feedback.set_author_collectivity(invocation.Flag("author").value_or(""));
+  absl::StatusOr<std::optional<double>> cost = NumberFlag(invocation, "cost-eur");
+  if (!cost.ok()) return cost.status();
+  if (cost->has_value()) feedback.set_cost_eur(**cost);
+  absl::StatusOr<std::optional<int32_t>> months = CountFlag(invocation, "duration-months");
+  if (!months.ok()) return months.status();
+  if (months->has_value()) feedback.set_duration_months(**months);
+
+  v1::Contribute::Stub stub(context.channel);
+  absl::StatusOr<v1::AddFeedbackResponse> response =
+      CallNode(context, stub, &v1::Contribute::Stub::AddFeedback, request);
+  if (!response.ok()) return response.status();
+  if (context.global().json) return ToJson(*response);
+  return absl::StrCat(response->feedback().id(), "\n");
+}
+
+absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context) {
+  v1::ListFeedbackRequest request;
+  request.set_project_id(context.invocation.positionals[0]);
+  v1::Catalog::Stub stub(context.channel);
+  absl::StatusOr<v1::ListFeedbackResponse> response =
+      CallNode(context, stub, &v1::Catalog::Stub::ListFeedback, request);
+  if (!response.ok()) return response.status();
+  if (context.global().json) return ToJson(*response);
+  return RenderFeedbackList(*response, request.project_id());
+}
+
+}  // namespace bibia::cli

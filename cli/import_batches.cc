@@ -1,0 +1,19 @@
+#include "cli/import_batches.h"
+
+namespace bibia::cli {
+
+std::vector<v1::ImportRequest> MakeImportBatches(const std::vector<ImportRecord>& records,
+                                                 size_t batch_size) {
+  std::vector<v1::ImportRequest> batches;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (i % batch_size == 0) batches.emplace_back();
+    v1::ImportRequest& batch = batches.back();
+    *batch.add_projects() = records[i].project;
+    for (const v1::Feedback& feedback : records[i].feedback) {
+      *batch.add_feedback() = feedback;
+    }
+  }
+  return batches;
+}
+
+}  // namespace bibia::cli

@@ -1,0 +1,25 @@
+// Reading and printing protobuf messages in the protobuf JSON mapping, with
+// the options bibia uses everywhere.
+#ifndef BIBIA_CLI_JSON_IO_H_
+#define BIBIA_CLI_JSON_IO_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "google/protobuf/message.h"
+
+namespace bibia::cli {
+
+// Parses `json` into `message` (cleared first). Unknown fields are errors.
+// On failure: InvalidArgument with protobuf's description, which names the
+// offending field.
+absl::Status ParseJson(std::string_view json, google::protobuf::Message& message);
+
+// One JSON document with proto field names, fields at their default value
+// left out, ending with a newline.
+std::string ToJson(const google::protobuf::Message& message);
+
+}  // namespace bibia::cli
+
+#endif  // BIBIA_CLI_JSON_IO_H_

@@ -1,0 +1,31 @@
+// Human-readable output of the catalogue's listing calls: the project table,
+// search results with facet counts, feedback items and node statistics.
+#ifndef BIBIA_CLI_LIST_VIEWS_H_
+#define BIBIA_CLI_LIST_VIEWS_H_
+
+#include <string>
+#include <string_view>
+
+#include "bibia/v1/catalog_service.pb.h"
+
+namespace bibia::cli {
+
+// Table ID, DOMAIN, STATUS, YEAR, COLLECTIVITY, TITLE, then
+// "next page token: T" when there is one.
+std::string RenderProjectList(const v1::ListProjectsResponse& response);
+
+// Table SCORE, ID, DOMAIN, STATUS, TITLE; facet lines; number of matches;
+// next page token.
+std::string RenderSearch(const v1::SearchResponse& response);
+
+// "domain: water 3, mobility 2" (enum values in short form).
+std::string RenderFacet(const v1::Facet& facet);
+
+std::string RenderFeedbackList(const v1::ListFeedbackResponse& response,
+                               std::string_view project_id);
+
+std::string RenderStats(const v1::StatsResponse& response);
+
+}  // namespace bibia::cli
+
+#endif  // BIBIA_CLI_LIST_VIEWS_H_
