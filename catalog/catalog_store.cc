@@ -49,10 +49,11 @@ struct CatalogStore::Batch {
 absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& dir, const Options& options) {
   auto store = std::unique_ptr<CatalogStore>(new CatalogStore(options));
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
+  BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
   {
     absl::MutexLock lock(&store->write_mu_);
-    BIBIA_ASSIGN_OR_RETURN(store->log_, LogWriter::Load(store->db_.get(), options.node_id, options.clock));
+    BIBIA_ASSIGN_OR_RETURN(store->log_, LogWriter::Load(store->db_.get(), store->node_id_, options.clock));
   }
   int64_t feedback = 0;
   std::unique_ptr<rocksdb::Iterator> it = store->db_->NewIterator(Family::kRecords);
@@ -61,6 +62,25 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "count feedback"));
   store->feedback_count_ = feedback;
   return store;
+}
+
+absl::Status CatalogStore::LoadNodeId() {
+  BIBIA_ASSIGN_OR_RETURN(auto stored, db_->Get(Family::kMeta, kMetaNodeId));
+  if (stored) {
+    if (!options_.node_id.empty() && options_.node_id != *stored) {
+      return absl::FailedPreconditionError(absl::StrCat("node id: the store belongs to node '", *stored,
+                                                        "', not '", options_.node_id, "'"));
+    }
+    node_id_ = *stored;
+    return absl::OkStatus();
+  }
+  node_id_ = options_.node_id.empty() ? "local" : options_.node_id;
+  if (!IsValidProjectId(node_id_)) {
+    return absl::InvalidArgumentError(absl::StrCat("node id: '", node_id_, "' must match [a-z0-9-]{1,80}"));
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->family(Family::kMeta), std::string(kMetaNodeId), node_id_);
+  return db_->Write(&batch);
 }
 
 absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {
@@ -323,7 +343,7 @@ absl::StatusOr<v1::StatsResponse> CatalogStore::Stats() const {
   stats.set_projects(index_->document_count());
   stats.set_feedback(feedback_count_.load());
   stats.set_collectivities(index_->collectivity_count());
-  stats.set_node_id(options_.node_id);
+  stats.set_node_id(node_id_);
   index_->CountFacets(&stats);
   return stats;
 }

@@ -29,7 +29,9 @@ inline constexpr size_t kMaxImportProjects = 50000;
 class CatalogStore {
  public:
   struct Options {
-    std::string node_id = "local";  // origin of this node's log entries
+    // Origin of this node's log entries, recorded on first open. Empty: the
+    // recorded one (or "local" for a new store). A different one is refused.
+    std::string node_id;
     Db::Options db;
     Clock* clock = SystemClock();
   };
@@ -72,7 +74,7 @@ class CatalogStore {
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
   absl::StatusOr<v1::StatsResponse> Stats() const;
 
-  const std::string& node_id() const { return options_.node_id; }
+  const std::string& node_id() const { return node_id_; }
   // For tools (benchmarks, compaction after bulk loads); not for services.
   Db* db() const { return db_.get(); }
 
@@ -80,6 +82,7 @@ class CatalogStore {
   struct Batch;
 
   explicit CatalogStore(const Options& options) : options_(options) {}
+  absl::Status LoadNodeId();
   absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
   absl::Status StageProject(const v1::Project& project, Batch* batch, PutResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
@@ -91,6 +94,7 @@ class CatalogStore {
   absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   const Options options_;
+  std::string node_id_;
   std::unique_ptr<Db> db_;
   std::unique_ptr<SearchIndex> index_;
   absl::Mutex write_mu_;

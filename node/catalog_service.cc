@@ -1,0 +1,115 @@
+#include "node/catalog_service.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "node/request_guard.h"
+
+namespace bibia::node {
+
+using access::Operation;
+
+grpc::Status CatalogService::Search(grpc::ServerContext* context, const v1::SearchRequest* request,
+                                    v1::SearchResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kSearch);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->Search(*request);
+  if (result.ok()) *response = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+grpc::Status CatalogService::GetProject(grpc::ServerContext* context, const v1::GetProjectRequest* request,
+                                        v1::GetProjectResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kGetProject);
+  if (!guard.allowed()) return guard.Finish();
+  auto project = store_->GetProject(request->id());
+  if (project.ok()) {
+    access::Policy::ProjectTo(guard.caller().tier, &*project);
+    *response->mutable_project() = std::move(*project);
+    response->set_tier(guard.caller().tier);
+  }
+  return guard.Finish(project.status());
+}
+
+grpc::Status CatalogService::ListProjects(grpc::ServerContext* context, const v1::ListProjectsRequest* request,
+                                          v1::ListProjectsResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kListProjects);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->ListProjects(*request);
+  if (result.ok()) *response = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+grpc::Status CatalogService::Stats(grpc::ServerContext* context, const v1::StatsRequest* request,
+                                   v1::StatsResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kStats);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->Stats();
+  if (result.ok()) *response = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+grpc::Status CatalogService::ListFeedback(grpc::ServerContext* context, const v1::ListFeedbackRequest* request,
+                                          v1::ListFeedbackResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kListFeedback);
+  if (!guard.allowed()) return guard.Finish();
+  auto project = store_->GetProject(request->project_id());
+  if (!project.ok()) return guard.Finish(project.status());
+  auto result = store_->ListFeedback(request->project_id());
+  if (result.ok()) {
+    for (auto& f : *result) *response->add_feedback() = std::move(f);
+  }
+  return guard.Finish(result.status());
+}
+
+grpc::Status ContributeService::PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
+                                           v1::PutProjectResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kPutProject);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->PutProject(request->project());
+  if (result.ok()) {
+    response->set_id(request->project().public_().id());
+    response->set_created(result->created);
+  }
+  return guard.Finish(result.status());
+}
+
+grpc::Status ContributeService::DeleteProject(grpc::ServerContext* context, const v1::DeleteProjectRequest* request,
+                                              v1::DeleteProjectResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kDeleteProject);
+  if (!guard.allowed()) return guard.Finish();
+  return guard.Finish(store_->DeleteProject(request->id()));
+}
+
+grpc::Status ContributeService::AddFeedback(grpc::ServerContext* context, const v1::AddFeedbackRequest* request,
+                                            v1::AddFeedbackResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kAddFeedback);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->AddFeedback(request->feedback());
+  if (result.ok()) *response->mutable_feedback() = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
+                                       v1::ImportResponse* response) {
+  RequestGuard guard(*policy_, context, Operation::kImport);
+  if (!guard.allowed()) return guard.Finish();
+  // All batches are gathered first: the import is written in one batch or not
+  // at all, so a bad record late in the stream leaves nothing half-written.
+  std::vector<v1::Project> projects;
+  std::vector<v1::Feedback> feedback;
+  v1::ImportRequest batch;
+  while (reader->Read(&batch)) {
+    if (projects.size() + batch.projects_size() > catalog::kMaxImportProjects) {
+      return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
+          "import: more than ", catalog::kMaxImportProjects, " projects in one import; split the file")));
+    }
+    for (auto& p : *batch.mutable_projects()) projects.push_back(std::move(p));
+    for (auto& f : *batch.mutable_feedback()) feedback.push_back(std::move(f));
+  }
+  auto result = store_->Import(projects, feedback);
+  if (result.ok()) *response = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+}  // namespace bibia::node

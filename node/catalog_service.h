@@ -1,0 +1,53 @@
+// gRPC adapters of the bibia.v1.Catalog and bibia.v1.Contribute services:
+// decode, guard, call the CatalogStore, project, encode.
+#ifndef BIBIA_NODE_CATALOG_SERVICE_H_
+#define BIBIA_NODE_CATALOG_SERVICE_H_
+
+#include "access/policy.h"
+#include "bibia/v1/catalog_service.grpc.pb.h"
+#include "catalog/catalog_store.h"
+
+namespace bibia::node {
+
+class CatalogService final : public v1::Catalog::Service {
+ public:
+  // `store` and `policy` must outlive the service.
+  CatalogService(catalog::CatalogStore* store, const access::Policy* policy) : store_(store), policy_(policy) {}
+
+  grpc::Status Search(grpc::ServerContext* context, const v1::SearchRequest* request,
+                      v1::SearchResponse* response) override;
+  grpc::Status GetProject(grpc::ServerContext* context, const v1::GetProjectRequest* request,
+                          v1::GetProjectResponse* response) override;
+  grpc::Status ListProjects(grpc::ServerContext* context, const v1::ListProjectsRequest* request,
+                            v1::ListProjectsResponse* response) override;
+  grpc::Status Stats(grpc::ServerContext* context, const v1::StatsRequest* request,
+                     v1::StatsResponse* response) override;
+  grpc::Status ListFeedback(grpc::ServerContext* context, const v1::ListFeedbackRequest* request,
+                            v1::ListFeedbackResponse* response) override;
+
+ private:
+  catalog::CatalogStore* const store_;
+  const access::Policy* const policy_;
+};
+
+class ContributeService final : public v1::Contribute::Service {
+ public:
+  ContributeService(catalog::CatalogStore* store, const access::Policy* policy) : store_(store), policy_(policy) {}
+
+  grpc::Status PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
+                          v1::PutProjectResponse* response) override;
+  grpc::Status DeleteProject(grpc::ServerContext* context, const v1::DeleteProjectRequest* request,
+                             v1::DeleteProjectResponse* response) override;
+  grpc::Status AddFeedback(grpc::ServerContext* context, const v1::AddFeedbackRequest* request,
+                           v1::AddFeedbackResponse* response) override;
+  grpc::Status Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
+                      v1::ImportResponse* response) override;
+
+ private:
+  catalog::CatalogStore* const store_;
+  const access::Policy* const policy_;
+};
+
+}  // namespace bibia::node
+
+#endif  // BIBIA_NODE_CATALOG_SERVICE_H_

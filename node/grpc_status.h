@@ -1,0 +1,16 @@
+// The one place where absl::Status becomes grpc::Status (the edge of the node).
+#ifndef BIBIA_NODE_GRPC_STATUS_H_
+#define BIBIA_NODE_GRPC_STATUS_H_
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace bibia::node {
+
+// Same code, same message. Codes map one to one: abseil's and gRPC's canonical
+// codes are the same numbers.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+}  // namespace bibia::node
+
+#endif  // BIBIA_NODE_GRPC_STATUS_H_

@@ -1,0 +1,64 @@
+#include "node/log.h"
+
+#include <unistd.h>
+
+#include <atomic>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace bibia::node {
+namespace {
+
+std::atomic<int> min_level{static_cast<int>(LogLevel::kInfo)};
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kDebug: return "debug";
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+void AppendValue(std::string* line, std::string_view value) {
+  bool quote = value.empty() || value.find_first_of(" \"=\t\n") != std::string_view::npos;
+  if (!quote) {
+    line->append(value);
+    return;
+  }
+  line->push_back('"');
+  for (char c : value) {
+    if (c == '"' || c == '\\') line->push_back('\\');
+    if (c == '\n') {
+      line->append("\\n");
+      continue;
+    }
+    line->push_back(c);
+  }
+  line->push_back('"');
+}
+
+}  // namespace
+
+void SetLogLevel(LogLevel level) { min_level = static_cast<int>(level); }
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (static_cast<int>(level) < min_level.load(std::memory_order_relaxed)) return;
+  std::string line = absl::StrCat("ts=", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+                                  " level=", LevelName(level), " msg=");
+  AppendValue(&line, message);
+  for (const auto& [key, value] : fields) {
+    line.push_back(' ');
+    line.append(key.data(), key.size());
+    line.push_back('=');
+    AppendValue(&line, value);
+  }
+  line.push_back('\n');
+  ssize_t unused = ::write(STDERR_FILENO, line.data(), line.size());
+  (void)unused;
+}
+
+}  // namespace bibia::node

@@ -1,0 +1,26 @@
+// Structured log lines on stderr: `ts=... level=info msg="..." key=value ...`,
+// one event per line, so that journald and log tools can filter on fields.
+#ifndef BIBIA_NODE_LOG_H_
+#define BIBIA_NODE_LOG_H_
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace bibia::node {
+
+enum class LogLevel { kDebug, kInfo, kWarning, kError };
+
+// Events below this level are dropped. Not thread-safe to change while serving.
+void SetLogLevel(LogLevel level);
+
+using LogField = std::pair<std::string_view, std::string>;
+
+// Writes one line atomically (a single write(2)); values with spaces, quotes or
+// '=' are quoted. Thread-safe.
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+
+}  // namespace bibia::node
+
+#endif  // BIBIA_NODE_LOG_H_

@@ -1,0 +1,103 @@
+#include "node/server.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "catalog/status_macros.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "node/catalog_service.h"
+#include "node/log.h"
+
+namespace bibia::node {
+namespace {
+
+// Largest message a node accepts: import batches and, later, artifact chunks.
+constexpr int kMaxMessageBytes = 64 << 20;
+
+absl::Status WritePortFile(const std::string& path, const std::string& address) {
+  // Written then renamed, so a reader never sees a half-written file.
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << address << "\n";
+    if (!out.good()) return absl::UnavailableError(absl::StrCat("port file ", tmp, ": cannot write"));
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("port file ", path, ": cannot rename"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+class Server::Services {
+ public:
+  Services(catalog::CatalogStore* store, const access::Policy* policy) : catalog(store, policy), contribute(store, policy) {}
+  CatalogService catalog;
+  ContributeService contribute;
+};
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
+  if (options.data_dir.empty()) return absl::InvalidArgumentError("--data-dir: required");
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("--data-dir ", options.data_dir, ": ", ec.message()));
+  size_t colon = options.listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == options.listen.size()) {
+    return absl::InvalidArgumentError(absl::StrCat("--listen: '", options.listen, "' is not HOST:PORT"));
+  }
+
+  auto server = std::unique_ptr<Server>(new Server());
+  catalog::CatalogStore::Options store_options;
+  store_options.node_id = options.node_id;
+  BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(options.data_dir, store_options));
+  server->policy_ = std::make_unique<access::Policy>(options.access);
+  server->services_ = std::make_unique<Services>(server->store_.get(), server->policy_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.RegisterService(&server->services_->catalog);
+  builder.RegisterService(&server->services_->contribute);
+  server->grpc_server_ = builder.BuildAndStart();
+  if (!server->grpc_server_ || port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("--listen ", options.listen, ": cannot listen (address in use or not local?)"));
+  }
+  server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
+  server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  if (!options.port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.port_file, server->address_));
+  auto stats = server->store_->Stats();
+  Log(LogLevel::kInfo, "listening",
+      {{"address", server->address_},
+       {"node_id", server->store_->node_id()},
+       {"data_dir", options.data_dir},
+       {"projects", stats.ok() ? absl::StrCat(stats->projects()) : "?"}});
+  return server;
+}
+
+Server::~Server() {
+  Shutdown(absl::ZeroDuration());
+  Wait();
+}
+
+void Server::Wait() {
+  if (grpc_server_) grpc_server_->Wait();
+}
+
+void Server::Shutdown(absl::Duration grace) {
+  if (!grpc_server_) return;
+  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+}
+
+}  // namespace bibia::node

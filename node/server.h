@@ -1,0 +1,58 @@
+// Wires a node together: the store, the policy point and the gRPC services
+// (plus health checking and reflection). main.cc only parses flags and waits.
+#ifndef BIBIA_NODE_SERVER_H_
+#define BIBIA_NODE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "access/policy.h"
+#include "catalog/catalog_store.h"
+#include "grpcpp/server.h"
+
+namespace bibia::node {
+
+inline constexpr char kDefaultListenAddress[] = "127.0.0.1:7700";
+
+class Server {
+ public:
+  struct Options {
+    std::string data_dir;                      // required
+    std::string listen = kDefaultListenAddress;  // HOST:PORT; port 0 picks a free one
+    std::string node_id;                       // empty: the stored one, else "local"
+    std::string port_file;                     // if set, "HOST:PORT\n" is written there once listening
+    access::Policy::Options access;
+  };
+
+  // Opens the store and starts serving. Errors name what failed (data
+  // directory, address in use, ...).
+  static absl::StatusOr<std::unique_ptr<Server>> Start(const Options& options);
+
+  ~Server();
+
+  // The address actually listened on, with the chosen port.
+  const std::string& address() const { return address_; }
+  catalog::CatalogStore* store() const { return store_.get(); }
+
+  // Blocks until Shutdown has completed.
+  void Wait();
+  // Stops accepting calls, lets running calls finish within `grace`, then
+  // cancels them. Safe to call from any thread, more than once.
+  void Shutdown(absl::Duration grace);
+
+ private:
+  class Services;
+  Server() = default;
+
+  std::unique_ptr<catalog::CatalogStore> store_;
+  std::unique_ptr<access::Policy> policy_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  std::string address_;
+};
+
+}  // namespace bibia::node
+
+#endif  // BIBIA_NODE_SERVER_H_
