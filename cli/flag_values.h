@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
-#include "bibia/v1/catalog_service.pb.h"
+#include "bibia/v1/catalog.pb.h"
 #include "cli/args.h"
 
 namespace bibia::cli {

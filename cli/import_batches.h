@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "bibia/v1/catalog_service.pb.h"
+#include "bibia/v1/catalog.pb.h"
 #include "cli/demo_catalogue.h"
 
 namespace bibia::cli {

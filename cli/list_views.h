@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "bibia/v1/catalog_service.pb.h"
+#include "bibia/v1/catalog.pb.h"
 
 namespace bibia::cli {
 

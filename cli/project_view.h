@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "bibia/v1/catalog_service.pb.h"
+#include "bibia/v1/catalog.pb.h"
 
 namespace bibia::cli {
 

@@ -1,0 +1,251 @@
+// Command-line parsing: global flags anywhere, --help everywhere, and the
+// usage errors for missing arguments, unknown flags and bad values.
+#include "cli/args.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "cli/absl_view.h"
+#include "cli/command_specs.h"
+#include "cli/errors.h"
+#include "cli/flag_values.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace bibia::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::StatusOr<Invocation> Parse(std::vector<std::string> args) {
+  return ParseArgs(args, kDefaultNode);
+}
+
+TEST(ParseArgsTest, GlobalFlagsBeforeTheCommand) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"--node", "node-a:7701", "--json", "--timeout", "2.5", "project", "get", "p1"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->command, "project get");
+  EXPECT_EQ(invocation->global.node, "node-a:7701");
+  EXPECT_TRUE(invocation->global.json);
+  EXPECT_DOUBLE_EQ(invocation->global.timeout_seconds, 2.5);
+  EXPECT_THAT(invocation->positionals, ::testing::ElementsAre("p1"));
+}
+
+TEST(ParseArgsTest, GlobalFlagsAfterAndBetweenTheCommandWords) {
+  absl::StatusOr<Invocation> invocation = Parse(
+      {"project", "--json", "list", "--domain", "water", "--node=n:1", "--timeout=3"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->command, "project list");
+  EXPECT_TRUE(invocation->global.json);
+  EXPECT_EQ(invocation->global.node, "n:1");
+  EXPECT_DOUBLE_EQ(invocation->global.timeout_seconds, 3);
+  EXPECT_EQ(invocation->Flag("domain"), "water");
+}
+
+TEST(ParseArgsTest, DefaultsWithoutGlobalFlags) {
+  absl::StatusOr<Invocation> invocation = ParseArgs({"stats"}, "env-node:9");
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->global.node, "env-node:9");
+  EXPECT_FALSE(invocation->global.json);
+  EXPECT_DOUBLE_EQ(invocation->global.timeout_seconds, 10);
+  EXPECT_FALSE(invocation->help);
+}
+
+TEST(ParseArgsTest, CommandFlagsWithValuesAndBooleans) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"project", "list", "--all", "--limit", "5", "--page-token=abc",
+             "--collectivity", "Rennes Métropole"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_TRUE(invocation->HasFlag("all"));
+  EXPECT_EQ(invocation->Flag("all"), "");
+  EXPECT_EQ(invocation->Flag("limit"), "5");
+  EXPECT_EQ(invocation->Flag("page-token"), "abc");
+  EXPECT_EQ(invocation->Flag("collectivity"), "Rennes Métropole");
+  EXPECT_FALSE(invocation->HasFlag("domain"));
+}
+
+TEST(ParseArgsTest, DashIsAPositionalAndDoubleDashEndsFlags) {
+  absl::StatusOr<Invocation> put = Parse({"project", "put", "-"});
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_THAT(put->positionals, ::testing::ElementsAre("-"));
+
+  absl::StatusOr<Invocation> search = Parse({"search", "--", "--json", "-x"});
+  ASSERT_TRUE(search.ok()) << search.status();
+  EXPECT_FALSE(search->global.json);
+  EXPECT_THAT(search->positionals, ::testing::ElementsAre("--json", "-x"));
+}
+
+TEST(ParseArgsTest, SearchAcceptsAQuerySplitIntoWords) {
+  absl::StatusOr<Invocation> invocation = Parse({"search", "fuites", "réseau", "--limit", "3"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_THAT(invocation->positionals, ::testing::ElementsAre("fuites", "réseau"));
+}
+
+TEST(ParseArgsTest, HelpEverywhere) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string command;
+  };
+  const std::vector<Case> cases = {
+      {{"--help"}, ""},
+      {{"-h"}, ""},
+      {{"project", "--help"}, "project"},
+      {{"project", "get", "--help"}, "project get"},
+      {{"project", "get", "-h"}, "project get"},
+      {{"--help", "project", "list"}, "project list"},
+      {{"feedback", "add", "p1", "-h"}, "feedback add"},
+      {{"search", "--help"}, "search"},
+      {{"import", "--help"}, "import"},
+      {{"stats", "--help"}, "stats"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<Invocation> invocation = Parse(c.args);
+    ASSERT_TRUE(invocation.ok()) << c.args[0] << ": " << invocation.status();
+    EXPECT_TRUE(invocation->help);
+    EXPECT_EQ(invocation->command, c.command);
+  }
+}
+
+TEST(ParseArgsTest, EveryCommandHasHelpStartingWithUsage) {
+  for (const CommandSpec& spec : Commands()) {
+    std::vector<std::string> args = absl::StrSplit(AbslView(spec.path), ' ');
+    args.push_back("--help");
+    absl::StatusOr<Invocation> invocation = Parse(args);
+    ASSERT_TRUE(invocation.ok()) << spec.path << ": " << invocation.status();
+    const std::string_view help = HelpText(*invocation);
+    EXPECT_TRUE(help.starts_with("Usage: bibia " + std::string(spec.path))) << help;
+    EXPECT_THAT(std::string(help), HasSubstr("Example")) << spec.path;
+  }
+  EXPECT_TRUE(GlobalHelp().starts_with(
+      "Usage: bibia [--node HOST:PORT] [--json] [--timeout SECONDS] COMMAND ..."));
+}
+
+TEST(ParseArgsTest, HelpWinsOverAMissingArgument) {
+  absl::StatusOr<Invocation> invocation = Parse({"feedback", "add", "--help"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_TRUE(invocation->help);
+}
+
+void ExpectUsageError(std::vector<std::string> args, const std::string& message_part,
+                      const std::string& command) {
+  absl::StatusOr<Invocation> invocation = Parse(args);
+  ASSERT_FALSE(invocation.ok()) << message_part;
+  EXPECT_TRUE(IsUsageError(invocation.status())) << invocation.status();
+  EXPECT_THAT(std::string(invocation.status().message()), HasSubstr(message_part));
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(invocation.status(), err), kExitUsage);
+  EXPECT_THAT(err.str(),
+              HasSubstr("Run 'bibia " + (command.empty() ? "" : command + " ") + "--help'"));
+}
+
+TEST(ParseArgsTest, MissingArgument) {
+  ExpectUsageError({"project", "get"}, "missing argument ID", "project get");
+  ExpectUsageError({"feedback", "list"}, "missing argument PROJECT_ID", "feedback list");
+  ExpectUsageError({"import"}, "missing argument FILE.json", "import");
+  ExpectUsageError({"search"}, "missing argument QUERY", "search");
+}
+
+TEST(ParseArgsTest, MissingCommandOrSubcommand) {
+  ExpectUsageError({}, "missing command", "");
+  ExpectUsageError({"--json"}, "missing command", "");
+  ExpectUsageError({"project"}, "missing subcommand for 'project' (one of: put, get, list, delete)",
+                   "project");
+}
+
+TEST(ParseArgsTest, UnknownCommandAndSubcommand) {
+  ExpectUsageError({"frobnicate"}, "unknown command 'frobnicate'", "");
+  ExpectUsageError({"feedback", "remove", "x"}, "unknown subcommand 'remove' for 'feedback'",
+                   "feedback");
+}
+
+TEST(ParseArgsTest, UnknownFlag) {
+  ExpectUsageError({"project", "get", "p1", "--bogus"}, "unknown flag --bogus for 'project get'",
+                   "project get");
+  ExpectUsageError({"stats", "-x"}, "unknown flag '-x'", "stats");
+  ExpectUsageError({"--bogus", "stats"}, "unknown flag --bogus", "");
+  // --all belongs to project list only.
+  ExpectUsageError({"search", "q", "--all"}, "unknown flag --all for 'search'", "search");
+  ExpectUsageError({"--domain", "water", "project", "list"},
+                   "flag --domain must come after the command", "");
+}
+
+TEST(ParseArgsTest, FlagValueProblems) {
+  ExpectUsageError({"project", "list", "--domain"}, "flag --domain needs a value (D)",
+                   "project list");
+  ExpectUsageError({"stats", "--json=yes"}, "flag --json takes no value", "stats");
+  ExpectUsageError({"stats", "--timeout", "soon"},
+                   "--timeout: expected a positive number of seconds, got 'soon'", "stats");
+  ExpectUsageError({"stats", "--timeout", "0"}, "--timeout: expected a positive number", "stats");
+  ExpectUsageError({"stats", "--node="}, "--node: empty address", "stats");
+}
+
+TEST(ParseArgsTest, ExtraArgumentAndRequiredFlags) {
+  ExpectUsageError({"project", "get", "a", "b"}, "unexpected argument 'b'", "project get");
+  ExpectUsageError({"feedback", "add", "p1", "--text", "t"}, "missing required flag --kind KIND",
+                   "feedback add");
+  ExpectUsageError({"feedback", "add", "p1", "--kind", "lesson"},
+                   "missing required flag --text TEXT", "feedback add");
+}
+
+TEST(ParseArgsTest, LastValueOfARepeatedFlagWins) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"project", "list", "--region", "Bretagne", "--region", "Occitanie"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->Flag("region"), "Occitanie");
+}
+
+TEST(FlagValuesTest, FiltersFromShortAndFullEnumNames) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"project", "list", "--domain", "public_services", "--status", "STATUS_PILOT",
+             "--region", "Bretagne", "--collectivity", "Rennes Métropole", "--technique",
+             "LLM", "--limit", "7"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  absl::StatusOr<v1::ProjectFilter> filter = FilterFromFlags(*invocation);
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  EXPECT_EQ(filter->domain(), v1::DOMAIN_PUBLIC_SERVICES);
+  EXPECT_EQ(filter->status(), v1::STATUS_PILOT);
+  EXPECT_EQ(filter->region(), "Bretagne");
+  EXPECT_EQ(filter->collectivity(), "Rennes Métropole");
+  EXPECT_EQ(filter->technique(), "LLM");
+  absl::StatusOr<int32_t> limit = LimitFromFlags(*invocation);
+  ASSERT_TRUE(limit.ok()) << limit.status();
+  EXPECT_EQ(*limit, 7);
+}
+
+TEST(FlagValuesTest, UnknownEnumValueNamesTheFlagAndListsValidValues) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"search", "q", "--status", "finished"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  absl::StatusOr<v1::ProjectFilter> filter = FilterFromFlags(*invocation);
+  ASSERT_FALSE(filter.ok());
+  EXPECT_TRUE(IsUsageError(filter.status()));
+  EXPECT_EQ(filter.status().message(),
+            "--status: unknown value 'finished' (valid: idea, experiment, pilot, "
+            "production, stopped)");
+
+  absl::StatusOr<Invocation> feedback =
+      Parse({"feedback", "add", "p1", "--kind", "praise", "--text", "t"});
+  ASSERT_TRUE(feedback.ok()) << feedback.status();
+  absl::StatusOr<v1::FeedbackKind> kind = FeedbackKindFromFlags(*feedback);
+  ASSERT_FALSE(kind.ok());
+  EXPECT_TRUE(IsUsageError(kind.status()));
+  EXPECT_EQ(kind.status().message(),
+            "--kind: unknown value 'praise' (valid: difficulty, success_factor, lesson, "
+            "reuse_report)");
+}
+
+TEST(FlagValuesTest, BadLimit) {
+  for (const char* bad : {"0", "-3", "ten", "99999999999"}) {
+    absl::StatusOr<Invocation> invocation = Parse({"project", "list", "--limit", bad});
+    ASSERT_TRUE(invocation.ok()) << invocation.status();
+    absl::StatusOr<int32_t> limit = LimitFromFlags(*invocation);
+    ASSERT_FALSE(limit.ok()) << bad;
+    EXPECT_TRUE(IsUsageError(limit.status()));
+    EXPECT_THAT(std::string(limit.status().message()), HasSubstr("--limit: ")) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace bibia::cli
