@@ -1,0 +1,277 @@
+// End-to-end tests of issue "Catalogue node": a real bibia-node on an
+// ephemeral 127.0.0.1 port, driven through the real bibia CLI.
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "bibia/v1/catalog.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/integration/subprocess.h"
+
+namespace bibia::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kWaterProject[] = R"({
+  "public": {
+    "id": "test-fuites-reseau",
+    "collectivity": {"name": "Ville de Testville", "region": "Bretagne"},
+    "title_fr": "Détection des fuites du réseau d'eau",
+    "summary_fr": "Un modèle repère les fuites à partir des débits nocturnes.",
+    "domain": "DOMAIN_WATER",
+    "status": "STATUS_PILOT",
+    "techniques": ["anomaly detection"],
+    "tags": ["eau", "fuites"]
+  },
+  "restricted": {"contacts": [{"role": "DSI", "email": "dsi@testville.example.org"}]},
+  "expert": {"source_repository": "https://example.org/testville/fuites", "license": "MIT"}
+})";
+
+class CliNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node_ = std::make_unique<NodeProcess>(dir_.path() + "/node");
+    ASSERT_TRUE(node_->Start()) << node_->log();
+  }
+
+  // Runs `bibia --node ADDRESS args...`.
+  CommandResult Bibia(std::vector<std::string> args, const std::string& stdin_text = "") {
+    std::vector<std::string> argv = {CliBinary(), "--node", node_->address()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, stdin_text);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    std::string path = dir_.path() + "/" + name;
+    std::ofstream(path) << content;
+    return path;
+  }
+
+  // The node's statistics, read through the CLI's --json output.
+  v1::StatsResponse Stats() {
+    CommandResult r = Bibia({"stats", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    v1::StatsResponse stats;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &stats).ok()) << r.out;
+    return stats;
+  }
+
+  // Asserts that `args` fails with a non-zero exit, an error naming `field`,
+  // nothing on stdout, and no change to the catalogue.
+  void ExpectRejected(const std::vector<std::string>& args, const std::string& field) {
+    v1::StatsResponse before = Stats();
+    CommandResult r = Bibia(args);
+    EXPECT_NE(r.exit_code, 0) << "stdout: " << r.out;
+    EXPECT_THAT(r.err, HasSubstr(field));
+    EXPECT_EQ(r.out, "");
+    v1::StatsResponse after = Stats();
+    EXPECT_EQ(after.projects(), before.projects());
+    EXPECT_EQ(after.feedback(), before.feedback());
+  }
+
+  TempDir dir_;
+  std::unique_ptr<NodeProcess> node_;
+};
+
+TEST_F(CliNodeTest, PutGetListSearch) {
+  std::string file = WriteFile("p.json", kWaterProject);
+  CommandResult put = Bibia({"project", "put", file});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  EXPECT_THAT(put.out, HasSubstr("test-fuites-reseau"));
+
+  CommandResult get = Bibia({"project", "get", "test-fuites-reseau", "--json"});
+  ASSERT_EQ(get.exit_code, 0) << get.err;
+  v1::GetProjectResponse got;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(get.out, &got).ok()) << get.out;
+  EXPECT_EQ(got.project().public_().title_fr(), "Détection des fuites du réseau d'eau");
+  EXPECT_EQ(got.project().public_().domain(), v1::DOMAIN_WATER);
+  EXPECT_GT(got.project().public_().updated_unix_ms(), 0);
+
+  CommandResult human = Bibia({"project", "get", "test-fuites-reseau"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_THAT(human.out, HasSubstr("Détection des fuites"));
+
+  CommandResult list = Bibia({"project", "list", "--domain", "water"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("test-fuites-reseau"));
+  CommandResult other = Bibia({"project", "list", "--domain", "mobility"});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_THAT(other.out, Not(HasSubstr("test-fuites-reseau")));
+
+  // Accents folded both ways; the last word matches as a prefix.
+  for (const char* query : {"detection fuites", "réseau", "fuit"}) {
+    CommandResult search = Bibia({"search", query, "--json"});
+    ASSERT_EQ(search.exit_code, 0) << query << ": " << search.err;
+    v1::SearchResponse response;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(search.out, &response).ok()) << search.out;
+    ASSERT_EQ(response.hits_size(), 1) << query;
+    EXPECT_EQ(response.hits(0).project().id(), "test-fuites-reseau");
+  }
+  CommandResult table = Bibia({"search", "fuites"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_THAT(table.out, HasSubstr("test-fuites-reseau"));
+}
+
+TEST_F(CliNodeTest, ImportDemoCatalogueThenSearchAndReimport) {
+  CommandResult import = Bibia({"import", DemoCatalogue()});
+  ASSERT_EQ(import.exit_code, 0) << import.err;
+  EXPECT_THAT(import.out, HasSubstr("47"));
+  v1::StatsResponse stats = Stats();
+  EXPECT_EQ(stats.projects(), 47);
+  EXPECT_EQ(stats.collectivities(), 25);
+  EXPECT_GT(stats.feedback(), 100);
+
+  CommandResult search = Bibia({"search", "cantine", "--json"});
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  v1::SearchResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(search.out, &response).ok());
+  ASSERT_GT(response.hits_size(), 0);
+  bool found_nantes = false;
+  for (const auto& hit : response.hits()) found_nantes |= hit.project().collectivity().name().find("Nantes") == 0;
+  EXPECT_TRUE(found_nantes);
+
+  // Filters and facets through the CLI.
+  CommandResult filtered = Bibia({"search", "donnees", "--domain", "water", "--json"});
+  ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
+  v1::SearchResponse water;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(filtered.out, &water).ok());
+  for (const auto& hit : water.hits()) EXPECT_EQ(hit.project().domain(), v1::DOMAIN_WATER);
+
+  // Importing the same file again changes nothing.
+  CommandResult again = Bibia({"import", DemoCatalogue()});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  v1::StatsResponse after = Stats();
+  EXPECT_EQ(after.projects(), 47);
+  EXPECT_EQ(after.feedback(), stats.feedback());
+}
+
+TEST_F(CliNodeTest, FeedbackAddAndList) {
+  ASSERT_EQ(Bibia({"project", "put", WriteFile("p.json", kWaterProject)}).exit_code, 0);
+  CommandResult add = Bibia({"feedback", "add", "test-fuites-reseau", "--kind", "lesson", "--text",
+                             "Associer les agents de terrain dès le début."});
+  ASSERT_EQ(add.exit_code, 0) << add.err;
+  CommandResult list = Bibia({"feedback", "list", "test-fuites-reseau", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  v1::ListFeedbackResponse feedback;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &feedback).ok()) << list.out;
+  ASSERT_EQ(feedback.feedback_size(), 1);
+  EXPECT_EQ(feedback.feedback(0).kind(), v1::FEEDBACK_KIND_LESSON);
+  EXPECT_EQ(feedback.feedback(0).text(), "Associer les agents de terrain dès le début.");
+  EXPECT_FALSE(feedback.feedback(0).id().empty());
+}
+
+TEST_F(CliNodeTest, BadInputIsRejectedByFieldAndWritesNothing) {
+  ASSERT_EQ(Bibia({"project", "put", WriteFile("ok.json", kWaterProject)}).exit_code, 0);
+
+  ExpectRejected({"project", "put", WriteFile("bad.json", "{\"public\": {\"id\": ")}, "bad.json");
+  ExpectRejected({"project", "put", WriteFile("enum.json", R"({"public": {"id": "x", "domain": "DOMAIN_SPACE",
+      "title_fr": "t", "collectivity": {"name": "c"}}})")},
+                 "domain");
+  ExpectRejected({"project", "put", WriteFile("notitle.json", R"({"public": {"id": "x",
+      "collectivity": {"name": "c"}}})")},
+                 "title");
+  ExpectRejected({"project", "put", WriteFile("nocoll.json", R"({"public": {"id": "x", "title_fr": "t"}})")},
+                 "collectivity");
+  ExpectRejected({"project", "put", WriteFile("longtitle.json", R"({"public": {"id": "x", "title_fr": ")" +
+                                                                     std::string(301, 'a') +
+                                                                     R"(", "collectivity": {"name": "c"}}})")},
+                 "title_fr");
+  ExpectRejected({"project", "put", WriteFile("longsummary.json", R"({"public": {"id": "x", "title_fr": "t",
+      "summary_fr": ")" + std::string(20001, 'a') + R"(", "collectivity": {"name": "c"}}})")},
+                 "summary_fr");
+  ExpectRejected({"project", "put", WriteFile("badid.json", R"({"public": {"id": "Bad/Id", "title_fr": "t",
+      "collectivity": {"name": "c"}}})")},
+                 "id");
+  ExpectRejected({"feedback", "add", "no-such-project", "--kind", "lesson", "--text", "x"}, "no-such-project");
+  ExpectRejected({"search", ""}, "query");
+  ExpectRejected({"search", "   "}, "query");
+  ExpectRejected({"project", "get", "no-such-project"}, "no-such-project");
+}
+
+TEST_F(CliNodeTest, BulkImportWithOneBadRecordWritesNone) {
+  std::ifstream in(DemoCatalogue());
+  std::string demo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Make the 12th record's title too long: only the node's validation sees it.
+  size_t pos = 0;
+  for (int i = 0; i < 12; ++i) pos = demo.find("\"title_fr\": \"", pos + 1);
+  ASSERT_NE(pos, std::string::npos);
+  demo.insert(pos + 13, std::string(300, 'x'));
+  CommandResult r = Bibia({"import", WriteFile("bad-demo.json", demo)});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("record 12"));
+  EXPECT_THAT(r.err, HasSubstr("title_fr"));
+  EXPECT_EQ(Stats().projects(), 0);
+  EXPECT_EQ(Stats().feedback(), 0);
+}
+
+TEST_F(CliNodeTest, AcknowledgedWritesSurviveKill9) {
+  ASSERT_EQ(Bibia({"project", "put", WriteFile("p.json", kWaterProject)}).exit_code, 0);
+  ASSERT_EQ(Bibia({"feedback", "add", "test-fuites-reseau", "--kind", "difficulty", "--text", "Données rares."})
+                .exit_code,
+            0);
+  node_->Kill9();  // right after the acknowledgements: nothing may be lost
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  CommandResult get = Bibia({"project", "get", "test-fuites-reseau"});
+  EXPECT_EQ(get.exit_code, 0) << get.err;
+  EXPECT_THAT(get.out, HasSubstr("Détection des fuites"));
+  CommandResult feedback = Bibia({"feedback", "list", "test-fuites-reseau"});
+  EXPECT_EQ(feedback.exit_code, 0) << feedback.err;
+  EXPECT_THAT(feedback.out, HasSubstr("Données rares."));
+  CommandResult search = Bibia({"search", "fuites"});
+  EXPECT_THAT(search.out, HasSubstr("test-fuites-reseau"));
+}
+
+TEST_F(CliNodeTest, DeleteRemovesProject) {
+  ASSERT_EQ(Bibia({"project", "put", WriteFile("p.json", kWaterProject)}).exit_code, 0);
+  CommandResult del = Bibia({"project", "delete", "test-fuites-reseau"});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_NE(Bibia({"project", "get", "test-fuites-reseau"}).exit_code, 0);
+  EXPECT_EQ(Stats().projects(), 0);
+}
+
+TEST(CliWithoutNode, UnreachableNodeIsAClearError) {
+  // Port 1 on loopback: nothing listens there.
+  CommandResult r = RunCommand({CliBinary(), "--node", "127.0.0.1:1", "--timeout", "2", "stats"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE"));
+  EXPECT_EQ(r.out, "");
+}
+
+TEST(CliWithoutNode, HelpEverywhere) {
+  for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"project", "--help"}, {"project", "put", "--help"}, {"search", "--help"},
+           {"feedback", "add", "--help"}, {"import", "--help"}, {"stats", "--help"}}) {
+    args.insert(args.begin(), CliBinary());
+    CommandResult r = RunCommand(args);
+    EXPECT_EQ(r.exit_code, 0) << args[1];
+    EXPECT_THAT(r.out, HasSubstr("Usage")) << args[1];
+  }
+  CommandResult node_help = RunCommand({NodeBinary(), "--help"});
+  EXPECT_EQ(node_help.exit_code, 0);
+  EXPECT_THAT(node_help.out, HasSubstr("--data-dir"));
+}
+
+TEST(NodeStartup, BadFlagsAreUsageErrors) {
+  CommandResult r = RunCommand({NodeBinary(), "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--data-dir"));
+  CommandResult unknown = RunCommand({NodeBinary(), "--data-dir", "/tmp/x", "--frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("--frobnicate"));
+}
+
+TEST(NodeStartup, GracefulShutdownOnSigterm) {
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node");
+  ASSERT_TRUE(node.Start()) << node.log();
+  EXPECT_EQ(node.Stop(), 0);
+  EXPECT_THAT(node.log(), HasSubstr("msg=stopped"));
+}
+
+}  // namespace
+}  // namespace bibia::testing
