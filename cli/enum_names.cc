@@ -116,6 +116,7 @@ std::string ValidRiskClassNames() {
 }
 
 std::string ShortFacetValue(std::string_view facet, std::string_view value) {
+  if (value.empty()) return facet == "domain" || facet == "status" ? "unspecified" : "(none)";
   const EnumDescriptor* descriptor = nullptr;
   std::string_view prefix;
   if (facet == "domain") {

@@ -35,8 +35,9 @@ std::string ValidFeedbackKindNames();
 std::string ValidRiskClassNames();
 
 // A facet value as received from the node, shown in short form when it is a
-// full enum name of that facet ("DOMAIN_WATER" -> "water"); other values are
-// returned unchanged.
+// full enum name of that facet ("DOMAIN_WATER" -> "water"). An empty value is
+// "unspecified" for domain and status, "(none)" for other facets; other
+// values are returned unchanged.
 std::string ShortFacetValue(std::string_view facet, std::string_view value);
 
 }  // namespace bibia::cli

@@ -13,7 +13,6 @@
 namespace bibia::cli {
 namespace {
 
-constexpr size_t kIdWidth = 40;
 constexpr size_t kCollectivityWidth = 28;
 constexpr size_t kTitleWidth = 60;
 constexpr size_t kWrapWidth = 76;
@@ -34,7 +33,7 @@ std::string RenderProjectList(const v1::ListProjectsResponse& response) {
   if (response.projects().empty()) {
     return absl::StrCat("no projects\n", NextPageLine(response.next_page_token()));
   }
-  Table table({{"ID", kIdWidth},
+  Table table({{"ID"},
                {"DOMAIN"},
                {"STATUS"},
                {"YEAR", 0, Table::Align::kRight},
@@ -52,8 +51,7 @@ std::string RenderFacet(const v1::Facet& facet) {
   std::vector<std::string> counts;
   for (const v1::FacetCount& count : facet.counts()) {
     counts.push_back(absl::StrCat(
-        ShortFacetValue(facet.name(), count.value().empty() ? "-" : count.value()), " ",
-        count.count()));
+        ShortFacetValue(facet.name(), count.value()), " ", count.count()));
   }
   return absl::StrCat(facet.name(), ": ", absl::StrJoin(counts, ", "), "\n");
 }
@@ -62,7 +60,7 @@ std::string RenderSearch(const v1::SearchResponse& response) {
   std::string out;
   if (!response.hits().empty()) {
     Table table({{"SCORE", 0, Table::Align::kRight},
-                 {"ID", kIdWidth},
+                 {"ID"},
                  {"DOMAIN"},
                  {"STATUS"},
                  {"TITLE", kTitleWidth}});

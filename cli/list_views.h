@@ -11,7 +11,8 @@
 namespace bibia::cli {
 
 // Table ID, DOMAIN, STATUS, YEAR, COLLECTIVITY, TITLE, then
-// "next page token: T" when there is one.
+// "next page token: T" when there is one. IDs are shown whole (they are
+// meant to be copied); long collectivities and titles are cut with "…".
 std::string RenderProjectList(const v1::ListProjectsResponse& response);
 
 // Table SCORE, ID, DOMAIN, STATUS, TITLE; facet lines; number of matches;

@@ -7,24 +7,6 @@
 
 namespace bibia::cli {
 
-CommandHandler FindHandler(std::string_view command) {
-  struct Entry {
-    std::string_view command;
-    CommandHandler handler;
-  };
-  static constexpr Entry kHandlers[] = {
-      {"project put", RunProjectPut},       {"project get", RunProjectGet},
-      {"project list", RunProjectList},     {"project delete", RunProjectDelete},
-      {"search", RunSearch},                {"feedback add", RunFeedbackAdd},
-      {"feedback list", RunFeedbackList},   {"import", RunImport},
-      {"stats", RunStats},
-  };
-  for (const Entry& entry : kHandlers) {
-    if (entry.command == command) return entry.handler;
-  }
-  return nullptr;
-}
-
 int Run(const std::vector<std::string>& args, std::string_view default_node, Io io) {
   absl::StatusOr<Invocation> invocation =
       ParseArgs(args, default_node.empty() ? kDefaultNode : default_node);

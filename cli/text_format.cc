@@ -53,11 +53,19 @@ std::string FieldList::Render(std::string_view indent) const {
   for (const auto& [label, value] : lines_) {
     label_width = std::max(label_width, CodePointCount(label));
   }
+  constexpr size_t kMinValueWidth = 30;
+  const size_t used = CodePointCount(indent) + label_width + 2;
+  const size_t value_width = used + kMinValueWidth > kLineWidth ? kMinValueWidth
+                                                                 : kLineWidth - used;
+  const std::string continuation = std::string(indent) + std::string(label_width + 2, ' ');
   std::string out;
   for (const auto& [label, value] : lines_) {
+    std::string wrapped = Wrap(value, value_width, continuation);
+    wrapped.erase(0, continuation.size());  // the first line follows the label
+    if (wrapped.empty()) wrapped = "\n";     // a value of blanks only
     out.append(indent).append(label);
     out.append(label_width - CodePointCount(label) + 2, ' ');
-    out.append(value).push_back('\n');
+    out.append(wrapped);
   }
   return out;
 }

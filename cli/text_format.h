@@ -16,7 +16,10 @@ namespace bibia::cli {
 // breaks in `text` are kept. Empty text gives an empty string.
 std::string Wrap(std::string_view text, size_t width, std::string_view indent);
 
-// Lines of "LABEL  VALUE" with the values aligned. Empty values are skipped.
+inline constexpr size_t kLineWidth = 80;
+
+// Lines of "LABEL  VALUE" with the values aligned. Empty values are skipped;
+// long values wrap at spaces to fit kLineWidth, continuing under the value.
 class FieldList {
  public:
   void Add(std::string_view label, std::string_view value);

@@ -54,6 +54,8 @@ TEST(EnumNamesTest, FacetValuesInShortForm) {
   EXPECT_EQ(ShortFacetValue("status", "STATUS_PILOT"), "pilot");
   EXPECT_EQ(ShortFacetValue("region", "DOMAIN_WATER"), "DOMAIN_WATER");
   EXPECT_EQ(ShortFacetValue("region", "Bretagne"), "Bretagne");
+  EXPECT_EQ(ShortFacetValue("status", ""), "unspecified");
+  EXPECT_EQ(ShortFacetValue("region", ""), "(none)");
 }
 
 TEST(EnumNamesTest, HelpTextsListEveryValidValue) {

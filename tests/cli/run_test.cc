@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_specs.h"
+#include "cli/commands.h"
 #include "cli/errors.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -35,6 +37,12 @@ Result RunWith(std::vector<std::string> args, const std::string& stdin_text = ""
 
 // A gRPC target nobody listens on: connecting fails at once, without network.
 const std::string kNoNode = "unix:/nonexistent-bibia-test-dir/node.sock";
+
+TEST(RunTest, EveryCommandHasAHandlerAndNoGroupHasOne) {
+  for (const CommandSpec& spec : Commands()) {
+    EXPECT_EQ(FindHandler(spec.path) == nullptr, spec.is_group) << spec.path;
+  }
+}
 
 TEST(RunTest, GlobalHelpOnStdoutExitZero) {
   const Result result = RunWith({"--help"});

@@ -6,6 +6,7 @@
 
 #include "cli/json_io.h"
 #include "cli/project_view.h"
+#include "cli/text_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -25,6 +26,28 @@ v1::ProjectPublic Project(std::string id, v1::Domain domain, v1::Status status, 
   project.mutable_collectivity()->set_name(std::move(collectivity));
   project.set_title_fr(std::move(title));
   return project;
+}
+
+TEST(TextFormatTest, WrapCountsCodePointsAndKeepsParagraphs) {
+  EXPECT_EQ(Wrap("été été été", 7, "> "), "> été été\n> été\n");
+  EXPECT_EQ(Wrap("un\ndeux", 10, ""), "un\ndeux\n");
+  EXPECT_EQ(Wrap("https://example.org/a-very-long-url", 10, ""),
+            "https://example.org/a-very-long-url\n");
+  EXPECT_EQ(Wrap("", 10, "  "), "");
+}
+
+TEST(TextFormatTest, FieldListAlignsSkipsEmptyAndWrapsUnderTheValue) {
+  FieldList fields;
+  fields.Add("A", "un");
+  fields.Add("Empty", "");
+  fields.Add("Région", std::string(30, 'x') + " " + std::string(50, 'y'));
+  fields.AddLines("Links", {"l1", "", "l2"});
+  EXPECT_EQ(fields.Render("  "),
+            "  A       un\n"
+            "  Région  " + std::string(30, 'x') + "\n"
+            "          " + std::string(50, 'y') + "\n"
+            "  Links   l1\n"
+            "          l2\n");
 }
 
 TEST(ProjectListViewTest, TableWithShortEnumsAndNextPageToken) {
@@ -121,7 +144,7 @@ TEST(StatsViewTest, TotalsAndFacetLines) {
             "feedback        119\n"
             "collectivities  25\n"
             "\n"
-            "status: production 15, - 13\n");
+            "status: production 15, unspecified 13\n");
 }
 
 TEST(ProjectViewTest, ShowsTheFacetsThatArePresent) {

@@ -1,0 +1,23 @@
+#include "cli/commands.h"
+
+namespace bibia::cli {
+
+CommandHandler FindHandler(std::string_view command) {
+  struct Entry {
+    std::string_view command;
+    CommandHandler handler;
+  };
+  static constexpr Entry kHandlers[] = {
+      {"project put", RunProjectPut},       {"project get", RunProjectGet},
+      {"project list", RunProjectList},     {"project delete", RunProjectDelete},
+      {"search", RunSearch},                {"feedback add", RunFeedbackAdd},
+      {"feedback list", RunFeedbackList},   {"import", RunImport},
+      {"stats", RunStats},
+  };
+  for (const Entry& entry : kHandlers) {
+    if (entry.command == command) return entry.handler;
+  }
+  return nullptr;
+}
+
+}  // namespace bibia::cli
