@@ -1,6 +1,5 @@
-// The three kinds of failure of a bibia command (usage, node, local) carried
-// as absl::Status values, and how each is reported and turned into an exit
-// code.
+// Failures of a bibia command (usage, node, local) as absl::Status values:
+// how each kind is reported on stderr and which exit code it gives.
 #ifndef BIBIA_CLI_ERRORS_H_
 #define BIBIA_CLI_ERRORS_H_
 
