@@ -1,16 +1,16 @@
 #include "access/caller.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace bibia::access {
 
-const char* RoleName(Role role) {
-  switch (role) {
-    case Role::kReader: return "reader";
-    case Role::kEditor: return "editor";
-    case Role::kAdmin: return "admin";
-  }
-  return "reader";
+std::string RoleName(v1::Role role) {
+  return role == v1::ROLE_UNSPECIFIED ? "none" : absl::AsciiStrToLower(v1::Role_Name(role).substr(5));
+}
+
+std::string TierName(v1::Tier tier) {
+  return tier == v1::TIER_UNSPECIFIED ? "none" : absl::AsciiStrToLower(v1::Tier_Name(tier).substr(5));
 }
 
 std::string Describe(const Caller& caller) {

@@ -15,6 +15,12 @@ const char* OperationName(Operation op) {
     case Operation::kDeleteProject: return "DeleteProject";
     case Operation::kAddFeedback: return "AddFeedback";
     case Operation::kImport: return "Import";
+    case Operation::kIssueToken: return "IssueToken";
+    case Operation::kRevokeToken: return "RevokeToken";
+    case Operation::kListTokens: return "ListTokens";
+    case Operation::kListAudit: return "ListAudit";
+    case Operation::kInstallRoster: return "InstallRoster";
+    case Operation::kGetRoster: return "GetRoster";
   }
   return "?";
 }
@@ -25,43 +31,50 @@ Requirement RequirementOf(Operation op) {
     case Operation::kGetProject:  // projected: every tier gets what it may see
     case Operation::kListProjects:
     case Operation::kStats:
-      return {v1::TIER_PUBLIC, Role::kReader};
+      return {v1::TIER_PUBLIC, v1::ROLE_READER, false};
     case Operation::kListFeedback:
-      return {v1::TIER_RESTRICTED, Role::kReader};
+      return {v1::TIER_RESTRICTED, v1::ROLE_READER, false};
     case Operation::kPutProject:
     case Operation::kDeleteProject:
     case Operation::kImport:
-      return {v1::TIER_PUBLIC, Role::kEditor};
+      return {v1::TIER_PUBLIC, v1::ROLE_EDITOR, true};
     case Operation::kAddFeedback:
-      return {v1::TIER_RESTRICTED, Role::kEditor};
+      return {v1::TIER_RESTRICTED, v1::ROLE_EDITOR, true};
+    case Operation::kIssueToken:
+    case Operation::kRevokeToken:
+    case Operation::kListTokens:
+    case Operation::kListAudit:
+    case Operation::kInstallRoster:
+    case Operation::kGetRoster:
+      return {v1::TIER_PUBLIC, v1::ROLE_ADMIN, true};
   }
-  return {v1::TIER_EXPERT, Role::kAdmin};  // unknown operations: most restrictive
+  return {v1::TIER_EXPERT, v1::ROLE_ADMIN, true};  // unknown: most restrictive
 }
 
-Caller Policy::Resolve(Caller caller) const {
+absl::Status Authorize(const Caller& caller, Operation op, std::string_view node_id) {
+  const Requirement need = RequirementOf(op);
+  const bool tier_ok = caller.tier >= need.tier;
+  const bool role_ok = caller.role >= need.role;
+  const bool local_ok = !need.local || (caller.kind == Caller::Kind::kToken && caller.issuer == node_id);
+  if (tier_ok && role_ok && local_ok) return absl::OkStatus();
+  const std::string what = absl::StrCat(OperationName(op), " needs ", need.local ? "a token of this node with " : "",
+                                        "tier ", TierName(need.tier), " and role ", RoleName(need.role));
   if (caller.kind == Caller::Kind::kAnonymous) {
-    caller.tier = options_.anonymous_tier;
-    caller.role = options_.anonymous_role;
+    return absl::UnauthenticatedError(absl::StrCat(what, "; the call carries no token"));
   }
-  return caller;
+  std::string has = absl::StrCat("; caller ", Describe(caller), " has tier ", TierName(caller.tier), " and role ",
+                                 RoleName(caller.role));
+  if (!local_ok) absl::StrAppend(&has, ", and is not an identity of node '", std::string(node_id), "'");
+  return absl::PermissionDeniedError(absl::StrCat(what, has));
 }
 
-absl::Status Policy::Authorize(const Caller& caller, Operation op) const {
-  Requirement need = RequirementOf(op);
-  if (caller.tier < need.tier) {
-    return absl::PermissionDeniedError(absl::StrCat(OperationName(op), " needs tier ",
-                                                    v1::Tier_Name(need.tier), "; caller ", Describe(caller),
-                                                    " has ", v1::Tier_Name(caller.tier)));
-  }
-  if (static_cast<int>(caller.role) < static_cast<int>(need.role)) {
-    return absl::PermissionDeniedError(absl::StrCat(OperationName(op), " needs role ", RoleName(need.role),
-                                                    "; caller ", Describe(caller), " is ",
-                                                    RoleName(caller.role)));
-  }
-  return absl::OkStatus();
+bool ShouldAudit(const Caller& caller, Operation op) {
+  const Requirement need = RequirementOf(op);
+  if (need.role > v1::ROLE_READER || need.tier > v1::TIER_PUBLIC) return true;
+  return op == Operation::kGetProject && caller.tier > v1::TIER_PUBLIC;
 }
 
-void Policy::ProjectTo(v1::Tier tier, v1::Project* project) {
+void ProjectTo(v1::Tier tier, v1::Project* project) {
   if (tier < v1::TIER_RESTRICTED) project->clear_restricted();
   if (tier < v1::TIER_EXPERT) project->clear_expert();
   if (tier < v1::TIER_PUBLIC) project->clear_public_();

@@ -1,9 +1,10 @@
-// The policy point: for every request, given the caller, allow it, deny it, or
-// project its response down to the caller's tier. No other code decides a tier.
+// The policy rules: for an operation and a caller, allow or deny, whether to
+// audit, and what a tier may see of a project. Pure functions of their inputs;
+// AccessControl applies them to every request.
 #ifndef BIBIA_ACCESS_POLICY_H_
 #define BIBIA_ACCESS_POLICY_H_
 
-#include <vector>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "access/caller.h"
@@ -22,41 +23,41 @@ enum class Operation {
   kDeleteProject,
   kAddFeedback,
   kImport,
+  kIssueToken,
+  kRevokeToken,
+  kListTokens,
+  kListAudit,
+  kInstallRoster,
+  kGetRoster,
 };
+inline constexpr Operation kAllOperations[] = {
+    Operation::kSearch,      Operation::kGetProject,   Operation::kListProjects,  Operation::kStats,
+    Operation::kListFeedback, Operation::kPutProject,  Operation::kDeleteProject, Operation::kAddFeedback,
+    Operation::kImport,      Operation::kIssueToken,   Operation::kRevokeToken,   Operation::kListTokens,
+    Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster};
 
 const char* OperationName(Operation op);
 
-// The least tier and role an operation needs.
+// The least a caller needs for an operation. Operations that need more than
+// reading (`local` true) need a token issued by this very node: only an
+// editor of a node writes that node's records.
 struct Requirement {
   v1::Tier tier;
-  Role role;
+  v1::Role role;
+  bool local;
 };
 Requirement RequirementOf(Operation op);
 
-class Policy {
- public:
-  struct Options {
-    // What a caller without credentials gets. Until tokens exist (issue
-    // "Access tiers"), a node that has no other way to authenticate editors
-    // runs open: see the README's "Access" section.
-    v1::Tier anonymous_tier = v1::TIER_PUBLIC;
-    Role anonymous_role = Role::kReader;
-  };
+// OK; UNAUTHENTICATED if an anonymous caller needs a token; PERMISSION_DENIED
+// naming what is missing otherwise. `node_id` is this node's id.
+absl::Status Authorize(const Caller& caller, Operation op, std::string_view node_id);
 
-  explicit Policy(const Options& options) : options_(options) {}
+// Whether the operation is recorded in the audit log: every write and admin
+// operation, and reads that return restricted or expert data.
+bool ShouldAudit(const Caller& caller, Operation op);
 
-  // Fills in the tier and role of an anonymous caller from the options.
-  Caller Resolve(Caller caller) const;
-
-  // OK, or PERMISSION_DENIED naming what is missing. Thread-safe.
-  absl::Status Authorize(const Caller& caller, Operation op) const;
-
-  // The facets of `project` that `tier` may read; the others are cleared.
-  static void ProjectTo(v1::Tier tier, v1::Project* project);
-
- private:
-  const Options options_;
-};
+// Clears the facets of `project` that `tier` may not read.
+void ProjectTo(v1::Tier tier, v1::Project* project);
 
 }  // namespace bibia::access
 

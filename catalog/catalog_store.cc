@@ -51,6 +51,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
+  store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
   {
     absl::MutexLock lock(&store->write_mu_);
     BIBIA_ASSIGN_OR_RETURN(store->log_, LogWriter::Load(store->db_.get(), store->node_id_, options.clock));
@@ -81,6 +82,32 @@ absl::Status CatalogStore::LoadNodeId() {
   rocksdb::WriteBatch batch;
   batch.Put(db_->family(Family::kMeta), std::string(kMetaNodeId), node_id_);
   return db_->Write(&batch);
+}
+
+// Settings share the meta family with the store's own names; a prefix keeps
+// them apart.
+constexpr char kSettingPrefix[] = "setting/";
+
+absl::Status CatalogStore::PutSetting(const std::string& name, const std::string& value) {
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name), value);
+  return db_->Write(&batch);
+}
+
+absl::StatusOr<std::optional<std::string>> CatalogStore::GetSetting(const std::string& name) const {
+  return db_->Get(Family::kMeta, absl::StrCat(kSettingPrefix, name));
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CatalogStore::ScanSettings(
+    const std::string& prefix) const {
+  std::vector<std::pair<std::string, std::string>> settings;
+  const std::string start = absl::StrCat(kSettingPrefix, prefix);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kMeta);
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    settings.emplace_back(it->key().ToString().substr(sizeof(kSettingPrefix) - 1), it->value().ToString());
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "scan settings"));
+  return settings;
 }
 
 absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {

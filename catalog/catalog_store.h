@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/project.pb.h"
+#include "catalog/audit_log.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
 #include "catalog/log_writer.h"
@@ -74,6 +75,14 @@ class CatalogStore {
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
   absl::StatusOr<v1::StatsResponse> Stats() const;
 
+  // Node settings kept in the meta family (roster, token registry): values
+  // under `name`, each set in one durable write. Thread-safe.
+  absl::Status PutSetting(const std::string& name, const std::string& value);
+  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& name) const;
+  // Every setting whose name starts with `prefix`, in name order.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(const std::string& prefix) const;
+
+  AuditLog* audit() const { return audit_.get(); }
   const std::string& node_id() const { return node_id_; }
   // For tools (benchmarks, compaction after bulk loads); not for services.
   Db* db() const { return db_.get(); }
@@ -97,6 +106,7 @@ class CatalogStore {
   std::string node_id_;
   std::unique_ptr<Db> db_;
   std::unique_ptr<SearchIndex> index_;
+  std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<int64_t> feedback_count_{0};

@@ -239,7 +239,7 @@ void SearchIndex::StageDelete(const v1::ProjectPublic& old, IndexChanges* change
   uint32_t docnum = DocnumFor(old.id(), changes);
   DocTerms old_terms = ExtractTerms(old);
   StageTerms(docnum, &old_terms, DocTerms(), changes);
-  changes->deletes_.push_back(docnum);
+  changes->deletes_.emplace_back(docnum, old.id());
 }
 
 void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const {
@@ -251,7 +251,10 @@ void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const
     AppendBigEndian32(&value, docnum);
     batch->Put(cf, DocIdKey(row.id()), value);
   }
-  for (uint32_t docnum : changes->deletes_) batch->Delete(cf, DocKey(docnum));
+  for (const auto& [docnum, id] : changes->deletes_) {
+    batch->Delete(cf, DocKey(docnum));
+    batch->Delete(cf, DocIdKey(id));
+  }
   if (changes->next_docnum_) {
     std::string value;
     AppendBigEndian32(&value, *changes->next_docnum_);
@@ -262,7 +265,7 @@ void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const
 void SearchIndex::Apply(const IndexChanges& changes) {
   absl::MutexLock lock(&mu_);
   for (const auto& [docnum, row] : changes.upserts_) SetDoc(docnum, row);
-  for (uint32_t docnum : changes.deletes_) {
+  for (const auto& [docnum, id] : changes.deletes_) {
     if (docnum >= docs_.size() || !docs_[docnum].live) continue;
     Doc& doc = docs_[docnum];
     doc.live = false;
@@ -277,11 +280,19 @@ bool SearchIndex::Accepts(const Doc& doc, const v1::ProjectFilter& filter) const
   if (!doc.live) return false;
   if (filter.domain() != v1::DOMAIN_UNSPECIFIED && doc.domain != filter.domain()) return false;
   if (filter.status() != v1::STATUS_UNSPECIFIED && doc.status != filter.status()) return false;
-  if (!filter.region().empty() && doc.region != Lookup(filter.region())) return false;
-  if (!filter.collectivity().empty() && doc.collectivity != Lookup(filter.collectivity())) return false;
+  // Lookup gives 0 both for "" and for a value no document has, so a value
+  // that is not found must match nothing, not the documents without one.
+  if (!filter.region().empty()) {
+    const uint32_t r = Lookup(filter.region());
+    if (r == 0 || doc.region != r) return false;
+  }
+  if (!filter.collectivity().empty()) {
+    const uint32_t c = Lookup(filter.collectivity());
+    if (c == 0 || doc.collectivity != c) return false;
+  }
   if (!filter.technique().empty()) {
-    uint32_t t = Lookup(filter.technique());
-    if (std::find(doc.techniques.begin(), doc.techniques.end(), t) == doc.techniques.end()) return false;
+    const uint32_t t = Lookup(filter.technique());
+    if (t == 0 || std::find(doc.techniques.begin(), doc.techniques.end(), t) == doc.techniques.end()) return false;
   }
   return true;
 }

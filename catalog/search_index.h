@@ -50,7 +50,7 @@ class IndexChanges {
  private:
   friend class SearchIndex;
   std::vector<std::pair<uint32_t, v1::IndexedDoc>> upserts_;
-  std::vector<uint32_t> deletes_;
+  std::vector<std::pair<uint32_t, std::string>> deletes_;  // docnum, id
   std::optional<uint32_t> next_docnum_;  // set once a docnum is allocated
   // term -> postings of this batch (several documents share one operand).
   absl::flat_hash_map<std::string, std::string> operands_;

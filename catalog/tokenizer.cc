@@ -89,6 +89,9 @@ void AppendFolded(char32_t cp, std::string* out) {
     out->append("ss");
     return;
   }
+  // Combining diacritical marks: decomposed (NFD) text writes "é" as "e" and
+  // U+0301, so dropping the mark folds it like the precomposed letter.
+  if (cp >= 0x300 && cp <= 0x36F) return;
   // Latin-1 punctuation (nbsp, « », °), general punctuation (’ – — …),
   // replacement characters: separators.
   if (cp < 0xC0 || (cp >= 0x2000 && cp <= 0x206F) || cp == 0xFFFD || (cp >= 0x3000 && cp <= 0x303F)) {

@@ -1,5 +1,7 @@
 #include "catalog/validate.h"
 
+#include <cstdint>
+#include <string_view>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +16,48 @@ using google::protobuf::Message;
 
 absl::Status FieldError(std::string_view path, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(std::string(path), ": ", std::string(problem)));
+}
+
+// Offset of the first byte of `text` that is not well-formed UTF-8 (no
+// overlong forms, surrogates or code points above U+10FFFF), or npos. Proto3
+// refuses to parse a string field that fails this, so such text must never be
+// stored: the record, and the index row built from it, could not be read back.
+size_t InvalidUtf8Offset(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto b = static_cast<uint8_t>(text[i]);
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    char32_t cp, min;
+    if ((b & 0xe0) == 0xc0) {
+      len = 2, cp = b & 0x1f, min = 0x80;
+    } else if ((b & 0xf0) == 0xe0) {
+      len = 3, cp = b & 0x0f, min = 0x800;
+    } else if ((b & 0xf8) == 0xf0) {
+      len = 4, cp = b & 0x07, min = 0x10000;
+    } else {
+      return i;
+    }
+    if (i + len > text.size()) return i;
+    for (size_t k = 1; k < len; ++k) {
+      const auto c = static_cast<uint8_t>(text[i + k]);
+      if ((c & 0xc0) != 0x80) return i;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+absl::Status CheckUtf8(std::string_view path, std::string_view text) {
+  if (size_t at = InvalidUtf8Offset(text); at != std::string_view::npos) {
+    return FieldError(path, absl::StrCat("invalid UTF-8 at byte ", at));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckLength(std::string_view path, std::string_view text, size_t max_chars) {
@@ -44,6 +88,9 @@ absl::Status CheckFields(const Message& message, const std::string& path) {
           case FieldDescriptor::CPPTYPE_STRING: {
             std::string scratch;
             const std::string& value = reflection->GetRepeatedStringReference(message, field, i, &scratch);
+            if (field->type() == FieldDescriptor::TYPE_STRING) {
+              if (absl::Status s = CheckUtf8(item_path, value); !s.ok()) return s;
+            }
             if (absl::Status s = CheckLength(item_path, value, kMaxTextChars); !s.ok()) return s;
             if (value.empty()) return FieldError(item_path, "must not be empty");
             break;
@@ -63,6 +110,9 @@ absl::Status CheckFields(const Message& message, const std::string& path) {
       case FieldDescriptor::CPPTYPE_STRING: {
         std::string scratch;
         const std::string& value = reflection->GetStringReference(message, field, &scratch);
+        if (field->type() == FieldDescriptor::TYPE_STRING) {
+          if (absl::Status s = CheckUtf8(field_path, value); !s.ok()) return s;
+        }
         if (absl::Status s = CheckLength(field_path, value, kMaxTextChars); !s.ok()) return s;
         break;
       }

@@ -11,7 +11,7 @@ using access::Operation;
 
 grpc::Status CatalogService::Search(grpc::ServerContext* context, const v1::SearchRequest* request,
                                     v1::SearchResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kSearch);
+  RequestGuard guard(*access_, context, Operation::kSearch);
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->Search(*request);
   if (result.ok()) *response = std::move(*result);
@@ -20,11 +20,12 @@ grpc::Status CatalogService::Search(grpc::ServerContext* context, const v1::Sear
 
 grpc::Status CatalogService::GetProject(grpc::ServerContext* context, const v1::GetProjectRequest* request,
                                         v1::GetProjectResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kGetProject);
+  RequestGuard guard(*access_, context, Operation::kGetProject);
+  guard.AddRecord(request->id());
   if (!guard.allowed()) return guard.Finish();
   auto project = store_->GetProject(request->id());
   if (project.ok()) {
-    access::Policy::ProjectTo(guard.caller().tier, &*project);
+    access::ProjectTo(guard.caller().tier, &*project);
     *response->mutable_project() = std::move(*project);
     response->set_tier(guard.caller().tier);
   }
@@ -33,7 +34,7 @@ grpc::Status CatalogService::GetProject(grpc::ServerContext* context, const v1::
 
 grpc::Status CatalogService::ListProjects(grpc::ServerContext* context, const v1::ListProjectsRequest* request,
                                           v1::ListProjectsResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kListProjects);
+  RequestGuard guard(*access_, context, Operation::kListProjects);
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->ListProjects(*request);
   if (result.ok()) *response = std::move(*result);
@@ -42,7 +43,7 @@ grpc::Status CatalogService::ListProjects(grpc::ServerContext* context, const v1
 
 grpc::Status CatalogService::Stats(grpc::ServerContext* context, const v1::StatsRequest* request,
                                    v1::StatsResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kStats);
+  RequestGuard guard(*access_, context, Operation::kStats);
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->Stats();
   if (result.ok()) *response = std::move(*result);
@@ -51,7 +52,8 @@ grpc::Status CatalogService::Stats(grpc::ServerContext* context, const v1::Stats
 
 grpc::Status CatalogService::ListFeedback(grpc::ServerContext* context, const v1::ListFeedbackRequest* request,
                                           v1::ListFeedbackResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kListFeedback);
+  RequestGuard guard(*access_, context, Operation::kListFeedback);
+  guard.AddRecord(request->project_id());
   if (!guard.allowed()) return guard.Finish();
   auto project = store_->GetProject(request->project_id());
   if (!project.ok()) return guard.Finish(project.status());
@@ -64,7 +66,8 @@ grpc::Status CatalogService::ListFeedback(grpc::ServerContext* context, const v1
 
 grpc::Status ContributeService::PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
                                            v1::PutProjectResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kPutProject);
+  RequestGuard guard(*access_, context, Operation::kPutProject);
+  guard.AddRecord(request->project().public_().id());
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->PutProject(request->project());
   if (result.ok()) {
@@ -76,23 +79,28 @@ grpc::Status ContributeService::PutProject(grpc::ServerContext* context, const v
 
 grpc::Status ContributeService::DeleteProject(grpc::ServerContext* context, const v1::DeleteProjectRequest* request,
                                               v1::DeleteProjectResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kDeleteProject);
+  RequestGuard guard(*access_, context, Operation::kDeleteProject);
+  guard.AddRecord(request->id());
   if (!guard.allowed()) return guard.Finish();
   return guard.Finish(store_->DeleteProject(request->id()));
 }
 
 grpc::Status ContributeService::AddFeedback(grpc::ServerContext* context, const v1::AddFeedbackRequest* request,
                                             v1::AddFeedbackResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kAddFeedback);
+  RequestGuard guard(*access_, context, Operation::kAddFeedback);
+  guard.AddRecord(request->feedback().project_id());
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->AddFeedback(request->feedback());
-  if (result.ok()) *response->mutable_feedback() = std::move(*result);
+  if (result.ok()) {
+    guard.AddRecord(result->id());
+    *response->mutable_feedback() = std::move(*result);
+  }
   return guard.Finish(result.status());
 }
 
 grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
                                        v1::ImportResponse* response) {
-  RequestGuard guard(*policy_, context, Operation::kImport);
+  RequestGuard guard(*access_, context, Operation::kImport);
   if (!guard.allowed()) return guard.Finish();
   // All batches are gathered first: the import is written in one batch or not
   // at all, so a bad record late in the stream leaves nothing half-written.
@@ -107,6 +115,7 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
     for (auto& p : *batch.mutable_projects()) projects.push_back(std::move(p));
     for (auto& f : *batch.mutable_feedback()) feedback.push_back(std::move(f));
   }
+  for (const auto& p : projects) guard.AddRecord(p.public_().id());
   auto result = store_->Import(projects, feedback);
   if (result.ok()) *response = std::move(*result);
   return guard.Finish(result.status());

@@ -3,7 +3,7 @@
 #ifndef BIBIA_NODE_CATALOG_SERVICE_H_
 #define BIBIA_NODE_CATALOG_SERVICE_H_
 
-#include "access/policy.h"
+#include "access/access_control.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "catalog/catalog_store.h"
 
@@ -11,8 +11,8 @@ namespace bibia::node {
 
 class CatalogService final : public v1::Catalog::Service {
  public:
-  // `store` and `policy` must outlive the service.
-  CatalogService(catalog::CatalogStore* store, const access::Policy* policy) : store_(store), policy_(policy) {}
+  // `store` and `access` must outlive the service.
+  CatalogService(catalog::CatalogStore* store, const access::AccessControl* access) : store_(store), access_(access) {}
 
   grpc::Status Search(grpc::ServerContext* context, const v1::SearchRequest* request,
                       v1::SearchResponse* response) override;
@@ -27,12 +27,13 @@ class CatalogService final : public v1::Catalog::Service {
 
  private:
   catalog::CatalogStore* const store_;
-  const access::Policy* const policy_;
+  const access::AccessControl* const access_;
 };
 
 class ContributeService final : public v1::Contribute::Service {
  public:
-  ContributeService(catalog::CatalogStore* store, const access::Policy* policy) : store_(store), policy_(policy) {}
+  ContributeService(catalog::CatalogStore* store, const access::AccessControl* access)
+      : store_(store), access_(access) {}
 
   grpc::Status PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
                           v1::PutProjectResponse* response) override;
@@ -45,7 +46,7 @@ class ContributeService final : public v1::Contribute::Service {
 
  private:
   catalog::CatalogStore* const store_;
-  const access::Policy* const policy_;
+  const access::AccessControl* const access_;
 };
 
 }  // namespace bibia::node

@@ -6,26 +6,57 @@
 #include "node/log.h"
 
 namespace bibia::node {
+namespace {
 
-RequestGuard::RequestGuard(const access::Policy& policy, grpc::ServerContext* context, access::Operation op)
-    : op_(op), start_(absl::Now()) {
-  access::Caller caller;
-  caller.address = context->peer();
-  caller_ = policy.Resolve(std::move(caller));
-  decision_ = policy.Authorize(caller_, op);
+access::AccessControl::Credentials CredentialsOf(grpc::ServerContext* context) {
+  access::AccessControl::Credentials credentials;
+  credentials.address = context->peer();
+  const auto& metadata = context->client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    credentials.bearer = std::string(it->second.data(), it->second.size());
+  }
+  if (auto auth = context->auth_context(); auth && auth->IsPeerAuthenticated()) {
+    auto pem = auth->FindPropertyValues("x509_pem_cert");
+    if (!pem.empty()) credentials.peer_certificate_pem = std::string(pem.front().data(), pem.front().size());
+  }
+  return credentials;
+}
+
+LogLevel LevelFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return LogLevel::kDebug;
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kUnknown: return LogLevel::kError;
+    default: return LogLevel::kInfo;
+  }
+}
+
+}  // namespace
+
+RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op)
+    : access_(access), op_(op), start_(absl::Now()) {
+  auto caller = access.Identify(CredentialsOf(context));
+  if (!caller.ok()) {
+    caller_.address = context->peer();
+    decision_ = caller.status();
+    return;
+  }
+  caller_ = std::move(*caller);
+  decision_ = access.Authorize(caller_, op);
 }
 
 grpc::Status RequestGuard::Finish(const absl::Status& result) {
   const absl::Status& status = decision_.ok() ? result : decision_;
+  if (absl::Status audit = access_.Audit(caller_, op_, records_, status); !audit.ok()) {
+    Log(LogLevel::kError, "audit event lost", {{"method", access::OperationName(op_)},
+                                               {"error", std::string(audit.message())}});
+  }
   const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
-  LogLevel level = status.ok() ? LogLevel::kDebug
-                   : (status.code() == absl::StatusCode::kInternal ||
-                      status.code() == absl::StatusCode::kDataLoss || status.code() == absl::StatusCode::kUnknown)
-                       ? LogLevel::kError
-                       : LogLevel::kInfo;
-  Log(level, "rpc",
+  Log(LevelFor(status), "rpc",
       {{"method", access::OperationName(op_)},
        {"caller", access::Describe(caller_)},
+       {"tier", access::TierName(caller_.tier)},
        {"peer", caller_.address},
        {"code", absl::StatusCodeToString(status.code())},
        {"ms", absl::StrCat(ms)},

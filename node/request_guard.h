@@ -1,33 +1,42 @@
-// Every RPC goes through a RequestGuard: it identifies the caller, asks the
-// policy point (access/) whether the operation is allowed, and on Finish logs
-// the outcome and converts the status for gRPC. Handlers never decide access.
+// Every RPC goes through a RequestGuard: it hands what the transport knows
+// (address, bearer token, client certificate) to the policy point (access/),
+// which identifies the caller and allows or denies the operation; on Finish it
+// audits, logs the outcome and converts the status for gRPC. Handlers never
+// decide access themselves.
 #ifndef BIBIA_NODE_REQUEST_GUARD_H_
 #define BIBIA_NODE_REQUEST_GUARD_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "access/caller.h"
-#include "access/policy.h"
+#include "access/access_control.h"
 #include "grpcpp/server_context.h"
 
 namespace bibia::node {
 
 class RequestGuard {
  public:
-  RequestGuard(const access::Policy& policy, grpc::ServerContext* context, access::Operation op);
+  RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op);
 
-  // Whether the policy allowed the operation; if not, return Finish() at once.
+  // Whether the caller was identified and allowed; if not, return Finish().
   bool allowed() const { return decision_.ok(); }
   const access::Caller& caller() const { return caller_; }
 
-  // Logs the request and returns its gRPC status: the policy's denial if it
-  // denied, else `result`.
+  // Names a record the request touches, for the audit log.
+  void AddRecord(std::string id) { records_.push_back(std::move(id)); }
+
+  // Audits and logs the request and returns its gRPC status: the policy's
+  // refusal if it refused, else `result`.
   grpc::Status Finish(const absl::Status& result = absl::OkStatus());
 
  private:
+  const access::AccessControl& access_;
   access::Operation op_;
   access::Caller caller_;
   absl::Status decision_;
+  std::vector<std::string> records_;
   absl::Time start_;
 };
 

@@ -8,7 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "access/policy.h"
+#include "access/access_control.h"
+#include "access/node_files.h"
 #include "catalog/catalog_store.h"
 #include "grpcpp/server.h"
 
@@ -19,11 +20,11 @@ inline constexpr char kDefaultListenAddress[] = "127.0.0.1:7700";
 class Server {
  public:
   struct Options {
-    std::string data_dir;                      // required
+    std::string data_dir;                        // required, initialised by `bibia-node init`
     std::string listen = kDefaultListenAddress;  // HOST:PORT; port 0 picks a free one
-    std::string node_id;                       // empty: the stored one, else "local"
-    std::string port_file;                     // if set, "HOST:PORT\n" is written there once listening
-    access::Policy::Options access;
+    std::string port_file;                       // if set, "HOST:PORT\n" is written there once listening
+    bool insecure = false;                       // plaintext gRPC instead of TLS (development only)
+    access::AccessControl::Options access;
   };
 
   // Opens the store and starts serving. Errors name what failed (data
@@ -46,8 +47,9 @@ class Server {
   class Services;
   Server() = default;
 
+  std::unique_ptr<access::NodeFiles> files_;
   std::unique_ptr<catalog::CatalogStore> store_;
-  std::unique_ptr<access::Policy> policy_;
+  std::unique_ptr<access::AccessControl> access_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;

@@ -1,0 +1,108 @@
+// The policy point of a node: every request is identified here (anonymous,
+// bearer token, or peer certificate), authorized by the rules of policy.h,
+// rate-limited if anonymous, and audited. It also owns what identities depend
+// on: the installed roster, the token registry and revocations.
+#ifndef BIBIA_ACCESS_ACCESS_CONTROL_H_
+#define BIBIA_ACCESS_ACCESS_CONTROL_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "access/caller.h"
+#include "access/node_files.h"
+#include "access/policy.h"
+#include "access/rate_limiter.h"
+#include "bibia/v1/admin.pb.h"
+#include "catalog/catalog_store.h"
+#include "catalog/clock.h"
+
+namespace bibia::access {
+
+// Default and longest lifetime of a token.
+inline constexpr int64_t kDefaultTokenTtlSeconds = 24 * 3600;
+inline constexpr int64_t kMaxTokenTtlSeconds = 366 * 24 * 3600;
+
+// New claims for a token issued by `issuer`; its id is random.
+v1::Token NewTokenClaims(const std::string& issuer, const std::string& subject, v1::Tier tier, v1::Role role,
+                         int64_t ttl_seconds, int64_t now_unix_ms);
+
+// Checks the fields of a token request: subject, tier, role, ttl.
+absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1::Role role, int64_t ttl_seconds);
+
+class AccessControl {
+ public:
+  struct Options {
+    // Anonymous requests per second and burst per address; rate <= 0 disables.
+    double anonymous_rate = 50;
+    double anonymous_burst = 100;
+    // Audit events older than this are deleted at start and then daily.
+    int64_t audit_retention_days = 365;
+  };
+
+  // What the transport knows about a request.
+  struct Credentials {
+    std::string address;                   // peer address
+    std::optional<std::string> bearer;     // the "authorization" metadata, if any
+    std::optional<std::string> peer_certificate_pem;  // client certificate (mTLS), if any
+  };
+
+  // `files` and `store` must outlive the object.
+  static absl::StatusOr<std::unique_ptr<AccessControl>> Create(const Options& options, const NodeFiles* files,
+                                                               catalog::CatalogStore* store, catalog::Clock* clock);
+
+  // Who is calling. UNAUTHENTICATED for a bad, expired, revoked or unknown
+  // token (never a crash, whatever the bytes); RESOURCE_EXHAUSTED when an
+  // anonymous address exceeds its rate. A client certificate not in the
+  // roster identifies nobody: such a caller is anonymous. Thread-safe.
+  absl::StatusOr<Caller> Identify(const Credentials& credentials) const;
+
+  // The rules of policy.h for this node. Thread-safe.
+  absl::Status Authorize(const Caller& caller, Operation op) const;
+
+  // Records the request if policy.h says so; an error means the event could
+  // not be stored (the caller logs it). Thread-safe.
+  absl::Status Audit(const Caller& caller, Operation op, const std::vector<std::string>& record_ids,
+             const absl::Status& outcome) const;
+
+  // Admin operations (the caller is already authorized).
+  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request);
+  absl::Status RevokeToken(const std::string& token_id);
+  absl::StatusOr<v1::ListTokensResponse> ListTokens() const;
+  // Installs a roster signed by the operator, if newer than the current one.
+  absl::StatusOr<uint64_t> InstallRoster(const v1::SignedRoster& roster);
+  v1::GetRosterResponse GetRoster() const;
+
+  const std::string& node_id() const { return files_->config.node_id(); }
+
+ private:
+  AccessControl(const Options& options, const NodeFiles* files, catalog::CatalogStore* store, catalog::Clock* clock)
+      : options_(options),
+        files_(files),
+        store_(store),
+        clock_(clock),
+        limiter_(options.anonymous_rate, options.anonymous_burst) {}
+  absl::StatusOr<Caller> FromToken(const std::string& bearer, const std::string& address) const;
+  std::optional<Caller> FromPeerCertificate(const std::string& pem, const std::string& address) const;
+  absl::Status MaybePruneAudit() const;
+
+  const Options options_;
+  const NodeFiles* const files_;
+  catalog::CatalogStore* const store_;
+  catalog::Clock* const clock_;
+  mutable RateLimiter limiter_;
+  mutable absl::Mutex mu_;
+  std::optional<v1::SignedRoster> signed_roster_ ABSL_GUARDED_BY(mu_);
+  std::optional<v1::Roster> roster_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> revoked_ ABSL_GUARDED_BY(mu_);
+  mutable int64_t last_prune_ms_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace bibia::access
+
+#endif  // BIBIA_ACCESS_ACCESS_CONTROL_H_

@@ -1,0 +1,119 @@
+#include "access/node_files.h"
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "access/tls_certificate.h"
+#include "google/protobuf/text_format.h"
+
+namespace bibia::access {
+namespace {
+
+std::string PathIn(const std::string& dir, const char* name) { return absl::StrCat(dir, "/", name); }
+
+bool ValidNodeId(const std::string& id) {
+  if (id.empty() || id.size() > 80) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options) {
+  if (!ValidNodeId(options.node_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("--id: '", options.node_id, "' must match [a-z0-9-]{1,80}"));
+  }
+  if (options.collectivity.empty()) return absl::InvalidArgumentError("--collectivity: required");
+  std::optional<std::string> operator_pem;
+  if (!options.operator_public_key_file.empty()) {
+    auto pem = ReadFile(options.operator_public_key_file);
+    if (!pem.ok()) return pem.status();
+    if (auto key = PublicKeyFromPem(*pem); !key.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--operator-key ", options.operator_public_key_file, ": ",
+                                                     key.status().message()));
+    }
+    operator_pem = *pem;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::InvalidArgumentError(absl::StrCat("--data-dir ", dir, ": ", ec.message()));
+  ::chmod(dir.c_str(), 0700);
+  if (std::filesystem::exists(PathIn(dir, "node.conf")) || std::filesystem::exists(PathIn(dir, "node.key"))) {
+    return absl::AlreadyExistsError(absl::StrCat(dir, " already holds a node identity; keys are never overwritten"));
+  }
+
+  auto key = SigningKey::Generate();
+  if (!key.ok()) return key.status();
+  auto tls = MakeSelfSignedCertificate(absl::StrCat("bibia node ", options.node_id), {options.node_id});
+  if (!tls.ok()) return tls.status();
+  v1::NodeConfig config;
+  config.set_node_id(options.node_id);
+  config.set_collectivity(options.collectivity);
+  config.set_endpoint(options.endpoint);
+  std::string config_text;
+  google::protobuf::TextFormat::PrintToString(config, &config_text);
+
+  // Keys first: a directory with node.conf is complete, so it is written last.
+  if (auto s = key->Save(PathIn(dir, "node.key")); !s.ok()) return s;
+  if (auto s = WriteNewFile(PathIn(dir, "tls.key"), tls->key_pem, 0600); !s.ok()) return s;
+  if (auto s = WriteNewFile(PathIn(dir, "tls.crt"), tls->certificate_pem, 0644); !s.ok()) return s;
+  if (operator_pem) {
+    if (auto s = WriteNewFile(PathIn(dir, "operator.pub"), *operator_pem, 0644); !s.ok()) return s;
+  }
+  return WriteNewFile(PathIn(dir, "node.conf"), config_text, 0644);
+}
+
+absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
+  const std::string conf_path = PathIn(dir, "node.conf");
+  if (!std::filesystem::exists(conf_path)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is not an initialised node directory (no node.conf): run 'bibia-node init --data-dir ",
+                     dir, " --id ID --collectivity NAME' first"));
+  }
+  auto key = SigningKey::Load(PathIn(dir, "node.key"));
+  if (!key.ok()) return key.status();
+  NodeFiles files(*key);
+  auto conf = ReadFile(conf_path);
+  if (!conf.ok()) return conf.status();
+  if (!google::protobuf::TextFormat::ParseFromString(*conf, &files.config) || files.config.node_id().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(conf_path, ": malformed"));
+  }
+  const std::string tls_key_path = PathIn(dir, "tls.key");
+  if (auto s = CheckPrivateFileMode(tls_key_path); !s.ok()) return s;
+  auto tls_key = ReadFile(tls_key_path);
+  if (!tls_key.ok()) return tls_key.status();
+  files.tls_key_pem = *tls_key;
+  auto cert = ReadFile(PathIn(dir, "tls.crt"));
+  if (!cert.ok()) return cert.status();
+  files.tls_certificate_pem = *cert;
+  auto fingerprint = CertificateFingerprint(files.tls_certificate_pem);
+  if (!fingerprint.ok()) return fingerprint.status();
+  files.tls_fingerprint = *fingerprint;
+  const std::string operator_path = PathIn(dir, "operator.pub");
+  if (std::filesystem::exists(operator_path)) {
+    auto pem = ReadFile(operator_path);
+    if (!pem.ok()) return pem.status();
+    auto raw = PublicKeyFromPem(*pem);
+    if (!raw.ok()) return absl::InvalidArgumentError(absl::StrCat(operator_path, ": ", raw.status().message()));
+    files.operator_public_key = *raw;
+  }
+  files.db_dir = PathIn(dir, "db");
+  return files;
+}
+
+absl::StatusOr<v1::NodeIdentity> DescribeIdentity(const NodeFiles& files) {
+  v1::NodeIdentity identity;
+  identity.set_node_id(files.config.node_id());
+  identity.set_collectivity(files.config.collectivity());
+  identity.set_public_key(files.key.PublicKey());
+  identity.set_tls_fingerprint(files.tls_fingerprint);
+  identity.set_tls_certificate(files.tls_certificate_pem);
+  identity.set_endpoint(files.config.endpoint());
+  return identity;
+}
+
+}  // namespace bibia::access

@@ -1,0 +1,67 @@
+#include "node/admin_service.h"
+
+#include "node/request_guard.h"
+
+namespace bibia::node {
+
+using access::Operation;
+
+grpc::Status AdminService::IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
+                                      v1::IssueTokenResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kIssueToken);
+  guard.AddRecord(request->subject());
+  if (!guard.allowed()) return guard.Finish();
+  auto result = access_->IssueToken(*request);
+  if (result.ok()) {
+    guard.AddRecord(result->claims().token_id());
+    *response = std::move(*result);
+  }
+  return guard.Finish(result.status());
+}
+
+grpc::Status AdminService::RevokeToken(grpc::ServerContext* context, const v1::RevokeTokenRequest* request,
+                                       v1::RevokeTokenResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kRevokeToken);
+  guard.AddRecord(request->token_id());
+  if (!guard.allowed()) return guard.Finish();
+  return guard.Finish(access_->RevokeToken(request->token_id()));
+}
+
+grpc::Status AdminService::ListTokens(grpc::ServerContext* context, const v1::ListTokensRequest* request,
+                                      v1::ListTokensResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kListTokens);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = access_->ListTokens();
+  if (result.ok()) *response = std::move(*result);
+  return guard.Finish(result.status());
+}
+
+grpc::Status AdminService::ListAudit(grpc::ServerContext* context, const v1::ListAuditRequest* request,
+                                     v1::ListAuditResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kListAudit);
+  if (!guard.allowed()) return guard.Finish();
+  auto result = store_->audit()->List(*request);
+  if (result.ok()) {
+    for (auto& e : *result) *response->add_events() = std::move(e);
+  }
+  return guard.Finish(result.status());
+}
+
+grpc::Status AdminService::InstallRoster(grpc::ServerContext* context, const v1::InstallRosterRequest* request,
+                                         v1::InstallRosterResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kInstallRoster);
+  if (!guard.allowed()) return guard.Finish();
+  auto version = access_->InstallRoster(request->roster());
+  if (version.ok()) response->set_version(*version);
+  return guard.Finish(version.status());
+}
+
+grpc::Status AdminService::GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,
+                                     v1::GetRosterResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kGetRoster);
+  if (!guard.allowed()) return guard.Finish();
+  *response = access_->GetRoster();
+  return guard.Finish();
+}
+
+}  // namespace bibia::node

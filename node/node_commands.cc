@@ -1,0 +1,220 @@
+#include "node/node_commands.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "access/access_control.h"
+#include "access/node_files.h"
+#include "access/token.h"
+#include "catalog/clock.h"
+#include "google/protobuf/util/json_util.h"
+#include "node/flags.h"
+#include "node/log.h"
+#include "node/server.h"
+
+namespace bibia::node {
+namespace {
+
+constexpr char kUsage[] = R"(bibia-node: a node of the bibia federated catalogue of territorial AI projects.
+
+Usage:
+  bibia-node init --data-dir DIR --id ID --collectivity NAME [--endpoint HOST:PORT] [--operator-key FILE]
+  bibia-node --data-dir DIR [--listen HOST:PORT] [options]      serve
+  bibia-node identity --data-dir DIR                             print what the roster needs
+  bibia-node token issue --data-dir DIR --subject NAME --tier TIER --role ROLE [--ttl 24h]
+
+init creates DIR with the node's Ed25519 key (node.key, mode 0600), a TLS key and
+self-signed certificate (tls.key 0600, tls.crt), and its settings (node.conf);
+--operator-key installs the federation operator's public key (operator.pub).
+
+Serving options:
+  --data-dir DIR             an initialised data directory (the store is DIR/db)
+  --listen HOST:PORT         gRPC address (default 127.0.0.1:7700; port 0 picks one)
+  --port-file FILE           write the address listened on to FILE once serving
+  --insecure                 plaintext gRPC instead of TLS (local development only)
+  --anonymous-rate N         anonymous requests per second per address (default 50; 0: no limit)
+  --anonymous-burst N        burst allowed above the rate (default 100)
+  --audit-retention-days N   audit events kept this long (default 365)
+  --log-level LEVEL          debug, info (default), warning or error
+  -h, --help                 this help
+
+token issue prints a bearer token signed by the node's key, alone on stdout:
+  --tier public|restricted|expert   --role reader|editor|admin   --ttl 30m|24h|7d (default 24h)
+
+The node stops gracefully on SIGTERM or SIGINT: running calls finish (up to 5 s).
+
+Example:
+  bibia-node init --data-dir /var/lib/bibia --id nantes --collectivity "Nantes Métropole"
+  bibia-node --data-dir /var/lib/bibia --listen 127.0.0.1:7700
+  export BIBIA_TOKEN=$(bibia-node token issue --data-dir /var/lib/bibia --subject me --tier expert --role admin)
+)";
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "bibia-node: %s\nRun 'bibia-node --help' for usage.\n", message.c_str());
+  return 2;
+}
+
+int Failure(const absl::Status& status) {
+  std::fprintf(stderr, "bibia-node: error: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+// "90s", "30m", "24h", "7d" -> seconds; 0 on a malformed value.
+int64_t ParseDuration(const std::string& text) {
+  if (text.size() < 2) return 0;
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(text.substr(0, text.size() - 1), &n) || n <= 0) return 0;
+  switch (text.back()) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    default: return 0;
+  }
+}
+
+int RunInit(int argc, char** argv) {
+  auto flags = ParseFlags(argc, argv, 2, {"data-dir", "id", "collectivity", "endpoint", "operator-key"}, {});
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  for (const char* required : {"data-dir", "id", "collectivity"}) {
+    if (!flags->has(required)) return UsageError(absl::StrCat("init: --", required, " is required"));
+  }
+  access::InitOptions options;
+  options.node_id = flags->get("id");
+  options.collectivity = flags->get("collectivity");
+  options.endpoint = flags->get("endpoint");
+  options.operator_public_key_file = flags->get("operator-key");
+  if (auto s = access::InitNodeDirectory(flags->get("data-dir"), options); !s.ok()) return Failure(s);
+  std::printf("initialised node '%s' in %s\n", options.node_id.c_str(), flags->get("data-dir").c_str());
+  return 0;
+}
+
+int RunIdentity(int argc, char** argv) {
+  auto flags = ParseFlags(argc, argv, 2, {"data-dir"}, {});
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  if (!flags->has("data-dir")) return UsageError("identity: --data-dir is required");
+  auto files = access::LoadNodeFiles(flags->get("data-dir"));
+  if (!files.ok()) return Failure(files.status());
+  auto identity = access::DescribeIdentity(*files);
+  if (!identity.ok()) return Failure(identity.status());
+  std::string json;
+  google::protobuf::util::JsonPrintOptions print;
+  print.add_whitespace = true;
+  print.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(*identity, &json, print);
+  std::fputs(json.c_str(), stdout);
+  return 0;
+}
+
+int RunTokenIssue(int argc, char** argv) {
+  if (argc < 3 || std::string(argv[2]) != "issue") {
+    if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
+      return std::fputs(kUsage, stdout), 0;
+    }
+    return UsageError("token: expected 'token issue'");
+  }
+  auto flags = ParseFlags(argc, argv, 3, {"data-dir", "subject", "tier", "role", "ttl"}, {});
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  for (const char* required : {"data-dir", "subject", "tier", "role"}) {
+    if (!flags->has(required)) return UsageError(absl::StrCat("token issue: --", required, " is required"));
+  }
+  v1::Tier tier = v1::TIER_UNSPECIFIED;
+  if (!v1::Tier_Parse(absl::StrCat("TIER_", absl::AsciiStrToUpper(flags->get("tier"))), &tier)) {
+    return UsageError("--tier: expected public, restricted or expert");
+  }
+  v1::Role role = v1::ROLE_UNSPECIFIED;
+  if (!v1::Role_Parse(absl::StrCat("ROLE_", absl::AsciiStrToUpper(flags->get("role"))), &role)) {
+    return UsageError("--role: expected reader, editor or admin");
+  }
+  int64_t ttl = flags->has("ttl") ? ParseDuration(flags->get("ttl")) : access::kDefaultTokenTtlSeconds;
+  if (ttl == 0) return UsageError("--ttl: expected a duration such as 30m, 24h or 7d");
+  if (auto s = access::ValidateTokenRequest(flags->get("subject"), tier, role, ttl); !s.ok()) {
+    return UsageError(std::string(s.message()));
+  }
+  auto files = access::LoadNodeFiles(flags->get("data-dir"));
+  if (!files.ok()) return Failure(files.status());
+  v1::Token claims = access::NewTokenClaims(files->config.node_id(), flags->get("subject"), tier, role, ttl,
+                                            catalog::SystemClock()->NowMillis());
+  std::printf("%s\n", access::EncodeToken(claims, files->key).c_str());
+  return 0;
+}
+
+int RunServe(int argc, char** argv) {
+  auto flags = ParseFlags(argc, argv, 1,
+                          {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
+                           "audit-retention-days"},
+                          {"insecure"});
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  if (!flags->positional.empty()) return UsageError(absl::StrCat("unknown command '", flags->positional[0], "'"));
+  if (!flags->has("data-dir")) return UsageError("--data-dir: required");
+  const std::string level = flags->get("log-level", "info");
+  if (level == "debug") SetLogLevel(LogLevel::kDebug);
+  else if (level == "warning") SetLogLevel(LogLevel::kWarning);
+  else if (level == "error") SetLogLevel(LogLevel::kError);
+  else if (level != "info") return UsageError(absl::StrCat("--log-level: unknown level '", level, "'"));
+
+  Server::Options options;
+  options.data_dir = flags->get("data-dir");
+  options.listen = flags->get("listen", kDefaultListenAddress);
+  options.port_file = flags->get("port-file");
+  options.insecure = flags->has("insecure");
+  if (flags->has("anonymous-rate") && !absl::SimpleAtod(flags->get("anonymous-rate"), &options.access.anonymous_rate)) {
+    return UsageError("--anonymous-rate: expected a number");
+  }
+  if (flags->has("anonymous-burst") &&
+      !absl::SimpleAtod(flags->get("anonymous-burst"), &options.access.anonymous_burst)) {
+    return UsageError("--anonymous-burst: expected a number");
+  }
+  if (flags->has("audit-retention-days") &&
+      (!absl::SimpleAtoi(flags->get("audit-retention-days"), &options.access.audit_retention_days) ||
+       options.access.audit_retention_days <= 0)) {
+    return UsageError("--audit-retention-days: expected a positive number of days");
+  }
+
+  // Block the stop signals in every thread; one thread waits for them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = Server::Start(options);
+  if (!server.ok()) {
+    Log(LogLevel::kError, "cannot start", {{"error", std::string(server.status().message())}});
+    return 1;
+  }
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    Log(LogLevel::kInfo, "stopping", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    (*server)->Shutdown(absl::Seconds(5));
+  });
+  (*server)->Wait();
+  stopper.join();
+  server->reset();  // closes the store before the final line
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+
+int RunNodeCommand(int argc, char** argv) {
+  const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "init") return RunInit(argc, argv);
+  if (command == "identity") return RunIdentity(argc, argv);
+  if (command == "token") return RunTokenIssue(argc, argv);
+  return RunServe(argc, argv);
+}
+
+}  // namespace bibia::node
