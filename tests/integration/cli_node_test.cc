@@ -37,11 +37,14 @@ class CliNodeTest : public ::testing::Test {
   void SetUp() override {
     node_ = std::make_unique<NodeProcess>(dir_.path() + "/node");
     ASSERT_TRUE(node_->Start()) << node_->log();
+    editor_token_ = node_->IssueToken("expert", "editor");
+    ASSERT_FALSE(editor_token_.empty());
   }
 
-  // Runs `bibia --node ADDRESS args...`.
+  // Runs `bibia --node ADDRESS --ca CERT --token EDITOR args...`.
   CommandResult Bibia(std::vector<std::string> args, const std::string& stdin_text = "") {
-    std::vector<std::string> argv = {CliBinary(), "--node", node_->address()};
+    std::vector<std::string> argv = {CliBinary()};
+    for (const auto& flag : node_->CliFlags(editor_token_)) argv.push_back(flag);
     argv.insert(argv.end(), args.begin(), args.end());
     return RunCommand(argv, stdin_text);
   }
@@ -76,6 +79,7 @@ class CliNodeTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<NodeProcess> node_;
+  std::string editor_token_;
 };
 
 TEST_F(CliNodeTest, PutGetListSearch) {

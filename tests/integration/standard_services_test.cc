@@ -37,7 +37,7 @@ bool FromBuffer(const grpc::ByteBuffer& buffer, google::protobuf::Message* messa
 class StandardServicesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    node_ = std::make_unique<NodeProcess>(dir_.path() + "/node");
+    node_ = std::make_unique<NodeProcess>(dir_.path() + "/node", std::vector<std::string>{"--insecure"});
     ASSERT_TRUE(node_->Start()) << node_->log();
     channel_ = grpc::CreateChannel(node_->address(), grpc::InsecureChannelCredentials());
   }

@@ -92,8 +92,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
-NodeProcess::NodeProcess(std::string data_dir, std::vector<std::string> extra_flags)
-    : data_dir_(std::move(data_dir)), extra_flags_(std::move(extra_flags)) {
+NodeProcess::NodeProcess(std::string data_dir, std::vector<std::string> extra_flags, std::string node_id)
+    : data_dir_(std::move(data_dir)), extra_flags_(std::move(extra_flags)), node_id_(std::move(node_id)) {
   port_file_ = data_dir_ + ".port";
   log_file_ = data_dir_ + ".log";
 }
@@ -102,8 +102,32 @@ NodeProcess::~NodeProcess() {
   if (pid_ > 0) Stop();
 }
 
+std::string NodeProcess::IssueToken(const std::string& tier, const std::string& role, const std::string& ttl) const {
+  CommandResult r = RunCommand({NodeBinary(), "token", "issue", "--data-dir", data_dir_, "--subject",
+                                tier + "-" + role + "@" + node_id_, "--tier", tier, "--role", role, "--ttl", ttl});
+  if (r.exit_code != 0 || r.out.empty()) return "";
+  return r.out.substr(0, r.out.find('\n'));
+}
+
+std::vector<std::string> NodeProcess::CliFlags(const std::string& token) const {
+  std::vector<std::string> flags = {"--node", address_, "--ca", certificate_file()};
+  if (!token.empty()) {
+    flags.push_back("--token");
+    flags.push_back(token);
+  }
+  return flags;
+}
+
 bool NodeProcess::Start() {
   std::filesystem::remove(port_file_);
+  if (!std::filesystem::exists(data_dir_ + "/node.conf")) {
+    CommandResult init = RunCommand({NodeBinary(), "init", "--data-dir", data_dir_, "--id", node_id_,
+                                     "--collectivity", "Ville de " + node_id_});
+    if (init.exit_code != 0) {
+      std::ofstream(log_file_, std::ios::app) << "init failed: " << init.err;
+      return false;
+    }
+  }
   std::vector<std::string> argv = {NodeBinary(), "--data-dir", data_dir_, "--listen", "127.0.0.1:0",
                                    "--port-file", port_file_};
   argv.insert(argv.end(), extra_flags_.begin(), extra_flags_.end());

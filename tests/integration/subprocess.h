@@ -32,10 +32,12 @@ class TempDir {
   std::string path_;
 };
 
-// A bibia-node child process. Start() waits (bounded) until it listens.
+// A bibia-node child process. Start() initialises its data directory on first
+// use and waits (bounded) until it listens.
 class NodeProcess {
  public:
-  NodeProcess(std::string data_dir, std::vector<std::string> extra_flags = {"--open-access"});
+  // `extra_flags` are added to the serve command line.
+  NodeProcess(std::string data_dir, std::vector<std::string> extra_flags = {}, std::string node_id = "test-node");
   ~NodeProcess();  // SIGTERM, then SIGKILL after 10 s
 
   // Starts the node on 127.0.0.1 port 0 and waits for its port file; returns
@@ -46,13 +48,22 @@ class NodeProcess {
   // SIGTERM and wait; returns the exit code (-1 if it had to be killed).
   int Stop();
 
+  // A token of this node from `bibia-node token issue` ("" on failure).
+  std::string IssueToken(const std::string& tier, const std::string& role, const std::string& ttl = "1h") const;
+  // CLI flags that reach this node over TLS with `token` ("" for anonymous).
+  std::vector<std::string> CliFlags(const std::string& token) const;
+
   const std::string& address() const { return address_; }
+  const std::string& data_dir() const { return data_dir_; }
+  const std::string& node_id() const { return node_id_; }
+  std::string certificate_file() const { return data_dir_ + "/tls.crt"; }
   pid_t pid() const { return pid_; }
   std::string log() const;
 
  private:
   std::string data_dir_;
   std::vector<std::string> extra_flags_;
+  std::string node_id_;
   std::string port_file_;
   std::string log_file_;
   std::string address_;
