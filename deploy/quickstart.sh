@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Quick start: install dependencies, build, start a node on 127.0.0.1:7700 with
-# the demo catalogue (47 territorial AI projects), and print how to query it.
-# The node runs in the foreground; Ctrl-C stops it. Data: build/demo-node.
+# Quick start: install dependencies, build, start a node on 127.0.0.1:7700 (TLS)
+# with the demo catalogue (47 territorial AI projects), and print how to query
+# it. The node runs in the foreground; Ctrl-C stops it. Data: build/demo-node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADDRESS="${BIBIA_ADDRESS:-127.0.0.1:7700}"
 DATA_DIR="${BIBIA_DEMO_DIR:-$PWD/build/demo-node}"
+NODE=./build/node/bibia-node
+CLI=./build/cli/bibia
 
 bash deploy/install-deps.sh
 bash deploy/build.sh bibia-node bibia
 
+if [ ! -f "$DATA_DIR/node.conf" ]; then
+  "$NODE" init --data-dir "$DATA_DIR" --id demo --collectivity "Nœud de démonstration bibia"
+fi
+# An admin token for the import only, valid one hour, kept out of argv.
+ADMIN_TOKEN=$("$NODE" token issue --data-dir "$DATA_DIR" --subject quickstart --tier expert --role admin --ttl 1h)
+
 rm -f "$DATA_DIR.port"
-./build/node/bibia-node --data-dir "$DATA_DIR" --listen "$ADDRESS" --port-file "$DATA_DIR.port" --open-access &
+"$NODE" --data-dir "$DATA_DIR" --listen "$ADDRESS" --port-file "$DATA_DIR.port" &
 NODE_PID=$!
 trap 'kill -TERM $NODE_PID 2>/dev/null; wait $NODE_PID' INT TERM
 for _ in $(seq 1 300); do
@@ -21,18 +29,24 @@ for _ in $(seq 1 300); do
 done
 [ -s "$DATA_DIR.port" ] || { echo "bibia-node did not start listening within 30 s" >&2; kill $NODE_PID; exit 1; }
 
-./build/cli/bibia --node "$ADDRESS" import deploy/demo/projects.json
+BIBIA_TOKEN="$ADMIN_TOKEN" "$CLI" --node "$ADDRESS" --ca "$DATA_DIR/tls.crt" import deploy/demo/projects.json
 cat <<MSG
 
-bibia-node is serving the demo catalogue on $ADDRESS (data in $DATA_DIR).
-Try, in another terminal:
-  ./build/cli/bibia stats
-  ./build/cli/bibia search "cantine gaspillage"
-  ./build/cli/bibia search "pollution" --status production
-  ./build/cli/bibia project list --domain water
-  ./build/cli/bibia project get nantes-prevision-frequentation-cantines
-  ./build/cli/bibia feedback list nantes-prevision-frequentation-cantines
-  ./build/cli/bibia --help
+bibia-node is serving the demo catalogue on $ADDRESS over TLS (data in $DATA_DIR).
+In another terminal, from $(pwd):
+
+  export BIBIA_NODE=$ADDRESS BIBIA_CA=$DATA_DIR/tls.crt
+  $CLI stats
+  $CLI search "cantine gaspillage"
+  $CLI search "pollution" --status production
+  $CLI project list --domain water
+  $CLI project get nantes-prevision-frequentation-cantines      # public facet only
+
+As a member authority (restricted tier: contacts and feedback):
+  export BIBIA_TOKEN=\$($NODE token issue --data-dir $DATA_DIR --subject me --tier restricted --role reader)
+  $CLI project get nantes-prevision-frequentation-cantines
+  $CLI feedback list nantes-prevision-frequentation-cantines
+
 Ctrl-C stops the node.
 MSG
 wait $NODE_PID

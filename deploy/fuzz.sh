@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds the token-parser fuzzer with clang + libFuzzer + AddressSanitizer +
+# UndefinedBehaviorSanitizer into ./build-fuzz and runs it for a bounded time.
+# Usage: deploy/fuzz.sh [SECONDS]   (default 60)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_TO_RUN="${1:-60}"
+bash deploy/install-deps.sh
+command -v clang++-14 >/dev/null || {
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev >/dev/null
+}
+cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DBIBIA_BUILD_FUZZERS=ON -DBIBIA_BUILD_TESTS=OFF \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+  -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
+cmake --build build-fuzz -j2 --target bibia_token_fuzzer
+mkdir -p build-fuzz/corpus
+cp -n tests/fuzz/corpus/* build-fuzz/corpus/ 2>/dev/null || true
+./build-fuzz/tests/fuzz/bibia_token_fuzzer build-fuzz/corpus -max_total_time="$SECONDS_TO_RUN" -max_len=9000 \
+  -print_final_stats=1
