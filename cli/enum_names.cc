@@ -61,6 +61,7 @@ constexpr std::string_view kStatusPrefix = "STATUS_";
 constexpr std::string_view kFeedbackKindPrefix = "FEEDBACK_KIND_";
 constexpr std::string_view kRiskClassPrefix = "RISK_CLASS_";
 constexpr std::string_view kTierPrefix = "TIER_";
+constexpr std::string_view kRolePrefix = "ROLE_";
 
 }  // namespace
 
@@ -90,6 +91,18 @@ absl::StatusOr<v1::RiskClass> ParseRiskClass(std::string_view text) {
   return static_cast<v1::RiskClass>(*number);
 }
 
+absl::StatusOr<v1::Tier> ParseTier(std::string_view text) {
+  absl::StatusOr<int> number = ParseValue(*v1::Tier_descriptor(), kTierPrefix, text);
+  if (!number.ok()) return number.status();
+  return static_cast<v1::Tier>(*number);
+}
+
+absl::StatusOr<v1::Role> ParseRole(std::string_view text) {
+  absl::StatusOr<int> number = ParseValue(*v1::Role_descriptor(), kRolePrefix, text);
+  if (!number.ok()) return number.status();
+  return static_cast<v1::Role>(*number);
+}
+
 std::string ShortName(v1::Domain value) {
   return Short(*v1::Domain_descriptor(), kDomainPrefix, value);
 }
@@ -105,6 +118,9 @@ std::string ShortName(v1::RiskClass value) {
 std::string ShortName(v1::Tier value) {
   return Short(*v1::Tier_descriptor(), kTierPrefix, value);
 }
+std::string ShortName(v1::Role value) {
+  return Short(*v1::Role_descriptor(), kRolePrefix, value);
+}
 
 std::string ValidDomainNames() { return ValidNames(*v1::Domain_descriptor(), kDomainPrefix); }
 std::string ValidStatusNames() { return ValidNames(*v1::Status_descriptor(), kStatusPrefix); }
@@ -114,6 +130,9 @@ std::string ValidFeedbackKindNames() {
 std::string ValidRiskClassNames() {
   return ValidNames(*v1::RiskClass_descriptor(), kRiskClassPrefix);
 }
+
+std::string ValidTierNames() { return ValidNames(*v1::Tier_descriptor(), kTierPrefix); }
+std::string ValidRoleNames() { return ValidNames(*v1::Role_descriptor(), kRolePrefix); }
 
 std::string ShortFacetValue(std::string_view facet, std::string_view value) {
   if (value.empty()) return facet == "domain" || facet == "status" ? "unspecified" : "(none)";

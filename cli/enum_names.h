@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "bibia/v1/identity.pb.h"
 #include "bibia/v1/project.pb.h"
 
 namespace bibia::cli {
@@ -19,6 +20,8 @@ absl::StatusOr<v1::Domain> ParseDomain(std::string_view text);
 absl::StatusOr<v1::Status> ParseStatus(std::string_view text);
 absl::StatusOr<v1::FeedbackKind> ParseFeedbackKind(std::string_view text);
 absl::StatusOr<v1::RiskClass> ParseRiskClass(std::string_view text);
+absl::StatusOr<v1::Tier> ParseTier(std::string_view text);
+absl::StatusOr<v1::Role> ParseRole(std::string_view text);
 
 // Short lowercase names: DOMAIN_WATER -> "water", STATUS_UNSPECIFIED ->
 // "unspecified". A number the schema does not know is printed as digits.
@@ -27,12 +30,15 @@ std::string ShortName(v1::Status value);
 std::string ShortName(v1::FeedbackKind value);
 std::string ShortName(v1::RiskClass value);
 std::string ShortName(v1::Tier value);
+std::string ShortName(v1::Role value);
 
 // The accepted short names, comma-separated ("ecological_transition, ...").
 std::string ValidDomainNames();
 std::string ValidStatusNames();
 std::string ValidFeedbackKindNames();
 std::string ValidRiskClassNames();
+std::string ValidTierNames();
+std::string ValidRoleNames();
 
 // A facet value as received from the node, shown in short form when it is a
 // full enum name of that facet ("DOMAIN_WATER" -> "water"). An empty value is

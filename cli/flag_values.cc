@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/absl_view.h"
@@ -84,6 +85,84 @@ absl::StatusOr<v1::FeedbackKind> FeedbackKindFromFlags(const Invocation& invocat
   if (!kind.ok()) return kind.status();
   if (!kind->has_value()) return FlagError(invocation, "kind", "missing");
   return **kind;
+}
+
+absl::StatusOr<v1::Tier> TierFromFlags(const Invocation& invocation) {
+  absl::StatusOr<std::optional<v1::Tier>> tier =
+      EnumFlag<v1::Tier>(invocation, "tier", ParseTier);
+  if (!tier.ok()) return tier.status();
+  if (!tier->has_value()) return FlagError(invocation, "tier", "missing");
+  return **tier;
+}
+
+absl::StatusOr<v1::Role> RoleFromFlags(const Invocation& invocation) {
+  absl::StatusOr<std::optional<v1::Role>> role =
+      EnumFlag<v1::Role>(invocation, "role", ParseRole);
+  if (!role.ok()) return role.status();
+  if (!role->has_value()) return FlagError(invocation, "role", "missing");
+  return **role;
+}
+
+absl::StatusOr<int64_t> ParseDurationSeconds(std::string_view text) {
+  const auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "expected a duration like 90s, 30m, 24h or 7d, got '", AbslView(text), "'"));
+  };
+  if (text.size() < 2) return bad();
+  int64_t unit = 0;
+  switch (absl::ascii_tolower(static_cast<unsigned char>(text.back()))) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    default: return bad();
+  }
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  for (const char c : digits) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return bad();
+  }
+  int64_t count = 0;
+  constexpr int64_t kMaxSeconds = int64_t{100} * 366 * 86400;
+  if (!absl::SimpleAtoi(AbslView(digits), &count) || count <= 0 ||
+      count > kMaxSeconds / unit) {
+    return bad();
+  }
+  return count * unit;
+}
+
+absl::StatusOr<int64_t> ParseSince(std::string_view text, absl::Time now) {
+  if (absl::StatusOr<int64_t> seconds = ParseDurationSeconds(text); seconds.ok()) {
+    return absl::ToUnixMillis(now - absl::Seconds(*seconds));
+  }
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime("%Y-%m-%d", AbslView(text), absl::UTCTimeZone(), &time, &error) ||
+      absl::ParseTime(absl::RFC3339_full, AbslView(text), absl::UTCTimeZone(), &time,
+                      &error)) {
+    return absl::ToUnixMillis(time);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected a duration back from now (30m, 1h, 7d), a date (2026-11-01) "
+                   "or a time (2026-11-01T08:00:00Z), got '",
+                   AbslView(text), "'"));
+}
+
+absl::StatusOr<std::optional<int64_t>> DurationFlag(const Invocation& invocation,
+                                                    std::string_view name) {
+  std::optional<std::string> text = invocation.Flag(name);
+  if (!text.has_value()) return std::nullopt;
+  absl::StatusOr<int64_t> seconds = ParseDurationSeconds(*text);
+  if (!seconds.ok()) return FlagError(invocation, name, StdView(seconds.status().message()));
+  return *seconds;
+}
+
+absl::StatusOr<std::optional<int64_t>> SinceFlag(const Invocation& invocation,
+                                                 std::string_view name, absl::Time now) {
+  std::optional<std::string> text = invocation.Flag(name);
+  if (!text.has_value()) return std::nullopt;
+  absl::StatusOr<int64_t> unix_ms = ParseSince(*text, now);
+  if (!unix_ms.ok()) return FlagError(invocation, name, StdView(unix_ms.status().message()));
+  return *unix_ms;
 }
 
 }  // namespace bibia::cli

@@ -1,0 +1,87 @@
+// Durations (--ttl) and points in time (--since), and the tier and role
+// names of the admin commands.
+#include "cli/flag_values.h"
+
+#include "absl/time/time.h"
+#include "cli/absl_view.h"
+#include "cli/enum_names.h"
+#include "cli/errors.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace bibia::cli {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(DurationTest, EachUnit) {
+  EXPECT_EQ(*ParseDurationSeconds("90s"), 90);
+  EXPECT_EQ(*ParseDurationSeconds("30m"), 30 * 60);
+  EXPECT_EQ(*ParseDurationSeconds("24h"), 24 * 3600);
+  EXPECT_EQ(*ParseDurationSeconds("7d"), 7 * 86400);
+  EXPECT_EQ(*ParseDurationSeconds("366d"), 366 * 86400);
+  EXPECT_EQ(*ParseDurationSeconds("2H"), 7200);  // unit in any case
+}
+
+TEST(DurationTest, RejectsWhatIsNotNUnit) {
+  for (const char* text : {"", "h", "24", "0h", "-1h", "1.5h", "1w", "h24", "24 h", " 24h",
+                           "1h30m", "+3d", "99999999999999999999d", "40000d"}) {
+    absl::StatusOr<int64_t> seconds = ParseDurationSeconds(text);
+    EXPECT_FALSE(seconds.ok()) << "'" << text << "' gave " << *seconds;
+    if (!seconds.ok()) {
+      EXPECT_THAT(StdView(seconds.status().message()),
+                  HasSubstr("expected a duration like 90s, 30m, 24h or 7d"));
+    }
+  }
+}
+
+TEST(DurationTest, TtlFlagIsAUsageErrorNamingTheFlag) {
+  Invocation invocation;
+  invocation.command = "token issue";
+  invocation.flags["ttl"] = "1 day";
+  absl::StatusOr<std::optional<int64_t>> ttl = DurationFlag(invocation, "ttl");
+  ASSERT_FALSE(ttl.ok());
+  EXPECT_TRUE(IsUsageError(ttl.status()));
+  EXPECT_THAT(StdView(ttl.status().message()), HasSubstr("--ttl: expected a duration"));
+
+  invocation.flags["ttl"] = "12h";
+  ttl = DurationFlag(invocation, "ttl");
+  ASSERT_TRUE(ttl.ok()) << ttl.status();
+  EXPECT_EQ(**ttl, 12 * 3600);
+
+  invocation.flags.erase("ttl");
+  ttl = DurationFlag(invocation, "ttl");
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_FALSE(ttl->has_value());
+}
+
+TEST(SinceTest, DurationDateAndTime) {
+  const absl::Time now = absl::FromUnixSeconds(1'790'000'000);
+  EXPECT_EQ(*ParseSince("1h", now), (1'790'000'000 - 3600) * int64_t{1000});
+  EXPECT_EQ(*ParseSince("2026-11-01", now),
+            absl::ToUnixMillis(absl::FromCivil(absl::CivilDay(2026, 11, 1), absl::UTCTimeZone())));
+  EXPECT_EQ(*ParseSince("2026-11-01T08:30:00Z", now),
+            absl::ToUnixMillis(absl::FromCivil(absl::CivilSecond(2026, 11, 1, 8, 30, 0),
+                                               absl::UTCTimeZone())));
+  EXPECT_EQ(*ParseSince("2026-11-01T08:30:00+01:00", now),
+            absl::ToUnixMillis(absl::FromCivil(absl::CivilSecond(2026, 11, 1, 7, 30, 0),
+                                               absl::UTCTimeZone())));
+  for (const char* text : {"yesterday", "2026-13-01", "01/11/2026", "1 h", ""}) {
+    EXPECT_FALSE(ParseSince(text, now).ok()) << text;
+  }
+}
+
+TEST(TierAndRoleTest, ShortAndFullNames) {
+  EXPECT_EQ(*ParseTier("restricted"), v1::TIER_RESTRICTED);
+  EXPECT_EQ(*ParseTier("TIER_EXPERT"), v1::TIER_EXPERT);
+  EXPECT_EQ(*ParseRole("admin"), v1::ROLE_ADMIN);
+  EXPECT_EQ(*ParseRole("Editor"), v1::ROLE_EDITOR);
+  EXPECT_EQ(ShortName(v1::ROLE_READER), "reader");
+  absl::StatusOr<v1::Role> bad = ParseRole("owner");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "unknown value 'owner' (valid: reader, editor, admin)");
+  EXPECT_FALSE(ParseTier("unspecified").ok());
+}
+
+}  // namespace
+}  // namespace bibia::cli
