@@ -121,7 +121,9 @@ class Parser {
       return absl::OkStatus();
     }
     if (arg.size() < 3 || arg[1] != '-') {
-      return UsageError(absl::StrCat("unknown flag '", arg, "'"), command());
+      // Without what follows '=': it may be a mistyped --token=SECRET.
+      return UsageError(absl::StrCat("unknown flag '", arg.substr(0, arg.find('=')), "'"),
+                        command());
     }
     std::string name = arg.substr(2);
     std::optional<std::string> inline_value;
@@ -130,9 +132,10 @@ class Parser {
       name.resize(equals);
     }
 
-    const FlagSpec* flag = FindFlag(GlobalFlags(), name);
-    const bool global = flag != nullptr;
-    if (!global && spec_ != nullptr) flag = FindFlag(spec_->flags, name);
+    // A command's own flag shadows a global flag of the same name.
+    const FlagSpec* flag = spec_ == nullptr ? nullptr : FindFlag(spec_->flags, name);
+    const bool global = flag == nullptr && FindFlag(GlobalFlags(), name) != nullptr;
+    if (global) flag = FindFlag(GlobalFlags(), name);
     if (flag == nullptr) {
       if (spec_ == nullptr && IsCommandFlag(name)) {
         return UsageError(absl::StrCat("flag --", name, " must come after the command"),
@@ -169,6 +172,9 @@ class Parser {
   }
 
   absl::Status SetGlobal(std::string_view name, const std::string& value) {
+    if (name != "help" && name != "json" && name != "timeout") {
+      invocation_.global_flags.emplace(name);
+    }
     if (name == "help") {
       invocation_.help = true;
     } else if (name == "json") {
@@ -184,6 +190,16 @@ class Parser {
                           command());
       }
       invocation_.global.timeout_seconds = *seconds;
+    } else if (name == "token") {
+      invocation_.global.token = value;  // empty: send no token at all
+    } else if (name == "ca") {
+      if (value.empty()) return UsageError("--ca: empty file name", command());
+      invocation_.global.ca_file = value;
+    } else if (name == "roster") {
+      if (value.empty()) return UsageError("--roster: empty file name", command());
+      invocation_.global.roster_file = value;
+    } else if (name == "insecure") {
+      invocation_.global.insecure = true;
     }
     return absl::OkStatus();
   }
@@ -191,6 +207,10 @@ class Parser {
   absl::StatusOr<Invocation> Finish() {
     if (invocation_.help) return std::move(invocation_);
     if (!first_error_.ok()) return first_error_;
+    if (invocation_.global.insecure &&
+        (!invocation_.global.ca_file.empty() || !invocation_.global.roster_file.empty())) {
+      return UsageError("--insecure cannot be combined with --ca or --roster", command());
+    }
     if (spec_ == nullptr) {
       return UsageError(
           absl::StrCat("missing command (one of: ", TopLevelCommandNames(), ")"), "");

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ struct Invocation {
   bool help = false;    // print the help of `command` (or the global help)
   std::vector<std::string> positionals;
   std::map<std::string, std::string, std::less<>> flags;  // "domain" -> "water"
+  // Names of the global flags given on the command line ("node", "token",
+  // ...): those win over the environment and the config file.
+  std::set<std::string, std::less<>> global_flags;
 
   bool HasFlag(std::string_view name) const;
   // The value of a flag given on the command line, if any.
@@ -33,7 +37,10 @@ struct Invocation {
 // before or after the command words; command flags after them. Both
 // "--flag value" and "--flag=value" work, "--" ends the flags, and "-" is a
 // positional argument. --help/-h anywhere after a known command wins over
-// other mistakes. Errors are UsageError()s.
+// other mistakes. A command flag with the name of a global flag (--roster of
+// the roster file commands) shadows the global one after the command words.
+// --insecure cannot be combined with --ca or --roster. Errors are
+// UsageError()s; none of them contains the value of --token.
 absl::StatusOr<Invocation> ParseArgs(const std::vector<std::string>& args,
                                      std::string_view default_node);
 

@@ -16,7 +16,7 @@ namespace bibia::cli {
 
 struct CommandContext {
   const Invocation& invocation;
-  std::shared_ptr<grpc::Channel> channel;
+  std::shared_ptr<grpc::Channel> channel;  // null for offline commands
   std::istream& in;   // read by "-" file arguments
   std::ostream& err;  // progress messages only; errors are returned
   bool err_is_tty = false;

@@ -5,9 +5,11 @@ namespace {
 
 constexpr std::string_view kGlobalHelp =
     R"(Usage: bibia [--node HOST:PORT] [--json] [--timeout SECONDS] COMMAND ...
+             [--ca FILE | --roster FILE | --insecure] [--token TOKEN]
 
 Command-line client of a bibia node: reads and writes the catalogue of
-territorial AI projects over gRPC.
+territorial AI projects over gRPC (TLS by default), administers the node,
+and keeps the federation operator's roster file.
 
 Commands:
   project put FILE.json       create or replace a project ('-' reads stdin)
@@ -20,21 +22,63 @@ Commands:
   import FILE.json            bulk-import a demo catalogue file
   stats                       totals and per-facet counts of the catalogue
 
+Node administration (a token with role admin):
+  token issue                 issue a bearer token, print it alone
+  token revoke TOKEN_ID       revoke a token
+  token list                  list the tokens the node issued
+  audit                       show the node's audit log, newest first
+  roster install FILE         install a signed roster on the node
+  roster get                  show the node's roster
+
+Federation operator (local files, no node):
+  roster init                 create the operator key and an empty roster
+  roster add-node             add or replace a member node, re-sign
+  roster remove-node NODE_ID  remove a member node, re-sign
+  roster show                 show a roster file
+  roster verify               check a roster file's signature
+
 Global flags (before or after the command):
-  --node HOST:PORT     node to talk to (default: $BIBIA_NODE, else 127.0.0.1:7700)
+  --node HOST:PORT     node to talk to (default 127.0.0.1:7700)
+  --ca FILE            trust the PEM certificate(s) in FILE, e.g. the node's
+                       <data dir>/tls.crt
+  --roster FILE        trust the TLS certificates of every member of the
+                       roster FILE (may be combined with --ca)
+  --insecure           plaintext gRPC, for a node started with --insecure
+  --token TOKEN        bearer token sent with every call ('' sends none)
   --json               print the node's response as one JSON document
   --timeout SECONDS    deadline of each call to the node (default: 10)
   -h, --help           show this help; 'bibia COMMAND --help' for a command
+Without --ca, --roster or --insecure, bibia uses TLS with the system's
+trusted roots, which do not trust a node's own self-signed certificate.
+
+Environment:
+  BIBIA_NODE           default of --node
+  BIBIA_TOKEN          default of --token
+  BIBIA_CA             default of --ca
+  BIBIA_INSECURE=1     default of --insecure
+  BIBIA_CONFIG         config file (default: $HOME/.config/bibia/config)
+
+Config file: lines "key = value" with the keys node, token, ca (relative to
+the file's directory) and insecure (true/false); '#' starts a comment. A
+missing default file is fine. Flags override the environment, which
+overrides the file; of --ca/--roster/--insecure, BIBIA_CA/BIBIA_INSECURE and
+ca/insecure, the first level that sets any of them decides alone.
+  # ~/.config/bibia/config
+  node = node.example.org:7700
+  ca = nantes-tls.crt
+  token = bibia1.CiQ...
 
 Values of --domain, --status and --kind are short lowercase names (water,
 production, success_factor); 'bibia COMMAND --help' lists them.
 
 Examples:
-  bibia stats
+  bibia --ca /var/lib/bibia/tls.crt stats
   bibia search "détection de fuites" --domain water
   bibia --node node.example.org:7700 project list --status production --all
-  bibia project get nantes-fuites-reseau --json
+  bibia --insecure project get nantes-fuites-reseau --json
   bibia import deploy/demo/projects.json
+  export BIBIA_TOKEN=$(bibia token issue --subject alice@nantes \
+      --tier restricted --role editor --ttl 7d)
 
 Exit status: 0 on success, 1 on an error of the node, the network or a file,
 2 on a usage error.
@@ -218,6 +262,237 @@ Example:
   bibia stats --json
 )";
 
+constexpr std::string_view kTokenHelp =
+    R"(Usage: bibia token SUBCOMMAND ...
+
+Bearer tokens issued by the node (needs a token with role admin).
+
+Subcommands:
+  issue        issue a token and print it alone
+  revoke ID    revoke a token
+  list         list the tokens the node issued
+
+Examples:
+  export BIBIA_TOKEN=$(bibia token issue --subject alice@nantes \
+      --tier restricted --role editor)
+  bibia token list
+
+Run 'bibia token SUBCOMMAND --help' for the flags of a subcommand.
+)";
+
+constexpr std::string_view kTokenIssueHelp =
+    R"(Usage: bibia token issue --subject S --tier TIER --role ROLE [--ttl DURATION]
+
+Asks the node to issue a bearer token and prints the token alone on one line
+(it is shown once; the node keeps only its id). With --json, prints the
+node's IssueTokenResponse (the token and its claims).
+
+Required:
+  --subject S       who the token is for, e.g. "alice@nantes"
+  --tier TIER       highest tier of data it sees: public, restricted, expert
+  --role ROLE       reader, editor (writes this node's records) or admin
+                    (also tokens, roster, audit)
+
+Options:
+  --ttl DURATION    lifetime: Ns, Nm, Nh or Nd (default 24h, at most 366d)
+
+Examples:
+  bibia token issue --subject alice@nantes --tier restricted --role editor
+  export BIBIA_TOKEN=$(bibia token issue --subject ci@nantes \
+      --tier public --role reader --ttl 30d)
+)";
+
+constexpr std::string_view kTokenRevokeHelp =
+    R"(Usage: bibia token revoke TOKEN_ID
+
+Revokes a token: the node refuses it from now on. TOKEN_ID is the ID column
+of 'bibia token list'; a whole token (bibia1....) is accepted too, its id is
+read from it. Prints "revoked TOKEN_ID".
+
+Example:
+  bibia token revoke 3f9c2a71d0b84e6a
+)";
+
+constexpr std::string_view kTokenListHelp =
+    R"(Usage: bibia token list
+
+Lists the tokens the node issued: ID, SUBJECT, TIER, ROLE, EXPIRES (UTC),
+REVOKED. The tokens themselves are never stored nor shown.
+
+Examples:
+  bibia token list
+  bibia token list --json
+)";
+
+constexpr std::string_view kAuditHelp =
+    R"(Usage: bibia audit [--subject S] [--method M] [--since WHEN] [--limit N]
+
+Shows the node's audit events (writes, and reads above the public tier),
+newest first: TIME (UTC), SUBJECT, TIER, METHOD, RECORDS, OUTCOME.
+
+Filters:
+  --subject S       token subject or peer node id, e.g. "alice@nantes"
+  --method M        e.g. GetProject, PutProject, IssueToken
+  --since WHEN      a duration back from now (30m, 1h, 7d), a date
+                    (2026-11-01, UTC) or a time (2026-11-01T08:00:00Z)
+  --limit N         at most N events (node default 100, at most 10000)
+
+Examples:
+  bibia audit --since 1h
+  bibia audit --subject alice@nantes --method PutProject --since 2026-11-01
+)";
+
+constexpr std::string_view kRosterHelp =
+    R"(Usage: bibia roster SUBCOMMAND ...
+
+The federation roster: the list of member nodes, their keys and tiers, signed
+by the federation operator. The file is a bibia.v1.SignedRoster in the
+protobuf JSON mapping.
+
+On a node (a token with role admin):
+  install FILE            install a signed roster on the node
+  get                     show the node's roster
+
+Federation operator (local files, no node):
+  init                    create the operator key and an empty roster
+  add-node                add or replace a member node, re-sign
+  remove-node NODE_ID     remove a member node, re-sign
+  show                    show a roster file
+  verify                  check a roster file's signature
+
+In init, add-node, remove-node, show and verify, --roster ROSTER.json names
+the file to work on (not the global trust flag).
+
+Examples:
+  bibia roster init --key op.key --roster roster.json \
+      --federation "Les Interconnectés"
+  bibia roster add-node --roster roster.json --key op.key \
+      --identity nantes.json --tier restricted
+  bibia --ca tls.crt roster install roster.json
+
+Run 'bibia roster SUBCOMMAND --help' for the flags of a subcommand.
+)";
+
+constexpr std::string_view kRosterInstallHelp =
+    R"(Usage: bibia roster install FILE
+
+Sends the signed roster in FILE ('-' reads stdin) to the node, which checks
+the signature with the operator's public key in its data dir (operator.pub)
+and refuses a version older than its own. Prints the installed version.
+
+Example:
+  bibia --node nantes.example.org:7700 roster install roster.json
+)";
+
+constexpr std::string_view kRosterGetHelp =
+    R"(Usage: bibia roster get
+
+Shows the roster installed on the node: version, federation, issue time and
+members (NODE, COLLECTIVITY, TIER, ENDPOINT, KEY, TLS FINGERPRINT). With
+--json, prints the node's GetRosterResponse.
+
+Example:
+  bibia roster get
+)";
+
+constexpr std::string_view kRosterInitHelp =
+    R"(Usage: bibia roster init --key OP.key --roster ROSTER.json [--federation NAME]
+
+Creates the federation operator's Ed25519 key in OP.key (mode 0600: keep it
+secret and offline), its public key in OP.key.pub (PEM: every node needs it
+as <data dir>/operator.pub) and ROSTER.json, an empty roster of version 1
+signed with the key. Refuses to overwrite any of the three files.
+
+Required:
+  --key OP.key            the private key file to create
+  --roster ROSTER.json    the roster file to create
+
+Options:
+  --federation NAME       a name for humans, e.g. "Les Interconnectés"
+
+Example:
+  bibia roster init --key op.key --roster roster.json \
+      --federation "Les Interconnectés"
+)";
+
+constexpr std::string_view kRosterAddNodeHelp =
+    R"(Usage: bibia roster add-node --roster ROSTER.json --key OP.key
+           --identity NODE.json --tier TIER [--endpoint HOST:PORT]
+
+Adds a member node to the roster, or replaces the member with the same node
+id. The current roster must verify with OP.key's public key (else nothing is
+changed). The new roster gets version + 1 and the current time, is signed
+with OP.key and replaces ROSTER.json atomically.
+
+Required:
+  --roster ROSTER.json    the roster file to update
+  --key OP.key            the operator's private key (mode 0600)
+  --identity NODE.json    the node's identity ('-' reads stdin): what
+                          'bibia-node identity --data-dir DIR' prints
+  --tier TIER             highest tier the node may receive from its peers:
+                          public, restricted, expert
+
+Options:
+  --endpoint HOST:PORT    where peers reach the node (default: the endpoint
+                          in NODE.json)
+
+Example:
+  bibia-node identity --data-dir /var/lib/bibia > nantes.json
+  bibia roster add-node --roster roster.json --key op.key \
+      --identity nantes.json --tier restricted \
+      --endpoint nantes.example.org:7700
+)";
+
+constexpr std::string_view kRosterRemoveNodeHelp =
+    R"(Usage: bibia roster remove-node --roster ROSTER.json --key OP.key NODE_ID
+
+Removes a member node from the roster: checks the current signature, bumps
+the version, re-signs and replaces ROSTER.json atomically. An unknown
+NODE_ID is an error.
+
+Required:
+  --roster ROSTER.json    the roster file to update
+  --key OP.key            the operator's private key (mode 0600)
+
+Example:
+  bibia roster remove-node --roster roster.json --key op.key nantes
+)";
+
+constexpr std::string_view kRosterShowHelp =
+    R"(Usage: bibia roster show --roster ROSTER.json [--operator-key OP.key.pub]
+
+Shows a roster file: version, federation, issue time and the members (NODE,
+COLLECTIVITY, TIER, ENDPOINT, KEY and TLS FINGERPRINT, first 16 hex digits).
+With --operator-key, also says whether the signature verifies (the exit
+status stays 0: use 'bibia roster verify' in scripts).
+
+Required:
+  --roster ROSTER.json        the roster file
+
+Options:
+  --operator-key OP.key.pub   the operator's public key (PEM)
+
+Examples:
+  bibia roster show --roster roster.json
+  bibia roster show --roster roster.json --operator-key op.key.pub --json
+)";
+
+constexpr std::string_view kRosterVerifyHelp =
+    R"(Usage: bibia roster verify --roster ROSTER.json --operator-key OP.key.pub
+
+Checks that the roster file is signed by the operator's key and consistent
+(unique node ids, 32-byte keys, a tier per member). On success prints
+  roster version N verifies (M members)
+and exits 0; otherwise names the problem and exits 1.
+
+Required:
+  --roster ROSTER.json        the roster file
+  --operator-key OP.key.pub   the operator's public key (PEM)
+
+Example:
+  bibia roster verify --roster roster.json --operator-key op.key.pub
+)";
+
 const std::vector<FlagSpec>& FilterAndPageFlags(bool with_all) {
   static const auto* const kWithAll = new std::vector<FlagSpec>{
       {"domain", "D"},     {"status", "S"},          {"region", "R"},
@@ -232,7 +507,9 @@ const std::vector<FlagSpec>& FilterAndPageFlags(bool with_all) {
 
 const std::vector<FlagSpec>& GlobalFlags() {
   static const auto* const kFlags = new std::vector<FlagSpec>{
-      {"node", "HOST:PORT"}, {"json", ""}, {"timeout", "SECONDS"}, {"help", ""}};
+      {"node", "HOST:PORT"}, {"json", ""},        {"timeout", "SECONDS"},
+      {"help", ""},          {"token", "TOKEN"},  {"ca", "FILE"},
+      {"roster", "FILE"},    {"insecure", ""}};
   return *kFlags;
 }
 
@@ -265,6 +542,51 @@ const std::vector<CommandSpec>& Commands() {
       {.path = "feedback list", .positionals = {"PROJECT_ID"}, .help = kFeedbackListHelp},
       {.path = "import", .positionals = {"FILE.json"}, .help = kImportHelp},
       {.path = "stats", .help = kStatsHelp},
+      {.path = "token", .is_group = true, .help = kTokenHelp},
+      {.path = "token issue",
+       .flags = {{"subject", "S", /*required=*/true},
+                 {"tier", "TIER", /*required=*/true},
+                 {"role", "ROLE", /*required=*/true},
+                 {"ttl", "DURATION"}},
+       .help = kTokenIssueHelp},
+      {.path = "token revoke", .positionals = {"TOKEN_ID"}, .help = kTokenRevokeHelp},
+      {.path = "token list", .help = kTokenListHelp},
+      {.path = "audit",
+       .flags = {{"subject", "S"}, {"method", "M"}, {"since", "WHEN"}, {"limit", "N"}},
+       .help = kAuditHelp},
+      {.path = "roster", .is_group = true, .help = kRosterHelp},
+      {.path = "roster install", .positionals = {"FILE"}, .help = kRosterInstallHelp},
+      {.path = "roster get", .help = kRosterGetHelp},
+      {.path = "roster init",
+       .flags = {{"key", "OP.key", /*required=*/true},
+                 {"roster", "ROSTER.json", /*required=*/true},
+                 {"federation", "NAME"}},
+       .help = kRosterInitHelp,
+       .offline = true},
+      {.path = "roster add-node",
+       .flags = {{"roster", "ROSTER.json", /*required=*/true},
+                 {"key", "OP.key", /*required=*/true},
+                 {"identity", "NODE.json", /*required=*/true},
+                 {"tier", "TIER", /*required=*/true},
+                 {"endpoint", "HOST:PORT"}},
+       .help = kRosterAddNodeHelp,
+       .offline = true},
+      {.path = "roster remove-node",
+       .positionals = {"NODE_ID"},
+       .flags = {{"roster", "ROSTER.json", /*required=*/true},
+                 {"key", "OP.key", /*required=*/true}},
+       .help = kRosterRemoveNodeHelp,
+       .offline = true},
+      {.path = "roster show",
+       .flags = {{"roster", "ROSTER.json", /*required=*/true},
+                 {"operator-key", "OP.key.pub"}},
+       .help = kRosterShowHelp,
+       .offline = true},
+      {.path = "roster verify",
+       .flags = {{"roster", "ROSTER.json", /*required=*/true},
+                 {"operator-key", "OP.key.pub", /*required=*/true}},
+       .help = kRosterVerifyHelp,
+       .offline = true},
   };
   return *kCommands;
 }

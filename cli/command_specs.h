@@ -21,6 +21,8 @@ struct CommandSpec {
   bool last_positional_repeats = false;       // search "QUERY" may be split
   std::vector<FlagSpec> flags = {};
   std::string_view help;  // full text printed by --help
+  // Works on local files only: no node, no config file, no token.
+  bool offline = false;
 };
 
 // Flags understood by every command, before or after the command words.

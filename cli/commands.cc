@@ -13,6 +13,12 @@ CommandHandler FindHandler(std::string_view command) {
       {"search", RunSearch},                {"feedback add", RunFeedbackAdd},
       {"feedback list", RunFeedbackList},   {"import", RunImport},
       {"stats", RunStats},
+      {"token issue", RunTokenIssue},       {"token revoke", RunTokenRevoke},
+      {"token list", RunTokenList},         {"audit", RunAudit},
+      {"roster install", RunRosterInstall}, {"roster get", RunRosterGet},
+      {"roster init", RunRosterInit},       {"roster add-node", RunRosterAddNode},
+      {"roster remove-node", RunRosterRemoveNode},
+      {"roster show", RunRosterShow},       {"roster verify", RunRosterVerify},
   };
   for (const Entry& entry : kHandlers) {
     if (entry.command == command) return entry.handler;

@@ -1,5 +1,6 @@
 // The handlers of bibia's commands, one per command path; each calls the
-// node and returns what to print on stdout (human text or one JSON document).
+// node (or, for the offline roster commands, works on local files) and
+// returns what to print on stdout (human text or one JSON document).
 #ifndef BIBIA_CLI_COMMANDS_H_
 #define BIBIA_CLI_COMMANDS_H_
 
@@ -20,6 +21,21 @@ absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context);
 absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context);
 absl::StatusOr<std::string> RunImport(const CommandContext& context);
 absl::StatusOr<std::string> RunStats(const CommandContext& context);
+
+// Admin service (admin_commands.cc).
+absl::StatusOr<std::string> RunTokenIssue(const CommandContext& context);
+absl::StatusOr<std::string> RunTokenRevoke(const CommandContext& context);
+absl::StatusOr<std::string> RunTokenList(const CommandContext& context);
+absl::StatusOr<std::string> RunAudit(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterInstall(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterGet(const CommandContext& context);
+
+// The federation operator's roster file, offline (roster_commands.cc).
+absl::StatusOr<std::string> RunRosterInit(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterAddNode(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterRemoveNode(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterShow(const CommandContext& context);
+absl::StatusOr<std::string> RunRosterVerify(const CommandContext& context);
 
 // The handler of `command` ("project list"), or nullptr for a group or an
 // unknown path.

@@ -71,7 +71,7 @@ absl::StatusOr<std::string> RunImport(const CommandContext& context) {
 
   v1::Contribute::Stub stub(context.channel);
   grpc::ClientContext client_context;
-  SetDeadline(client_context, context.global(),
+  PrepareCall(client_context, context.global(),
               std::max<int>(1, static_cast<int>(batches.size())));
   v1::ImportResponse response;
   std::unique_ptr<grpc::ClientWriter<v1::ImportRequest>> writer =
@@ -88,7 +88,7 @@ absl::StatusOr<std::string> RunImport(const CommandContext& context) {
   writer->WritesDone();
   const grpc::Status status = writer->Finish();
   if (!status.ok()) {
-    return RpcError(status, context.global().node, context.global().timeout_seconds);
+    return NodeError(status, context.global());
   }
   if (context.global().json) return ToJson(response);
   return absl::StrCat("imported ", response.imported(), " projects (", response.created(),

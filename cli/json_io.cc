@@ -32,4 +32,10 @@ std::string ToJson(const google::protobuf::Message& message) {
   return json;
 }
 
+google::protobuf::Value ToJsonValue(const google::protobuf::Message& message) {
+  google::protobuf::Value value;
+  if (!ParseJson(ToJson(message), value).ok()) value.mutable_struct_value();
+  return value;
+}
+
 }  // namespace bibia::cli

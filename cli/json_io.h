@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/struct.pb.h"
 
 namespace bibia::cli {
 
@@ -19,6 +20,10 @@ absl::Status ParseJson(std::string_view json, google::protobuf::Message& message
 // One JSON document with proto field names, fields at their default value
 // left out, ending with a newline.
 std::string ToJson(const google::protobuf::Message& message);
+
+// `message` as a JSON value (same mapping as ToJson), to build documents
+// that are not one message, e.g. {"roster_file": ..., "roster": {...}}.
+google::protobuf::Value ToJsonValue(const google::protobuf::Message& message);
 
 }  // namespace bibia::cli
 

@@ -1,5 +1,5 @@
-// Makes one unary call to the node with bibia's deadline and turns a failed
-// grpc::Status into an RpcError.
+// Makes one unary call to the node with bibia's deadline and bearer token and
+// turns a failed grpc::Status into an RpcError (NodeError).
 #ifndef BIBIA_CLI_RPC_CALL_H_
 #define BIBIA_CLI_RPC_CALL_H_
 
@@ -19,11 +19,11 @@ absl::StatusOr<Response> CallNode(const CommandContext& context, Stub& stub,
                                                                const Request&, Response*),
                                   const Request& request) {
   grpc::ClientContext client_context;
-  SetDeadline(client_context, context.global());
+  PrepareCall(client_context, context.global());
   Response response;
   const grpc::Status status = (stub.*method)(&client_context, request, &response);
   if (!status.ok()) {
-    return RpcError(status, context.global().node, context.global().timeout_seconds);
+    return NodeError(status, context.global());
   }
   return response;
 }

@@ -31,7 +31,9 @@ Result RunWith(std::vector<std::string> args, const std::string& stdin_text = ""
   std::istringstream in(stdin_text);
   std::ostringstream out;
   std::ostringstream err;
-  const int code = Run(args, "", {.in = in, .out = out, .err = err, .err_is_tty = false});
+  // An empty environment: no config file, no token, TLS with system roots.
+  const int code =
+      Run(args, Environment{}, {.in = in, .out = out, .err = err, .err_is_tty = false});
   return {code, out.str(), err.str()};
 }
 

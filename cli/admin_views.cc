@@ -1,0 +1,96 @@
+#include "cli/admin_views.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "cli/enum_names.h"
+#include "cli/roster_file.h"
+#include "cli/table.h"
+#include "cli/text_format.h"
+
+namespace bibia::cli {
+namespace {
+
+constexpr size_t kSubjectWidth = 32;
+constexpr size_t kRecordsWidth = 40;
+constexpr size_t kCollectivityWidth = 28;
+
+// "2026-11-22 14:03" / "2026-11-22 14:03:05" in UTC (the header says so);
+// "-" for 0.
+std::string TableTime(int64_t unix_ms, bool seconds) {
+  if (unix_ms == 0) return "-";
+  return absl::FormatTime(seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
+                          absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+}  // namespace
+
+std::string RenderTokenList(const v1::ListTokensResponse& response) {
+  if (response.tokens().empty()) return "no tokens\n";
+  Table table({{"ID"},
+               {"SUBJECT", kSubjectWidth},
+               {"TIER"},
+               {"ROLE"},
+               {"EXPIRES (UTC)"},
+               {"REVOKED"}});
+  for (const v1::TokenInfo& info : response.tokens()) {
+    const v1::Token& claims = info.claims();
+    table.AddRow({claims.token_id(), claims.subject(), ShortName(claims.tier()),
+                  ShortName(claims.role()), TableTime(claims.expires_unix_ms(), false),
+                  YesNo(info.revoked())});
+  }
+  return table.Render();
+}
+
+std::string RenderAudit(const v1::ListAuditResponse& response) {
+  if (response.events().empty()) return "no audit events\n";
+  std::vector<const v1::AuditEvent*> events;
+  for (const v1::AuditEvent& event : response.events()) events.push_back(&event);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const v1::AuditEvent* a, const v1::AuditEvent* b) {
+                     return a->time_unix_ms() > b->time_unix_ms();
+                   });
+  Table table({{"TIME (UTC)"},
+               {"SUBJECT", kSubjectWidth},
+               {"TIER"},
+               {"METHOD"},
+               {"RECORDS", kRecordsWidth},
+               {"OUTCOME"}});
+  for (const v1::AuditEvent* event : events) {
+    table.AddRow({TableTime(event->time_unix_ms(), true), OrDash(event->subject()),
+                  ShortName(event->tier()), OrDash(event->method()),
+                  event->record_ids().empty() ? "-" : absl::StrJoin(event->record_ids(), ","),
+                  OrDash(event->outcome())});
+  }
+  return table.Render();
+}
+
+std::string RenderRoster(const v1::Roster& roster, std::string_view signature) {
+  FieldList fields;
+  fields.Add("version", absl::StrCat(roster.version()));
+  fields.Add("federation", roster.federation());
+  fields.Add("issued", FormatUnixMs(roster.issued_unix_ms()));
+  fields.Add("signature", signature);
+  fields.Add("members", absl::StrCat(roster.members_size()));
+  std::string out = fields.Render("");
+  if (roster.members().empty()) return out;
+  Table table({{"NODE"},
+               {"COLLECTIVITY", kCollectivityWidth},
+               {"TIER"},
+               {"ENDPOINT"},
+               {"KEY"},
+               {"TLS FINGERPRINT"}});
+  for (const v1::RosterMember& member : roster.members()) {
+    table.AddRow({member.node_id(), OrDash(member.collectivity()),
+                  ShortName(member.max_tier()), OrDash(member.endpoint()),
+                  ShortHex(member.public_key()), ShortHex(member.tls_fingerprint())});
+  }
+  return absl::StrCat(out, "\n", table.Render());
+}
+
+}  // namespace bibia::cli
