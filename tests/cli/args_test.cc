@@ -122,6 +122,46 @@ TEST(ParseArgsTest, EveryCommandHasHelpStartingWithUsage) {
       "Usage: bibia [--node HOST:PORT] [--json] [--timeout SECONDS] COMMAND ..."));
 }
 
+TEST(ParseArgsTest, SecurityAndTokenFlagsAreGlobal) {
+  absl::StatusOr<Invocation> invocation =
+      Parse({"--ca", "/a.crt", "token", "list", "--roster=/r.json", "--token", "bibia1.x"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_EQ(invocation->global.ca_file, "/a.crt");
+  EXPECT_EQ(invocation->global.roster_file, "/r.json");
+  EXPECT_EQ(invocation->global.token, "bibia1.x");
+  EXPECT_FALSE(invocation->global.insecure);
+  EXPECT_THAT(invocation->global_flags, ::testing::ElementsAre("ca", "roster", "token"));
+
+  invocation = Parse({"stats", "--insecure"});
+  ASSERT_TRUE(invocation.ok()) << invocation.status();
+  EXPECT_TRUE(invocation->global.insecure);
+
+  absl::StatusOr<Invocation> conflict = Parse({"--insecure", "stats", "--ca", "/a.crt"});
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_TRUE(IsUsageError(conflict.status()));
+  EXPECT_EQ(conflict.status().message(), "--insecure cannot be combined with --ca or --roster");
+}
+
+TEST(ParseArgsTest, RosterFileCommandsShadowTheGlobalRosterFlag) {
+  absl::StatusOr<Invocation> show = Parse({"roster", "show", "--roster", "fed.json"});
+  ASSERT_TRUE(show.ok()) << show.status();
+  EXPECT_EQ(show->Flag("roster"), "fed.json");
+  EXPECT_EQ(show->global.roster_file, "");
+  EXPECT_FALSE(show->global_flags.contains("roster"));
+
+  // roster get has no --roster of its own: the global trust flag.
+  absl::StatusOr<Invocation> get = Parse({"roster", "get", "--roster", "fed.json"});
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_FALSE(get->HasFlag("roster"));
+  EXPECT_EQ(get->global.roster_file, "fed.json");
+
+  // Before the command words it is the global flag, so init lacks its own.
+  absl::StatusOr<Invocation> init =
+      Parse({"--roster", "fed.json", "roster", "init", "--key", "op.key"});
+  ASSERT_FALSE(init.ok());
+  EXPECT_EQ(init.status().message(), "missing required flag --roster ROSTER.json");
+}
+
 TEST(ParseArgsTest, HelpWinsOverAMissingArgument) {
   absl::StatusOr<Invocation> invocation = Parse({"feedback", "add", "--help"});
   ASSERT_TRUE(invocation.ok()) << invocation.status();

@@ -74,6 +74,43 @@ TEST(RunTest, UnreachableNodeIsUnavailableExitOne) {
   EXPECT_EQ(result.err, "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + "\n");
 }
 
+TEST(RunTest, TheTokenNeverAppearsInTheErrorOfAFailingCall) {
+  const std::string secret = "bibia1.SECRET-do-not-print";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--token", secret, "--node", kNoNode, "stats"},
+        std::vector<std::string>{"--token=" + secret, "--node", kNoNode, "--insecure",
+                                 "token", "list"},
+        std::vector<std::string>{"--node", kNoNode, "--token", secret, "--json", "audit",
+                                 "--since", "1h"},
+        std::vector<std::string>{"--node", kNoNode, "--token", secret, "token", "revoke",
+                                 "t-1"},
+        std::vector<std::string>{"--node", kNoNode, "--token", secret, "--ca",
+                                 "/nonexistent-bibia-test/ca.crt", "stats"}}) {
+    const Result result = RunWith(args);
+    EXPECT_EQ(result.code, kExitFailure) << result.err;
+    EXPECT_EQ(result.out, "");
+    EXPECT_THAT(result.err, StartsWith("bibia: error: "));
+    EXPECT_THAT(result.err, Not(HasSubstr("SECRET")));
+  }
+}
+
+TEST(RunTest, TheTokenFromTheEnvironmentNeverAppearsEither) {
+  std::istringstream in;
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = cli::Run({"--node", kNoNode, "stats"},
+                       Environment{.token = "bibia1.SECRET-from-env"},
+                       {.in = in, .out = out, .err = err, .err_is_tty = false});
+  EXPECT_EQ(code, kExitFailure);
+  EXPECT_EQ(err.str(), "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + "\n");
+}
+
+TEST(RunTest, AMistypedTokenFlagDoesNotEchoTheToken) {
+  const Result result = RunWith({"-token=bibia1.SECRET", "stats"});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_EQ(result.err, "bibia: unknown flag '-token'\nRun 'bibia --help' for usage.\n");
+}
+
 TEST(RunTest, MissingFileNamesTheFile) {
   const Result result =
       RunWith({"--node", kNoNode, "project", "put", "/nonexistent-bibia-test/p.json"});
