@@ -15,7 +15,7 @@ namespace bibia::cli {
 namespace {
 
 constexpr size_t kSubjectWidth = 32;
-constexpr size_t kRecordsWidth = 40;
+constexpr size_t kRecordsWidth = 60;  // fits a subject and a 32-hex token id
 constexpr size_t kCollectivityWidth = 28;
 
 // "2026-11-22 14:03" / "2026-11-22 14:03:05" in UTC (the header says so);
