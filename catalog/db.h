@@ -20,7 +20,7 @@ namespace bibia::catalog {
 
 // Version of the on-disk layout; a store written by another version is refused
 // rather than misread.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;  // 2: plural folding of index terms
 
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view what);
 

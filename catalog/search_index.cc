@@ -26,8 +26,8 @@ constexpr int kMaxPageSize = 100;
 constexpr std::string_view kNextDocnumKey = "n";
 
 void AddWeighted(std::string_view text, uint32_t weight, DocTerms* terms) {
-  for (std::string& token : Tokenize(text)) {
-    terms->tf[std::move(token)] += weight;
+  for (const std::string& token : Tokenize(text)) {
+    terms->tf[FoldPlural(token)] += weight;
     terms->length += weight;
   }
 }
@@ -323,6 +323,8 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   }
   words.erase(std::remove_if(words.begin(), words.end(), [](const std::string& w) { return IsStopWord(w); }),
               words.end());
+  for (std::string& w : words) w = FoldPlural(w);
+  if (!prefix.empty()) prefix = FoldPlural(prefix);
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   if (words.empty() && prefix.empty()) {

@@ -150,6 +150,19 @@ std::vector<std::string> SplitWords(std::string_view utf8) {
   return words;
 }
 
+std::string FoldPlural(std::string_view word) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return word.size() >= suffix.size() && word.substr(word.size() - suffix.size()) == suffix;
+  };
+  if (word.size() < 4) return std::string(word);
+  if (ends_with("eaux")) return std::string(word.substr(0, word.size() - 1));
+  if (ends_with("aux") && word.size() >= 5) return std::string(word.substr(0, word.size() - 2)) + "l";
+  if (ends_with("s") && !ends_with("ss") && !ends_with("us") && !ends_with("is")) {
+    return std::string(word.substr(0, word.size() - 1));
+  }
+  return std::string(word);
+}
+
 std::vector<std::string> Tokenize(std::string_view utf8) {
   std::vector<std::string> words = SplitWords(utf8);
   words.erase(std::remove_if(words.begin(), words.end(), [](const std::string& w) { return IsStopWord(w); }),

@@ -25,6 +25,11 @@ bool IsStopWord(std::string_view folded);
 // Stop words are kept; callers decide.
 std::vector<std::string> SplitWords(std::string_view utf8);
 
+// Folds a French or English plural to its singular, crudely but the same way
+// at indexing and query time: "cantines" -> "cantine", "reseaux" -> "reseau",
+// "locaux" -> "local"; words ending in -ss, -us, -is and short words stay.
+std::string FoldPlural(std::string_view word);
+
 // SplitWords without stop words: the tokens a document is indexed under.
 std::vector<std::string> Tokenize(std::string_view utf8);
 

@@ -204,3 +204,27 @@ TEST(TokenizeTest, SameTokensForQueryAndDocumentForms) {
 
 }  // namespace
 }  // namespace bibia::catalog
+
+namespace bibia::catalog {
+namespace {
+
+TEST(FoldPluralTest, FrenchAndEnglishPluralsMeetTheirSingular) {
+  EXPECT_EQ(FoldPlural("cantines"), "cantine");
+  EXPECT_EQ(FoldPlural("reseaux"), "reseau");
+  EXPECT_EQ(FoldPlural("locaux"), "local");
+  EXPECT_EQ(FoldPlural("donnees"), "donnee");
+  EXPECT_EQ(FoldPlural("services"), "service");
+  EXPECT_EQ(FoldPlural("cantine"), "cantine");
+}
+
+TEST(FoldPluralTest, LeavesWordsThatOnlyLookPlural) {
+  EXPECT_EQ(FoldPlural("process"), "process");
+  EXPECT_EQ(FoldPlural("bus"), "bus");
+  EXPECT_EQ(FoldPlural("campus"), "campus");
+  EXPECT_EQ(FoldPlural("analysis"), "analysis");
+  EXPECT_EQ(FoldPlural("gas"), "gas");  // too short to tell
+  EXPECT_EQ(FoldPlural("eaux"), "eau");
+}
+
+}  // namespace
+}  // namespace bibia::catalog

@@ -139,6 +139,15 @@ TEST_F(CliNodeTest, ImportDemoCatalogueThenSearchAndReimport) {
   for (const auto& hit : response.hits()) found_nantes |= hit.project().collectivity().name().find("Nantes") == 0;
   EXPECT_TRUE(found_nantes);
 
+  // Plurals meet their singular: "cantines" in a summary matches "cantine".
+  CommandResult plural = Bibia({"search", "cantine gaspillage", "--json"});
+  ASSERT_EQ(plural.exit_code, 0) << plural.err;
+  v1::SearchResponse plural_hits;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(plural.out, &plural_hits).ok());
+  std::vector<std::string> ids;
+  for (const auto& hit : plural_hits.hits()) ids.push_back(hit.project().id());
+  EXPECT_THAT(ids, ::testing::IsSupersetOf({"essonne-ia-gasp-colleges", "toulouse-plateforme-iadata"}));
+
   // Filters and facets through the CLI.
   CommandResult filtered = Bibia({"search", "donnees", "--domain", "water", "--json"});
   ASSERT_EQ(filtered.exit_code, 0) << filtered.err;
