@@ -104,8 +104,6 @@ constexpr std::string_view kTitleActions =
     "Simulation Planification Assistant Outil Plateforme Tableau_de_bord Repérage Diagnostic Inventaire "
     "Comptage Gestion Tri_automatique Aide_à_la_décision";
 
-constexpr std::string_view kTitleJoins = "des du de_la de l'";
-
 constexpr std::string_view kTitleMethods =
     "par_apprentissage_automatique grâce_à_l'intelligence_artificielle par_images_satellite "
     "à_partir_de_capteurs par_vision_par_ordinateur avec_des_modèles_prédictifs par_analyse_de_données "
@@ -477,6 +475,18 @@ std::string Capitalize(std::string s) {
   return s;
 }
 
+// "des " before a plural, "de l'" before a vowel, else "de " (the lists do
+// not record gender, so no du / de la).
+std::string TitleJoin(const std::string& object) {
+  const std::string first = object.substr(0, object.find(' '));
+  if (EndsWith(first, "s") || EndsWith(first, "x")) return "des ";
+  const unsigned char c = object.empty() ? 'x' : static_cast<unsigned char>(object[0]);
+  if (std::string_view("aeiouyh").find(static_cast<char>(c)) != std::string_view::npos || c == 0xC3) {
+    return "de l'";
+  }
+  return "de ";
+}
+
 size_t CountWords(const std::string& s) {
   size_t n = 0;
   bool in_word = false;
@@ -526,7 +536,6 @@ struct CorpusGenerator::Tables {
   WordList adjectives{kGenericAdjectives, Kind::kAdjective, 1.0, 2.0};
   WordList verbs{kGenericVerbs, Kind::kVerb, 1.0, 2.0};
   WordList actions{kTitleActions, Kind::kPlain, 0.9, 1.0};
-  WordList joins{kTitleJoins, Kind::kPlain, 1.0, 1.0};
   WordList methods{kTitleMethods, Kind::kPlain, 0.8, 1.0};
   WordList techniques{kTechniques, Kind::kPlain, 0.9, 2.0};
   WordList generic_tags{kGenericTags, Kind::kPlain, 1.0, 1.0};
@@ -608,7 +617,7 @@ size_t CorpusGenerator::vocabulary_forms() const {
   std::set<std::string> forms;
   const Tables& t = *tables_;
   for (const WordList* l : {&t.determiners, &t.prepositions, &t.conjunctions, &t.auxiliaries, &t.adverbs, &t.nouns,
-                            &t.adjectives, &t.verbs, &t.actions, &t.joins, &t.methods, &t.techniques,
+                            &t.adjectives, &t.verbs, &t.actions, &t.methods, &t.techniques,
                             &t.generic_tags}) {
     l->CollectForms(&forms);
   }
@@ -654,15 +663,14 @@ v1::Project CorpusGenerator::Make(int index) const {
     if (std::find(p->tags().begin(), p->tags().end(), tag) == p->tags().end()) p->add_tags(tag);
   }
 
-  // Title: 6-10 words, e.g. "Détection des fuite d'eau par images satellite à Nantes".
+  // Title: 6-10 words, e.g. "Détection des fuites d'eau par images satellite à Nantes".
   std::string title;
   for (int attempt = 0; attempt < 32; ++attempt) {
-    std::string join = t.joins.Sample(rng);
+    const std::string& object = t.themes[domain_index].Sample(rng);
     title = t.actions.Sample(rng);
     title += ' ';
-    title += join;
-    if (join != "l'") title += ' ';
-    title += t.themes[domain_index].Sample(rng);
+    title += TitleJoin(object);
+    title += object;
     if (rng.Chance(0.5)) title += " " + t.adjectives.Sample(rng);
     if (rng.Chance(0.6)) {
       title += " " + t.methods.Sample(rng);
