@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
+#include "catalog/store_batch.h"
 #include "catalog/status_macros.h"
 #include "catalog/validate.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -19,14 +20,6 @@ absl::Status NotFound(std::string_view what, std::string_view id) {
   return absl::NotFoundError(absl::StrCat(std::string(what), ": project '", std::string(id), "' not found"));
 }
 
-absl::StatusOr<v1::StoredRecord> ParseRecord(const std::string& bytes, std::string_view key) {
-  v1::StoredRecord record;
-  if (!record.ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat("records: unreadable value at key '", std::string(key), "'"));
-  }
-  return record;
-}
-
 bool SameFeedback(const v1::Feedback& a, const v1::Feedback& b) {
   return a.kind() == b.kind() && a.text() == b.text() && a.outcome() == b.outcome() &&
          a.objective() == b.objective() && a.author_collectivity() == b.author_collectivity();
@@ -38,14 +31,6 @@ std::string WithRecordPrefix(absl::Status status, size_t position, const std::st
 
 }  // namespace
 
-// Everything one write changes, staged before a single WriteBatch commits it.
-struct CatalogStore::Batch {
-  rocksdb::WriteBatch batch;
-  IndexChanges index;
-  LogChanges log;
-  int64_t feedback_delta = 0;
-};
-
 absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& dir, const Options& options) {
   auto store = std::unique_ptr<CatalogStore>(new CatalogStore(options));
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
@@ -54,7 +39,8 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
   {
     absl::MutexLock lock(&store->write_mu_);
-    BIBIA_ASSIGN_OR_RETURN(store->log_, LogWriter::Load(store->db_.get(), store->node_id_, options.clock));
+    BIBIA_ASSIGN_OR_RETURN(store->log_,
+                           LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
   }
   int64_t feedback = 0;
   std::unique_ptr<rocksdb::Iterator> it = store->db_->NewIterator(Family::kRecords);
@@ -133,6 +119,7 @@ void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::
 
 absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, PutResult* result) {
   const std::string& id = project.public_().id();
+  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   v1::Project old;
   if (auto existing = GetProject(id); existing.ok()) {
     old = std::move(*existing);
@@ -195,11 +182,24 @@ absl::StatusOr<v1::Feedback> CatalogStore::StageFeedback(const v1::Feedback& fee
 
 absl::Status CatalogStore::Commit(Batch* b) {
   if (b->batch.Count() == 0) return absl::OkStatus();
+  log_->Finalize(&b->log, &b->batch);
   index_->Flush(&b->index, &b->batch);
   BIBIA_RETURN_IF_ERROR(db_->Write(&b->batch));
   index_->Apply(b->index);
   log_->Commit(b->log);
   feedback_count_ += b->feedback_delta;
+  NotifyWrite();
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::CheckOwned(const std::string& id) const {
+  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, RecordKey(RecordKind::kPublic, id)));
+  if (!bytes) return absl::OkStatus();
+  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, id));
+  if (!record.origin().empty() && record.origin() != node_id_) {
+    return absl::FailedPreconditionError(absl::StrCat("project '", id, "' belongs to node '", record.origin(),
+                                                      "': only that node's editors change it"));
+  }
   return absl::OkStatus();
 }
 
@@ -218,6 +218,7 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
   if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
+  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   Batch b;
   b.log = log_->Begin();
   StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), nullptr, &b);
@@ -226,6 +227,7 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
   if (old.has_expert()) StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), nullptr, &b);
   BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(id));
   for (const v1::Feedback& f : feedback) {
+    if (f.origin() != node_id_) continue;  // other members' feedback is theirs to delete
     StageRecord(v1::TIER_RESTRICTED, FeedbackKey(id, f.id()), nullptr, &b);
     --b.feedback_delta;
   }

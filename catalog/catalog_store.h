@@ -6,6 +6,7 @@
 #ifndef BIBIA_CATALOG_CATALOG_STORE_H_
 #define BIBIA_CATALOG_CATALOG_STORE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,12 +16,14 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "bibia/v1/catalog.pb.h"
+#include "bibia/v1/federation.pb.h"
 #include "bibia/v1/project.pb.h"
 #include "catalog/audit_log.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
 #include "catalog/log_writer.h"
 #include "catalog/search_index.h"
+#include "catalog/signer.h"
 
 namespace bibia::catalog {
 
@@ -35,6 +38,9 @@ class CatalogStore {
     std::string node_id;
     Db::Options db;
     Clock* clock = SystemClock();
+    // Signs the last entry of each write batch; null leaves entries unsigned
+    // (tools and tests only: peers reject unsigned entries).
+    const Signer* signer = nullptr;
   };
 
   // Opens (or creates) the store in directory `dir`.
@@ -82,6 +88,35 @@ class CatalogStore {
   // Every setting whose name starts with `prefix`, in name order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(const std::string& prefix) const;
 
+  // Replication (replication.cc).
+
+  // This node's frontier: for every (origin, tier) it holds, the last seq.
+  absl::StatusOr<std::vector<v1::FrontierEntry>> Frontier() const;
+  // Entries of (origin, tier) after `after_seq`, in order, at least
+  // `min_entries` if there are that many, and always ending at a signed entry
+  // (or at the end of the log). Thread-safe.
+  absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
+                                                    size_t min_entries) const;
+  // Applies entries of another origin received from a peer: one (origin,
+  // tier), in seq order, the last one signed. Entries at or below the
+  // frontier are skipped. Verifies, before writing anything, that they extend
+  // the stored chain (seq, prev_hash, payload hashes) and that `verifier`
+  // accepts the signature of the last one; then applies them to records,
+  // index and frontier in one WriteBatch. Returns how many were applied.
+  // DATA_LOSS / UNAUTHENTICATED / FAILED_PRECONDITION name the bad entry.
+  absl::StatusOr<int64_t> ApplyRemote(const std::vector<v1::LogEntry>& entries, const SignatureVerifier& verifier);
+  // Restates the current value of project `id`'s facet of `tier` in a
+  // redaction entry: every node drops the earlier payloads of that record
+  // (personal data that must go), keeping their hashes for the chain.
+  absl::Status RedactHistory(const std::string& id, v1::Tier tier);
+
+  // Called after every committed write (local or replicated), under the
+  // writer lock: it must only signal (e.g. wake a thread), never block.
+  void SetWriteListener(std::function<void()> listener);
+
+  // Replicated entries not applied because another origin owns the record.
+  int64_t conflicts() const { return conflicts_.load(); }
+
   AuditLog* audit() const { return audit_.get(); }
   const std::string& node_id() const { return node_id_; }
   // For tools (benchmarks, compaction after bulk loads); not for services.
@@ -101,6 +136,14 @@ class CatalogStore {
   void StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
+  absl::Status CheckOwned(const std::string& id) const;
+  // Applies one replicated entry's change to records, index and counters.
+  absl::Status StageRemoteChange(const v1::LogEntry& entry, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Empties the payloads of `key`'s entries before `before_seq` in (origin, tier).
+  absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                 uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void NotifyWrite();
 
   const Options options_;
   std::string node_id_;
@@ -110,6 +153,9 @@ class CatalogStore {
   absl::Mutex write_mu_;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<int64_t> feedback_count_{0};
+  std::atomic<int64_t> conflicts_{0};
+  absl::Mutex listener_mu_;
+  std::function<void()> write_listener_ ABSL_GUARDED_BY(listener_mu_);
 };
 
 }  // namespace bibia::catalog

@@ -1046,7 +1046,8 @@ TEST_F(CatalogStoreTest, LogHoldsHashChainedEntriesPerTier) {
       if (i == 0) {
         EXPECT_TRUE(entry.prev_hash().empty());
       } else {
-        EXPECT_EQ(entry.prev_hash(), Sha256(rows[i - 1]->bytes)) << "seq " << i + 1;
+        EXPECT_EQ(entry.prev_hash(), EntryHash(rows[i - 1]->entry)) << "seq " << i + 1;
+        EXPECT_EQ(entry.payload_hash(), entry.tombstone() ? "" : Sha256(entry.payload()));
         EXPECT_GT(entry.hlc_time(), rows[i - 1]->entry.hlc_time());
       }
       EXPECT_EQ(entry.tombstone(), entry.payload().empty());
@@ -1090,7 +1091,7 @@ TEST_F(CatalogStoreTest, LogHoldsHashChainedEntriesPerTier) {
   ASSERT_NE(last, nullptr);
   ASSERT_NE(previous, nullptr);
   EXPECT_EQ(last->entry.seq(), 7u);
-  EXPECT_EQ(last->entry.prev_hash(), Sha256(previous->bytes));
+  EXPECT_EQ(last->entry.prev_hash(), EntryHash(previous->entry));
 }
 
 TEST(Sha256Test, KnownVectors) {

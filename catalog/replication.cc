@@ -1,0 +1,244 @@
+// CatalogStore's side of federation: reading this node's logs for peers,
+// verifying and applying entries received from them, and redaction.
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "catalog/catalog_store.h"
+#include "catalog/keys.h"
+#include "catalog/status_macros.h"
+#include "catalog/store_batch.h"
+#include "catalog/validate.h"
+
+namespace bibia::catalog {
+namespace {
+
+// The tier whose log carries records of `kind`.
+v1::Tier TierOfKind(char kind) {
+  switch (static_cast<RecordKind>(kind)) {
+    case RecordKind::kPublic: return v1::TIER_PUBLIC;
+    case RecordKind::kRestricted:
+    case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
+    case RecordKind::kExpert: return v1::TIER_EXPERT;
+  }
+  return v1::TIER_UNSPECIFIED;
+}
+
+bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
+  switch (static_cast<RecordKind>(kind)) {
+    case RecordKind::kPublic: return record.has_public_();
+    case RecordKind::kRestricted: return record.has_restricted();
+    case RecordKind::kExpert: return record.has_expert();
+    case RecordKind::kFeedback: return record.has_feedback();
+  }
+  return false;
+}
+
+absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
+  return absl::DataLossError(absl::StrCat("entry ", e.origin(), "/", v1::Tier_Name(e.tier()), "/", e.seq(), ": ",
+                                          std::string(problem)));
+}
+
+// The record at `key` as this batch leaves it: staged changes first, then the
+// stored value.
+absl::StatusOr<std::optional<v1::StoredRecord>> ReadThrough(
+    const Db& db, const absl::flat_hash_map<std::string, std::optional<v1::StoredRecord>>& staged,
+    const std::string& key) {
+  if (auto it = staged.find(key); it != staged.end()) return it->second;
+  BIBIA_ASSIGN_OR_RETURN(auto bytes, db.Get(Family::kRecords, key));
+  if (!bytes) return std::optional<v1::StoredRecord>();
+  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
+  return std::optional<v1::StoredRecord>(std::move(record));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
+  std::vector<v1::FrontierEntry> frontier;
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kFrontier);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    size_t zero = key.find('\0');
+    if (zero == std::string_view::npos || key.size() != zero + 2 || it->value().size() != 8) {
+      return absl::DataLossError("frontier: malformed key or value");
+    }
+    v1::FrontierEntry& entry = frontier.emplace_back();
+    entry.set_origin(std::string(key.substr(0, zero)));
+    entry.set_tier(static_cast<v1::Tier>(key[zero + 1]));
+    entry.set_seq(DecodeBigEndian64(std::string_view(it->value().data(), 8)));
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read frontier"));
+  return frontier;
+}
+
+absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::string& origin, v1::Tier tier,
+                                                               uint64_t after_seq, size_t min_entries) const {
+  std::vector<v1::LogEntry> entries;
+  const std::string prefix = FrontierKey(origin, tier);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
+  for (it->Seek(LogKey(origin, tier, after_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    v1::LogEntry& entry = entries.emplace_back();
+    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
+    }
+    // Stop only where a receiver can verify: at a signed entry.
+    if (entries.size() >= min_entries && !entry.signature().empty()) break;
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+  return entries;
+}
+
+absl::Status CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                             uint64_t before_seq, Batch* b) {
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
+  const std::string prefix = FrontierKey(origin, tier);
+  v1::LogEntry entry;
+  for (it->Seek(LogKey(origin, tier, 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
+    }
+    if (entry.seq() >= before_seq) break;
+    if (entry.key() != key || entry.payload().empty()) continue;
+    entry.clear_payload();  // payload_hash stays: the chain still verifies
+    b->batch.Put(db_->family(Family::kLog), it->key().ToString(), entry.SerializeAsString());
+  }
+  return FromRocks(it->status(), "redact log");
+}
+
+absl::Status CatalogStore::StageRemoteChange(const v1::LogEntry& e, Batch* b) {
+  const std::string& key = e.key();
+  if (key.size() < 2 || TierOfKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
+  BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> old, ReadThrough(*db_, b->staged, key));
+  if (old && !old->origin().empty() && old->origin() != e.origin()) {
+    // Single writer per record: the first owner this node saw keeps it. The
+    // entry stays in the log (the chain needs it) but changes nothing here.
+    ++b->conflicts;
+    return absl::OkStatus();
+  }
+  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
+  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
+  if (e.tombstone()) {
+    if (!old) return absl::OkStatus();
+    if (is_public) index_->StageDelete(old->public_(), &b->index);
+    if (is_feedback) --b->feedback_delta;
+    b->batch.Delete(db_->family(Family::kRecords), key);
+    b->staged[key] = std::nullopt;
+    return absl::OkStatus();
+  }
+  if (e.payload().empty()) return absl::OkStatus();  // redacted: a later entry restates the value
+  v1::StoredRecord record;
+  if (!record.ParseFromString(e.payload()) || !ValueMatchesKind(record, key[0])) {
+    return BadEntry(e, "payload is not a record of its key's kind");
+  }
+  if (is_public) {
+    if (record.public_().id() != key.substr(1) || !IsValidProjectId(record.public_().id())) {
+      return BadEntry(e, "public facet id does not match its key");
+    }
+    index_->StageUpsert(old ? &old->public_() : nullptr, record.public_(), &b->index);
+  }
+  if (is_feedback && !old) ++b->feedback_delta;
+  record.set_origin(e.origin());
+  record.set_seq(e.seq());
+  b->batch.Put(db_->family(Family::kRecords), key, record.SerializeAsString());
+  b->staged[key] = std::move(record);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry>& entries,
+                                                  const SignatureVerifier& verifier) {
+  if (entries.empty()) return 0;
+  const std::string origin = entries.front().origin();
+  const v1::Tier tier = entries.front().tier();
+  if (origin == node_id_) {
+    return absl::FailedPreconditionError(absl::StrCat("entries claim origin '", origin, "', this node's own"));
+  }
+  if (!IsValidProjectId(origin) || tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) {
+    return absl::DataLossError("entries: malformed origin or tier");
+  }
+  if (entries.back().signature().empty()) return BadEntry(entries.back(), "the last entry of a batch is unsigned");
+
+  absl::MutexLock lock(&write_mu_);
+  BIBIA_ASSIGN_OR_RETURN(LogHead head, ReadLogHead(*db_, origin, tier));
+  size_t start = 0;
+  while (start < entries.size() && entries[start].seq() <= head.seq) ++start;  // already applied
+  if (start == entries.size()) return 0;
+
+  // Verify the whole run before writing any of it.
+  std::string hash = head.hash;
+  uint64_t seq = head.seq;
+  for (size_t i = start; i < entries.size(); ++i) {
+    const v1::LogEntry& e = entries[i];
+    if (e.origin() != origin || e.tier() != tier) return BadEntry(e, "mixes origins or tiers");
+    if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
+    if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
+    if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
+      return BadEntry(e, "payload does not match its hash (altered)");
+    }
+    hash = EntryHash(e);
+    seq = e.seq();
+  }
+  if (!verifier.Verify(origin, hash, entries.back().signature())) {
+    return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", seq,
+                                                   ": signature does not verify with the key of '", origin, "'"));
+  }
+
+  Batch b;
+  for (size_t i = start; i < entries.size(); ++i) {
+    const v1::LogEntry& e = entries[i];
+    BIBIA_RETURN_IF_ERROR(StageRemoteChange(e, &b));
+    b.batch.Put(db_->family(Family::kLog), LogKey(origin, tier, e.seq()), e.SerializeAsString());
+    if (e.redaction()) BIBIA_RETURN_IF_ERROR(StageDropPayloads(origin, tier, e.key(), e.seq(), &b));
+    log_->Observe(e.hlc_time());
+  }
+  std::string frontier;
+  AppendBigEndian64(&frontier, seq);
+  b.batch.Put(db_->family(Family::kFrontier), FrontierKey(origin, tier), frontier);
+  index_->Flush(&b.index, &b.batch);
+  BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
+  index_->Apply(b.index);
+  feedback_count_ += b.feedback_delta;
+  conflicts_ += b.conflicts;
+  NotifyWrite();
+  return static_cast<int64_t>(entries.size() - start);
+}
+
+absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
+  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  RecordKind kind = tier == v1::TIER_PUBLIC       ? RecordKind::kPublic
+                    : tier == v1::TIER_RESTRICTED ? RecordKind::kRestricted
+                    : tier == v1::TIER_EXPERT     ? RecordKind::kExpert
+                                                  : RecordKind::kFeedback;
+  if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
+  absl::MutexLock lock(&write_mu_);
+  const std::string key = RecordKey(kind, id);
+  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
+  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
+  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
+  v1::StoredRecord value = record;
+  value.clear_origin();
+  value.clear_seq();
+  const std::string payload = value.SerializeAsString();
+  Batch b;
+  b.log = log_->Begin();
+  uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
+  record.set_seq(seq);
+  b.batch.Put(db_->family(Family::kRecords), key, record.SerializeAsString());
+  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b));
+  return Commit(&b);
+}
+
+void CatalogStore::SetWriteListener(std::function<void()> listener) {
+  absl::MutexLock lock(&listener_mu_);
+  write_listener_ = std::move(listener);
+}
+
+void CatalogStore::NotifyWrite() {
+  std::function<void()> listener;
+  {
+    absl::MutexLock lock(&listener_mu_);
+    listener = write_listener_;
+  }
+  if (listener) listener();
+}
+
+}  // namespace bibia::catalog
