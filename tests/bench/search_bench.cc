@@ -380,6 +380,7 @@ std::optional<LatencySummary> RunEndToEnd(const std::string& node_binary, const 
   std::vector<int64_t> rpc_totals(queries.size(), -1);
   QueryRun rpc_run;
   std::string failure;
+  int64_t response_bytes = 0, facet_values = 0, responses = 0;
   bool ok = TimeQueries(
       queries.size(), flags.queries,
       [&](size_t q, int64_t* hits, int64_t* total) {
@@ -394,6 +395,9 @@ std::optional<LatencySummary> RunEndToEnd(const std::string& node_binary, const 
         *hits = response.hits_size();
         *total = response.total_matches();
         rpc_totals[q] = *total;
+        response_bytes += static_cast<int64_t>(response.ByteSizeLong());
+        for (const v1::Facet& f : response.facets()) facet_values += f.counts_size();
+        ++responses;
         return true;
       },
       &rpc_run);
@@ -404,6 +408,9 @@ std::optional<LatencySummary> RunEndToEnd(const std::string& node_binary, const 
     Line("bibia gRPC Search", FormatLatency(*rpc));
     Line("gRPC mean hits", absl::StrCat(Fixed(rpc_run.mean_hits, 1), " returned, ", Fixed(rpc_run.mean_total, 0),
                                         " total_matches per query"));
+    Line("gRPC mean response", absl::StrCat(WithCommas(response_bytes / std::max<int64_t>(responses, 1)),
+                                            " bytes, ", facet_values / std::max<int64_t>(responses, 1),
+                                            " facet values"));
     int same = 0;
     for (size_t q = 0; q < queries.size(); ++q) same += rpc_totals[q] == bibia_totals[q];
     Line("same total_matches as in-proc.", absl::StrCat(same, " of ", queries.size(), " queries"));
