@@ -269,3 +269,30 @@ v1::GetRosterResponse AccessControl::GetRoster() const {
 }
 
 }  // namespace bibia::access
+
+namespace bibia::access {
+
+std::optional<v1::RosterMember> AccessControl::Member(const std::string& node_id) const {
+  absl::MutexLock lock(&mu_);
+  if (!roster_) return std::nullopt;
+  const v1::RosterMember* member = FindMember(*roster_, node_id);
+  if (member == nullptr) return std::nullopt;
+  return *member;
+}
+
+std::optional<std::string> AccessControl::PublicKeyOf(std::string_view node_id) const {
+  if (node_id == this->node_id()) return files_->key.PublicKey();
+  absl::MutexLock lock(&mu_);
+  if (!roster_) return std::nullopt;
+  const v1::RosterMember* member = FindMember(*roster_, node_id);
+  if (member == nullptr) return std::nullopt;
+  return member->public_key();
+}
+
+bool AccessControl::RosterVerifier::Verify(std::string_view origin, std::string_view message,
+                                           std::string_view signature) const {
+  std::optional<std::string> key = access_->PublicKeyOf(origin);
+  return key && VerifySignature(*key, message, signature);
+}
+
+}  // namespace bibia::access

@@ -21,6 +21,7 @@
 #include "bibia/v1/admin.pb.h"
 #include "catalog/catalog_store.h"
 #include "catalog/clock.h"
+#include "catalog/signer.h"
 
 namespace bibia::access {
 
@@ -31,6 +32,16 @@ inline constexpr int64_t kMaxTokenTtlSeconds = 366 * 24 * 3600;
 // New claims for a token issued by `issuer`; its id is random.
 v1::Token NewTokenClaims(const std::string& issuer, const std::string& subject, v1::Tier tier, v1::Role role,
                          int64_t ttl_seconds, int64_t now_unix_ms);
+
+// Signs this node's log entries with its Ed25519 key.
+class NodeSigner : public catalog::Signer {
+ public:
+  explicit NodeSigner(SigningKey key) : key_(std::move(key)) {}
+  std::string Sign(std::string_view message) const override { return key_.Sign(message); }
+
+ private:
+  SigningKey key_;
+};
 
 // Checks the fields of a token request: subject, tier, role, ttl.
 absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1::Role role, int64_t ttl_seconds);
@@ -78,6 +89,12 @@ class AccessControl {
   absl::StatusOr<uint64_t> InstallRoster(const v1::SignedRoster& roster);
   v1::GetRosterResponse GetRoster() const;
 
+  // The roster entry of `node_id`, if a roster is installed and lists it.
+  std::optional<v1::RosterMember> Member(const std::string& node_id) const;
+  // Verifies log entries' signatures with their origin's key: this node's
+  // own, or the roster's. Valid as long as this object.
+  const catalog::SignatureVerifier& entry_verifier() const { return verifier_; }
+
   const std::string& node_id() const { return files_->config.node_id(); }
 
  private:
@@ -86,16 +103,28 @@ class AccessControl {
         files_(files),
         store_(store),
         clock_(clock),
-        limiter_(options.anonymous_rate, options.anonymous_burst) {}
+        limiter_(options.anonymous_rate, options.anonymous_burst),
+        verifier_(this) {}
   absl::StatusOr<Caller> FromToken(const std::string& bearer, const std::string& address) const;
   std::optional<Caller> FromPeerCertificate(const std::string& pem, const std::string& address) const;
   absl::Status MaybePruneAudit() const;
+  std::optional<std::string> PublicKeyOf(std::string_view node_id) const;
+
+  class RosterVerifier : public catalog::SignatureVerifier {
+   public:
+    explicit RosterVerifier(const AccessControl* access) : access_(access) {}
+    bool Verify(std::string_view origin, std::string_view message, std::string_view signature) const override;
+
+   private:
+    const AccessControl* access_;
+  };
 
   const Options options_;
   const NodeFiles* const files_;
   catalog::CatalogStore* const store_;
   catalog::Clock* const clock_;
   mutable RateLimiter limiter_;
+  RosterVerifier verifier_;
   mutable absl::Mutex mu_;
   std::optional<v1::SignedRoster> signed_roster_ ABSL_GUARDED_BY(mu_);
   std::optional<v1::Roster> roster_ ABSL_GUARDED_BY(mu_);

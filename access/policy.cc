@@ -21,6 +21,14 @@ const char* OperationName(Operation op) {
     case Operation::kListAudit: return "ListAudit";
     case Operation::kInstallRoster: return "InstallRoster";
     case Operation::kGetRoster: return "GetRoster";
+    case Operation::kRedactHistory: return "RedactHistory";
+    case Operation::kSync: return "Sync";
+    case Operation::kSubscribe: return "Subscribe";
+    case Operation::kAddPeer: return "AddPeer";
+    case Operation::kRemovePeer: return "RemovePeer";
+    case Operation::kListPeers: return "ListPeers";
+    case Operation::kSyncNow: return "SyncNow";
+    case Operation::kFederationStatus: return "FederationStatus";
   }
   return "?";
 }
@@ -37,7 +45,11 @@ Requirement RequirementOf(Operation op) {
     case Operation::kPutProject:
     case Operation::kDeleteProject:
     case Operation::kImport:
+    case Operation::kRedactHistory:
       return {v1::TIER_PUBLIC, v1::ROLE_EDITOR, true};
+    case Operation::kSync:  // entries are filtered down to the peer's roster tier
+    case Operation::kSubscribe:
+      return {v1::TIER_PUBLIC, v1::ROLE_READER, false, true};
     case Operation::kAddFeedback:
       return {v1::TIER_RESTRICTED, v1::ROLE_EDITOR, true};
     case Operation::kIssueToken:
@@ -46,6 +58,11 @@ Requirement RequirementOf(Operation op) {
     case Operation::kListAudit:
     case Operation::kInstallRoster:
     case Operation::kGetRoster:
+    case Operation::kAddPeer:
+    case Operation::kRemovePeer:
+    case Operation::kListPeers:
+    case Operation::kSyncNow:
+    case Operation::kFederationStatus:
       return {v1::TIER_PUBLIC, v1::ROLE_ADMIN, true};
   }
   return {v1::TIER_EXPERT, v1::ROLE_ADMIN, true};  // unknown: most restrictive
@@ -53,6 +70,11 @@ Requirement RequirementOf(Operation op) {
 
 absl::Status Authorize(const Caller& caller, Operation op, std::string_view node_id) {
   const Requirement need = RequirementOf(op);
+  if (need.peer && caller.kind != Caller::Kind::kPeer) {
+    std::string why = absl::StrCat(OperationName(op), " is for roster nodes: it needs a TLS client certificate listed in the roster");
+    if (caller.kind == Caller::Kind::kAnonymous) return absl::UnauthenticatedError(why);
+    return absl::PermissionDeniedError(absl::StrCat(why, "; caller is ", Describe(caller)));
+  }
   const bool tier_ok = caller.tier >= need.tier;
   const bool role_ok = caller.role >= need.role;
   const bool local_ok = !need.local || (caller.kind == Caller::Kind::kToken && caller.issuer == node_id);
@@ -70,6 +92,9 @@ absl::Status Authorize(const Caller& caller, Operation op, std::string_view node
 
 bool ShouldAudit(const Caller& caller, Operation op) {
   const Requirement need = RequirementOf(op);
+  // Replication between roster nodes is logged by the node, not audited per
+  // call: the audit log is for people's reads and writes.
+  if (need.peer) return false;
   if (need.role > v1::ROLE_READER || need.tier > v1::TIER_PUBLIC) return true;
   return op == Operation::kGetProject && caller.tier > v1::TIER_PUBLIC;
 }

@@ -29,12 +29,22 @@ enum class Operation {
   kListAudit,
   kInstallRoster,
   kGetRoster,
+  kRedactHistory,
+  kSync,
+  kSubscribe,
+  kAddPeer,
+  kRemovePeer,
+  kListPeers,
+  kSyncNow,
+  kFederationStatus,
 };
 inline constexpr Operation kAllOperations[] = {
     Operation::kSearch,      Operation::kGetProject,   Operation::kListProjects,  Operation::kStats,
     Operation::kListFeedback, Operation::kPutProject,  Operation::kDeleteProject, Operation::kAddFeedback,
     Operation::kImport,      Operation::kIssueToken,   Operation::kRevokeToken,   Operation::kListTokens,
-    Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster};
+    Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster,     Operation::kRedactHistory,
+    Operation::kSync,        Operation::kSubscribe,    Operation::kAddPeer,       Operation::kRemovePeer,
+    Operation::kListPeers,   Operation::kSyncNow,      Operation::kFederationStatus};
 
 const char* OperationName(Operation op);
 
@@ -45,6 +55,7 @@ struct Requirement {
   v1::Tier tier;
   v1::Role role;
   bool local;
+  bool peer = false;  // only a roster node, known by its TLS certificate
 };
 Requirement RequirementOf(Operation op);
 

@@ -80,6 +80,12 @@ absl::Status CatalogStore::PutSetting(const std::string& name, const std::string
   return db_->Write(&batch);
 }
 
+absl::Status CatalogStore::DeleteSetting(const std::string& name) {
+  rocksdb::WriteBatch batch;
+  batch.Delete(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name));
+  return db_->Write(&batch);
+}
+
 absl::StatusOr<std::optional<std::string>> CatalogStore::GetSetting(const std::string& name) const {
   return db_->Get(Family::kMeta, absl::StrCat(kSettingPrefix, name));
 }

@@ -84,6 +84,7 @@ class CatalogStore {
   // Node settings kept in the meta family (roster, token registry): values
   // under `name`, each set in one durable write. Thread-safe.
   absl::Status PutSetting(const std::string& name, const std::string& value);
+  absl::Status DeleteSetting(const std::string& name);
   absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& name) const;
   // Every setting whose name starts with `prefix`, in name order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(const std::string& prefix) const;

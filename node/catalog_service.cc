@@ -121,4 +121,12 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
   return guard.Finish(result.status());
 }
 
+grpc::Status ContributeService::RedactHistory(grpc::ServerContext* context, const v1::RedactHistoryRequest* request,
+                                              v1::RedactHistoryResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kRedactHistory);
+  guard.AddRecord(request->id());
+  if (!guard.allowed()) return guard.Finish();
+  return guard.Finish(store_->RedactHistory(request->id(), request->tier()));
+}
+
 }  // namespace bibia::node

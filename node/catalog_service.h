@@ -43,6 +43,8 @@ class ContributeService final : public v1::Contribute::Service {
                            v1::AddFeedbackResponse* response) override;
   grpc::Status Import(grpc::ServerContext* context, grpc::ServerReader<v1::ImportRequest>* reader,
                       v1::ImportResponse* response) override;
+  grpc::Status RedactHistory(grpc::ServerContext* context, const v1::RedactHistoryRequest* request,
+                             v1::RedactHistoryResponse* response) override;
 
  private:
   catalog::CatalogStore* const store_;

@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "access/access_control.h"
 #include "access/node_files.h"
 #include "access/token.h"
@@ -42,6 +43,9 @@ Serving options:
   --anonymous-rate N         anonymous requests per second per address (default 50; 0: no limit)
   --anonymous-burst N        burst allowed above the rate (default 100)
   --audit-retention-days N   audit events kept this long (default 365)
+  --gossip-interval D        sync with a few random peers this often (default 2s)
+  --fanout N                 peers per gossip round (default 3)
+  --no-gossip                sync only when asked (bibia sync), no timer, no hints
   --log-level LEVEL          debug, info (default), warning or error
   -h, --help                 this help
 
@@ -152,8 +156,8 @@ int RunTokenIssue(int argc, char** argv) {
 int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
-                           "audit-retention-days"},
-                          {"insecure"});
+                           "audit-retention-days", "gossip-interval", "fanout"},
+                          {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
   if (!flags->positional.empty()) return UsageError(absl::StrCat("unknown command '", flags->positional[0], "'"));
@@ -181,6 +185,19 @@ int RunServe(int argc, char** argv) {
        options.access.audit_retention_days <= 0)) {
     return UsageError("--audit-retention-days: expected a positive number of days");
   }
+
+  if (flags->has("gossip-interval")) {
+    absl::Duration interval;
+    if (!absl::ParseDuration(flags->get("gossip-interval"), &interval) || interval < absl::Milliseconds(10)) {
+      return UsageError("--gossip-interval: expected a duration of at least 10ms, e.g. 500ms or 2s");
+    }
+    options.federation.interval = interval;
+  }
+  if (flags->has("fanout") && (!absl::SimpleAtoi(flags->get("fanout"), &options.federation.fanout) ||
+                               options.federation.fanout < 1)) {
+    return UsageError("--fanout: expected a positive number of peers");
+  }
+  options.federation.gossip = !flags->has("no-gossip");
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;

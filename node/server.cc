@@ -12,6 +12,8 @@
 #include "grpcpp/security/auth_context.h"
 #include "node/admin_service.h"
 #include "node/catalog_service.h"
+#include "node/federation_service.h"
+#include "node/peers_service.h"
 #include "node/log.h"
 
 namespace bibia::node {
@@ -38,11 +40,17 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 
 class Server::Services {
  public:
-  Services(catalog::CatalogStore* store, access::AccessControl* access)
-      : catalog(store, access), contribute(store, access), admin(store, access) {}
+  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers)
+      : catalog(store, access),
+        contribute(store, access),
+        admin(store, access),
+        federation(store, access),
+        peers(store, access, peers) {}
   CatalogService catalog;
   ContributeService contribute;
   AdminService admin;
+  FederationService federation;
+  PeersService peers;
 };
 
 namespace {
@@ -68,12 +76,19 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   auto server = std::unique_ptr<Server>(new Server());
   BIBIA_ASSIGN_OR_RETURN(access::NodeFiles files, access::LoadNodeFiles(options.data_dir));
   server->files_ = std::make_unique<access::NodeFiles>(std::move(files));
+  server->signer_ = std::make_unique<access::NodeSigner>(server->files_->key);
   catalog::CatalogStore::Options store_options;
   store_options.node_id = server->files_->config.node_id();
+  store_options.signer = server->signer_.get();
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(server->files_->db_dir, store_options));
   BIBIA_ASSIGN_OR_RETURN(server->access_, access::AccessControl::Create(options.access, server->files_.get(),
                                                                         server->store_.get(), catalog::SystemClock()));
-  server->services_ = std::make_unique<Services>(server->store_.get(), server->access_.get());
+  server->peers_ = std::make_unique<PeerManager>(options.federation, server->store_.get(), server->access_.get(),
+                                                 server->files_.get());
+  server->services_ =
+      std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get());
+  FederationService* federation = &server->services_->federation;
+  server->store_->SetWriteListener([federation] { federation->Notify(); });
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -85,6 +100,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   builder.RegisterService(&server->services_->catalog);
   builder.RegisterService(&server->services_->contribute);
   builder.RegisterService(&server->services_->admin);
+  builder.RegisterService(&server->services_->federation);
+  builder.RegisterService(&server->services_->peers);
   server->grpc_server_ = builder.BuildAndStart();
   if (!server->grpc_server_ || port == 0) {
     return absl::UnavailableError(
@@ -92,6 +109,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   }
   server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
+  BIBIA_RETURN_IF_ERROR(server->peers_->Start());
   if (!options.port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.port_file, server->address_));
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
@@ -114,6 +132,8 @@ void Server::Wait() {
 
 void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
+  services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
+  peers_->Stop();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }

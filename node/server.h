@@ -12,6 +12,7 @@
 #include "access/node_files.h"
 #include "catalog/catalog_store.h"
 #include "grpcpp/server.h"
+#include "node/peer_manager.h"
 
 namespace bibia::node {
 
@@ -25,6 +26,7 @@ class Server {
     std::string port_file;                       // if set, "HOST:PORT\n" is written there once listening
     bool insecure = false;                       // plaintext gRPC instead of TLS (development only)
     access::AccessControl::Options access;
+    PeerManager::Options federation;
   };
 
   // Opens the store and starts serving. Errors name what failed (data
@@ -47,9 +49,12 @@ class Server {
   class Services;
   Server() = default;
 
+  // Declared in dependency order: destroyed in reverse.
   std::unique_ptr<access::NodeFiles> files_;
+  std::unique_ptr<access::NodeSigner> signer_;
   std::unique_ptr<catalog::CatalogStore> store_;
   std::unique_ptr<access::AccessControl> access_;
+  std::unique_ptr<PeerManager> peers_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::string address_;

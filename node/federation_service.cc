@@ -1,0 +1,102 @@
+#include "node/federation_service.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "node/request_guard.h"
+
+namespace bibia::node {
+namespace {
+
+std::string FrontierKeyOf(const std::string& origin, v1::Tier tier) { return absl::StrCat(origin, "/", tier); }
+
+}  // namespace
+
+grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
+                                     grpc::ServerWriter<v1::SyncBatch>* writer) {
+  RequestGuard guard(*access_, context, access::Operation::kSync);
+  if (!guard.allowed()) return guard.Finish();
+  const v1::Tier allowed = guard.caller().tier;
+  absl::flat_hash_map<std::string, uint64_t> theirs;
+  for (const auto& f : request->frontier()) theirs[FrontierKeyOf(f.origin(), f.tier())] = f.seq();
+
+  auto frontier = store_->Frontier();
+  if (!frontier.ok()) return guard.Finish(frontier.status());
+  v1::SyncBatch first;
+  for (const auto& f : *frontier) {
+    if (f.tier() <= allowed) *first.add_frontier() = f;  // tiers above the caller's stay invisible
+  }
+  if (!writer->Write(first)) return guard.Finish(absl::CancelledError("caller went away"));
+
+  size_t sent = 0;
+  for (const auto& f : first.frontier()) {
+    if (f.origin() == guard.caller().subject) continue;  // its own log comes from itself
+    uint64_t after = theirs[FrontierKeyOf(f.origin(), f.tier())];
+    while (after < f.seq()) {
+      if (context->IsCancelled()) return guard.Finish(absl::CancelledError("caller went away"));
+      auto entries = store_->ReadLog(f.origin(), f.tier(), after, kSyncBatchEntries);
+      if (!entries.ok()) return guard.Finish(entries.status());
+      if (entries->empty()) break;
+      after = entries->back().seq();
+      // A run may exceed one message when a large write batch has a single
+      // signature at its end; the receiver buffers until it sees it.
+      for (size_t i = 0; i < entries->size(); i += kSyncBatchEntries) {
+        v1::SyncBatch batch;
+        size_t end = std::min(entries->size(), i + kSyncBatchEntries);
+        for (size_t j = i; j < end; ++j) *batch.add_entries() = std::move((*entries)[j]);
+        if (!writer->Write(batch)) return guard.Finish(absl::CancelledError("caller went away"));
+      }
+      sent += entries->size();
+      if (request->max_entries() > 0 && sent >= request->max_entries()) return guard.Finish();
+    }
+  }
+  return guard.Finish();
+}
+
+grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                                          grpc::ServerWriter<v1::Hint>* writer) {
+  RequestGuard guard(*access_, context, access::Operation::kSubscribe);
+  if (!guard.allowed()) return guard.Finish();
+  uint64_t seen;
+  {
+    absl::MutexLock lock(&mu_);
+    seen = generation_;
+  }
+  while (true) {
+    uint64_t current;
+    bool stop;
+    {
+      absl::MutexLock lock(&mu_);
+      // Wake at least once a second to notice a cancelled call.
+      const absl::Time deadline = absl::Now() + absl::Seconds(1);
+      while (generation_ == seen && !stopping_ && !changed_.WaitWithDeadline(&mu_, deadline)) {
+      }
+      current = generation_;
+      stop = stopping_;
+    }
+    if (stop || context->IsCancelled()) break;
+    if (current == seen) continue;
+    seen = current;
+    v1::Hint hint;
+    hint.set_origin(access_->node_id());
+    hint.set_seq(current);
+    if (!writer->Write(hint)) break;
+  }
+  return guard.Finish();
+}
+
+void FederationService::Notify() {
+  absl::MutexLock lock(&mu_);
+  ++generation_;
+  changed_.SignalAll();
+}
+
+void FederationService::Stop() {
+  absl::MutexLock lock(&mu_);
+  stopping_ = true;
+  changed_.SignalAll();
+}
+
+}  // namespace bibia::node

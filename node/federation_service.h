@@ -1,0 +1,47 @@
+// gRPC adapter of bibia.v1.Federation, the server side of replication: Sync
+// streams log entries past the caller's frontier, filtered to the caller's
+// roster tier; Subscribe pushes a hint whenever this node's frontier advances.
+#ifndef BIBIA_NODE_FEDERATION_SERVICE_H_
+#define BIBIA_NODE_FEDERATION_SERVICE_H_
+
+#include <cstdint>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "access/access_control.h"
+#include "bibia/v1/federation_service.grpc.pb.h"
+#include "catalog/catalog_store.h"
+
+namespace bibia::node {
+
+// Entries per streamed message (about 1-2 MB).
+inline constexpr size_t kSyncBatchEntries = 1000;
+
+class FederationService final : public v1::Federation::Service {
+ public:
+  // `store` and `access` must outlive the service.
+  FederationService(catalog::CatalogStore* store, const access::AccessControl* access)
+      : store_(store), access_(access) {}
+
+  grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
+                    grpc::ServerWriter<v1::SyncBatch>* writer) override;
+  grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                         grpc::ServerWriter<v1::Hint>* writer) override;
+
+  // Wakes subscribers: the frontier advanced. Cheap; never blocks.
+  void Notify();
+  // Ends every Subscribe stream (before server shutdown).
+  void Stop();
+
+ private:
+  catalog::CatalogStore* const store_;
+  const access::AccessControl* const access_;
+  absl::Mutex mu_;
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar changed_;
+};
+
+}  // namespace bibia::node
+
+#endif  // BIBIA_NODE_FEDERATION_SERVICE_H_

@@ -1,0 +1,329 @@
+#include "node/peer_manager.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "bibia/v1/federation_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "node/log.h"
+
+namespace bibia::node {
+namespace {
+
+constexpr char kPeerSettingPrefix[] = "peer/";
+constexpr int kMaxMessageBytes = 64 << 20;
+
+int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+}  // namespace
+
+PeerManager::PeerManager(const Options& options, catalog::CatalogStore* store, access::AccessControl* access,
+                         const access::NodeFiles* files)
+    : options_(options), store_(store), access_(access), files_(files) {}
+
+PeerManager::~PeerManager() { Stop(); }
+
+absl::Status PeerManager::Start() {
+  auto stored = store_->ScanSettings(kPeerSettingPrefix);
+  if (!stored.ok()) return stored.status();
+  absl::MutexLock lock(&mu_);
+  for (const auto& [name, value] : *stored) {
+    auto entry = std::make_unique<PeerEntry>();
+    if (!entry->state.mutable_peer()->ParseFromString(value)) return absl::DataLossError("peer setting unreadable");
+    const std::string id = entry->state.peer().node_id();
+    peers_[id] = std::move(entry);
+    if (options_.gossip) StartSubscriber(id);
+  }
+  if (options_.gossip) gossip_ = std::thread([this] { GossipLoop(); });
+  return absl::OkStatus();
+}
+
+void PeerManager::Stop() {
+  std::vector<std::thread> threads;
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    for (auto& [id, entry] : peers_) {
+      if (entry->subscription) entry->subscription->TryCancel();
+      if (entry->subscriber.joinable()) threads.push_back(std::move(entry->subscriber));
+    }
+    for (auto& t : retired_) threads.push_back(std::move(t));
+    wake_.SignalAll();
+  }
+  if (gossip_.joinable()) gossip_.join();
+  for (auto& t : threads) t.join();
+}
+
+absl::Duration PeerManager::BackoffFor(int failures) const {
+  if (failures <= 0) return absl::ZeroDuration();
+  absl::Duration backoff = absl::Seconds(1) * (1 << std::min(failures - 1, 16));
+  return std::min(backoff, options_.max_backoff);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerManager::ChannelTo(const v1::Peer& peer) const {
+  std::optional<v1::RosterMember> member = access_->Member(peer.node_id());
+  if (!member) return absl::FailedPreconditionError(absl::StrCat("peer '", peer.node_id(), "' is not in the roster"));
+  const std::string endpoint = peer.endpoint().empty() ? member->endpoint() : peer.endpoint();
+  if (endpoint.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("peer '", peer.node_id(), "' has no endpoint (roster or --endpoint)"));
+  }
+  // Mutual TLS: we trust exactly the certificate the roster names for the
+  // peer, and present ours so that it knows us by the roster too.
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = member->tls_certificate();
+  ssl.pem_private_key = files_->tls_key_pem;
+  ssl.pem_cert_chain = files_->tls_certificate_pem;
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  return grpc::CreateCustomChannel(endpoint, grpc::SslCredentials(ssl), args);
+}
+
+absl::Status PeerManager::AddPeer(const v1::Peer& peer) {
+  if (peer.node_id().empty()) return absl::InvalidArgumentError("peer.node_id: required");
+  if (peer.node_id() == access_->node_id()) return absl::InvalidArgumentError("peer.node_id: that is this node");
+  if (!access_->Member(peer.node_id())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("peer.node_id: '", peer.node_id(), "' is not in the installed roster"));
+  }
+  if (auto s = store_->PutSetting(absl::StrCat(kPeerSettingPrefix, peer.node_id()), peer.SerializeAsString());
+      !s.ok()) {
+    return s;
+  }
+  absl::MutexLock lock(&mu_);
+  auto& entry = peers_[peer.node_id()];
+  if (entry) {
+    *entry->state.mutable_peer() = peer;
+    return absl::OkStatus();
+  }
+  entry = std::make_unique<PeerEntry>();
+  *entry->state.mutable_peer() = peer;
+  if (options_.gossip && !stopping_) StartSubscriber(peer.node_id());
+  wake_.SignalAll();
+  return absl::OkStatus();
+}
+
+absl::Status PeerManager::RemovePeer(const std::string& node_id) {
+  absl::MutexLock lock(&mu_);
+  auto it = peers_.find(node_id);
+  if (it == peers_.end()) return absl::NotFoundError(absl::StrCat("peer '", node_id, "' is not a peer of this node"));
+  if (auto s = store_->DeleteSetting(absl::StrCat(kPeerSettingPrefix, node_id)); !s.ok()) return s;
+  it->second->removed = true;
+  if (it->second->subscription) it->second->subscription->TryCancel();
+  if (it->second->subscriber.joinable()) retired_.push_back(std::move(it->second->subscriber));
+  peers_.erase(it);
+  return absl::OkStatus();
+}
+
+std::vector<v1::PeerState> PeerManager::ListPeers() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<v1::PeerState> states;
+  for (const auto& [id, entry] : peers_) states.push_back(entry->state);
+  return states;
+}
+
+int64_t PeerManager::entries_rejected() const {
+  absl::MutexLock lock(&mu_);
+  return rejected_;
+}
+
+absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id) {
+  std::vector<std::string> targets;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, entry] : peers_) {
+      if (node_id.empty() || id == node_id) targets.push_back(id);
+    }
+  }
+  if (!node_id.empty() && targets.empty()) {
+    return absl::NotFoundError(absl::StrCat("peer '", node_id, "' is not a peer of this node"));
+  }
+  int64_t applied = 0;
+  for (const auto& id : targets) {
+    auto n = SyncWith(id);
+    if (n.ok()) applied += *n;
+  }
+  return applied;
+}
+
+absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id) {
+  v1::Peer peer;
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = peers_.find(node_id);
+    if (it == peers_.end()) return absl::NotFoundError(absl::StrCat("peer '", node_id, "' was removed"));
+    peer = it->second->state.peer();
+    it->second->state.set_last_attempt_unix_ms(NowMs());
+  }
+  v1::PeerState observed;
+  auto applied = PullFrom(peer, &observed);
+  absl::MutexLock lock(&mu_);
+  rejected_ += observed.entries_rejected();
+  auto it = peers_.find(node_id);
+  if (it == peers_.end()) return applied;
+  PeerEntry& entry = *it->second;
+  entry.state.set_entries_rejected(entry.state.entries_rejected() + observed.entries_rejected());
+  if (observed.frontier_size() > 0) *entry.state.mutable_frontier() = observed.frontier();
+  if (applied.ok()) {
+    entry.state.set_entries_applied(entry.state.entries_applied() + *applied);
+    entry.state.set_last_success_unix_ms(NowMs());
+    entry.state.set_consecutive_failures(0);
+    entry.state.clear_last_error();
+    entry.next_attempt = absl::InfinitePast();
+  } else {
+    entry.state.set_consecutive_failures(entry.state.consecutive_failures() + 1);
+    entry.state.set_last_error(std::string(applied.status().message()));
+    entry.next_attempt = absl::Now() + BackoffFor(entry.state.consecutive_failures());
+  }
+  return applied;
+}
+
+absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerState* observed) {
+  auto channel = ChannelTo(peer);
+  if (!channel.ok()) return channel.status();
+  auto stub = v1::Federation::NewStub(*channel);
+  auto frontier = store_->Frontier();
+  if (!frontier.ok()) return frontier.status();
+  v1::SyncRequest request;
+  for (auto& f : *frontier) *request.add_frontier() = std::move(f);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  auto reader = stub->Sync(&context, request);
+
+  // Entries are buffered per (origin, tier) until a signed one closes a run,
+  // which is then verified and applied as a whole.
+  absl::flat_hash_map<std::string, std::vector<v1::LogEntry>> pending;
+  absl::flat_hash_set<std::string> stopped;  // origins whose entries failed verification
+  int64_t applied = 0;
+  v1::SyncBatch batch;
+  bool first = true;
+  while (reader->Read(&batch)) {
+    if (first) {
+      *observed->mutable_frontier() = batch.frontier();
+      first = false;
+    }
+    for (auto& e : *batch.mutable_entries()) {
+      const std::string run = absl::StrCat(e.origin(), "/", e.tier());
+      if (stopped.contains(run) || e.origin() == access_->node_id()) continue;
+      const bool closes = !e.signature().empty();
+      std::vector<v1::LogEntry>& entries = pending[run];
+      entries.push_back(std::move(e));
+      if (!closes) continue;
+      auto n = store_->ApplyRemote(entries, access_->entry_verifier());
+      if (n.ok()) {
+        applied += *n;
+      } else {
+        observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(entries.size()));
+        stopped.insert(run);
+        Log(LogLevel::kError, "rejected entries from peer",
+            {{"peer", peer.node_id()}, {"run", run}, {"count", absl::StrCat(entries.size())},
+             {"error", std::string(n.status().message())}});
+      }
+      entries.clear();
+    }
+  }
+  grpc::Status status = reader->Finish();
+  for (const auto& [run, entries] : pending) {
+    if (entries.empty()) continue;
+    observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(entries.size()));
+    Log(LogLevel::kWarning, "unsigned tail from peer ignored",
+        {{"peer", peer.node_id()}, {"run", run}, {"count", absl::StrCat(entries.size())}});
+  }
+  if (!status.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                        absl::StrCat("sync with ", peer.node_id(), ": ", status.error_message()));
+  }
+  if (!stopped.empty()) {
+    return absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": entries of ", stopped.size(),
+                                            " log(s) rejected; see the node log"));
+  }
+  return applied;
+}
+
+void PeerManager::StartSubscriber(const std::string& node_id) {
+  peers_[node_id]->subscriber = std::thread([this, node_id] { SubscribeLoop(node_id); });
+}
+
+void PeerManager::SubscribeLoop(const std::string& node_id) {
+  int failures = 0;
+  while (true) {
+    v1::Peer peer;
+    // Shared with the peer's entry, which may cancel it (and be erased) while
+    // this thread still reads from the call.
+    auto context = std::make_shared<grpc::ClientContext>();
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      auto it = peers_.find(node_id);
+      if (it == peers_.end() || it->second->removed) return;
+      peer = it->second->state.peer();
+      it->second->subscription = context;
+    }
+    auto channel = ChannelTo(peer);
+    bool got_hint = false;
+    if (channel.ok()) {
+      auto stub = v1::Federation::NewStub(*channel);
+      auto reader = stub->Subscribe(context.get(), v1::SubscribeRequest());
+      v1::Hint hint;
+      while (reader->Read(&hint)) {
+        got_hint = true;
+        failures = 0;
+        absl::MutexLock lock(&mu_);
+        if (auto it = peers_.find(node_id); it != peers_.end()) it->second->hinted = true;
+        wake_.SignalAll();
+      }
+      (void)reader->Finish();
+    }
+    if (!got_hint) ++failures;
+    // Reconnect after a pause that grows while the peer stays unreachable.
+    absl::MutexLock lock(&mu_);
+    const absl::Time until = absl::Now() + std::max(absl::Milliseconds(200), BackoffFor(failures));
+    while (!stopping_ && !wake_.WaitWithDeadline(&mu_, until)) {
+    }
+    if (stopping_) return;
+  }
+}
+
+void PeerManager::GossipLoop() {
+  std::mt19937_64 random(std::hash<std::string>()(access_->node_id()) ^ static_cast<uint64_t>(NowMs()));
+  absl::Time next_round = absl::Now();
+  while (true) {
+    std::vector<std::string> targets;
+    {
+      absl::MutexLock lock(&mu_);
+      auto has_work = [this, &next_round]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        if (stopping_ || absl::Now() >= next_round) return true;
+        for (const auto& [id, entry] : peers_) {
+          if (entry->hinted) return true;
+        }
+        return false;
+      };
+      while (!has_work()) wake_.WaitWithDeadline(&mu_, next_round);
+      if (stopping_) return;
+      const absl::Time now = absl::Now();
+      std::vector<std::string> eligible;
+      for (auto& [id, entry] : peers_) {
+        if (entry->hinted) {
+          entry->hinted = false;
+          targets.push_back(id);  // a hint goes through even while backing off
+        } else if (entry->next_attempt <= now) {
+          eligible.push_back(id);
+        }
+      }
+      if (now >= next_round) {
+        std::shuffle(eligible.begin(), eligible.end(), random);
+        for (size_t i = 0; i < eligible.size() && static_cast<int>(i) < options_.fanout; ++i) {
+          targets.push_back(eligible[i]);
+        }
+        next_round = now + options_.interval;
+      }
+    }
+    for (const auto& id : targets) (void)SyncWith(id);
+  }
+}
+
+}  // namespace bibia::node
