@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/time/time.h"
 #include "cli/enum_names.h"
 #include "cli/roster_file.h"
 #include "cli/table.h"
@@ -17,14 +16,6 @@ namespace {
 constexpr size_t kSubjectWidth = 32;
 constexpr size_t kRecordsWidth = 60;  // fits a subject and a 32-hex token id
 constexpr size_t kCollectivityWidth = 28;
-
-// "2026-11-22 14:03" / "2026-11-22 14:03:05" in UTC (the header says so);
-// "-" for 0.
-std::string TableTime(int64_t unix_ms, bool seconds) {
-  if (unix_ms == 0) return "-";
-  return absl::FormatTime(seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
-                          absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
-}
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
@@ -41,7 +32,7 @@ std::string RenderTokenList(const v1::ListTokensResponse& response) {
   for (const v1::TokenInfo& info : response.tokens()) {
     const v1::Token& claims = info.claims();
     table.AddRow({claims.token_id(), claims.subject(), ShortName(claims.tier()),
-                  ShortName(claims.role()), TableTime(claims.expires_unix_ms(), false),
+                  ShortName(claims.role()), FormatTableTime(claims.expires_unix_ms(), false),
                   YesNo(info.revoked())});
   }
   return table.Render();
@@ -62,7 +53,7 @@ std::string RenderAudit(const v1::ListAuditResponse& response) {
                {"RECORDS", kRecordsWidth},
                {"OUTCOME"}});
   for (const v1::AuditEvent* event : events) {
-    table.AddRow({TableTime(event->time_unix_ms(), true), OrDash(event->subject()),
+    table.AddRow({FormatTableTime(event->time_unix_ms(), true), OrDash(event->subject()),
                   ShortName(event->tier()), OrDash(event->method()),
                   event->record_ids().empty() ? "-" : absl::StrJoin(event->record_ids(), ","),
                   OrDash(event->outcome())});

@@ -25,7 +25,8 @@ struct CommandContext {
 };
 
 // A handler returns everything it prints on stdout, so that nothing reaches
-// stdout when it fails.
+// stdout when it fails (unless the error carries its own stdout text, see
+// WithStdout in cli/errors.h).
 using CommandHandler = absl::StatusOr<std::string> (*)(const CommandContext& context);
 
 }  // namespace bibia::cli

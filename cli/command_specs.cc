@@ -16,6 +16,7 @@ Commands:
   project get ID              show one project
   project list                list projects, with filters
   project delete ID           delete a project
+  project redact ID --tier T  erase the past versions of a facet, everywhere
   search "QUERY"              full-text search, with filters and facet counts
   feedback add PROJECT_ID     record a return on experience about a project
   feedback list PROJECT_ID    show the feedback about a project
@@ -29,6 +30,13 @@ Node administration (a token with role admin):
   audit                       show the node's audit log, newest first
   roster install FILE         install a signed roster on the node
   roster get                  show the node's roster
+
+Federation (a token with role admin):
+  peer add NODE_ID            sync with a roster member from now on
+  peer remove NODE_ID         stop syncing with a peer
+  peer list                   show the peers and how their last rounds went
+  sync                        run a sync round now, with every peer or one
+  federation status           log positions, each peer's lag, peers' health
 
 Federation operator (local files, no node):
   roster init                 create the operator key and an empty roster
@@ -94,6 +102,7 @@ Subcommands:
   get ID           show one project
   list             list projects, with filters
   delete ID        delete a project
+  redact ID        erase the past versions of one facet, on every node
 
 Examples:
   bibia project get nantes-fuites-reseau
@@ -160,6 +169,25 @@ Deletes a project and its facets. Prints "deleted ID".
 
 Example:
   bibia project delete nantes-fuites-reseau
+)";
+
+constexpr std::string_view kProjectRedactHelp =
+    R"(Usage: bibia project redact ID --tier TIER
+
+Erases the history of one facet of a project that this node owns: the node
+writes a redaction entry restating the facet's current value, and every node
+of the federation drops the earlier versions of that facet when the entry
+reaches it. The current value stays: to get rid of a value, first put the
+corrected project, then redact. Needs a token with role editor.
+On success, prints
+  redacted the history of ID (TIER facet)
+
+Required:
+  --tier TIER    the facet: public, restricted or expert
+
+Examples:
+  bibia project put nantes-fuites-reseau.json
+  bibia project redact nantes-fuites-reseau --tier restricted
 )";
 
 constexpr std::string_view kSearchHelp =
@@ -493,6 +521,113 @@ Example:
   bibia roster verify --roster roster.json --operator-key op.key.pub
 )";
 
+constexpr std::string_view kPeerHelp =
+    R"(Usage: bibia peer SUBCOMMAND ...
+
+The peers this node syncs with (needs a token with role admin). A peer must
+be a member of the roster installed on the node ('bibia roster get').
+
+Subcommands:
+  add NODE_ID       sync with a roster member from now on
+  remove NODE_ID    stop syncing with a peer
+  list              show the peers and how their last rounds went
+
+Examples:
+  bibia peer add rennes
+  bibia peer list
+
+Run 'bibia peer SUBCOMMAND --help' for the flags of a subcommand.
+)";
+
+constexpr std::string_view kPeerAddHelp =
+    R"(Usage: bibia peer add NODE_ID [--endpoint HOST:PORT]
+
+Makes the roster member NODE_ID a peer of the node, which pulls its log
+entries from then on (and at each 'bibia sync'). Adding a peer again
+replaces its endpoint. Prints "added peer NODE_ID".
+
+Options:
+  --endpoint HOST:PORT   where to reach the peer (default: its endpoint in
+                         the node's roster)
+
+Examples:
+  bibia peer add rennes
+  bibia peer add rennes --endpoint 10.0.0.12:7700
+)";
+
+constexpr std::string_view kPeerRemoveHelp =
+    R"(Usage: bibia peer remove NODE_ID
+
+Stops syncing with a peer; what the node already received from it stays.
+Prints "removed peer NODE_ID".
+
+Example:
+  bibia peer remove rennes
+)";
+
+constexpr std::string_view kPeerListHelp =
+    R"(Usage: bibia peer list
+
+Lists the node's peers: NODE, ENDPOINT, LAST SUCCESS (UTC, or "never"),
+FAILURES (consecutive failed rounds since then), APPLIED and REJECTED (log
+entries received from the peer and applied, or refused because they failed
+verification) and LAST ERROR (cut to fit; --json shows it whole).
+
+Examples:
+  bibia peer list
+  bibia peer list --json
+)";
+
+constexpr std::string_view kSyncHelp =
+    R"(Usage: bibia sync [--peer NODE_ID]
+
+Runs one sync round now: the node pulls the new log entries of every peer,
+or of NODE_ID only, and applies them. Prints "applied N entries" and the
+table of 'bibia peer list' for the peers of the round. If the round failed
+with any of them, prints the table all the same, then the error of each
+failed peer on stderr, and exits 1. The node syncs with its peers one after
+the other: the deadline is --timeout per peer.
+
+Options:
+  --peer NODE_ID   sync with this peer only
+
+Examples:
+  bibia sync
+  bibia sync --peer rennes --timeout 60
+)";
+
+constexpr std::string_view kFederationHelp =
+    R"(Usage: bibia federation SUBCOMMAND ...
+
+The node's view of the federation (needs a token with role admin).
+
+Subcommands:
+  status    log positions, each peer's lag, peers' health
+
+Example:
+  bibia federation status
+
+Run 'bibia federation status --help' for details.
+)";
+
+constexpr std::string_view kFederationStatusHelp =
+    R"(Usage: bibia federation status
+
+Shows the node's id, then a row per log (the entries that an ORIGIN node
+wrote at one TIER): LOCAL SEQ, the last sequence number this node holds of
+it, and a column per peer with the peer's sequence number as seen at the
+last sync and the lag: SEQ (lag N), where N = local - peer is positive when
+the peer is behind this node and negative when it is ahead; "-" when the
+peer's position is not known (no sync yet, or a log it does not show this
+node).
+Then a line per peer on its health, and the number of entries received from
+peers that were rejected (they failed verification).
+
+Examples:
+  bibia federation status
+  bibia federation status --json
+)";
+
 const std::vector<FlagSpec>& FilterAndPageFlags(bool with_all) {
   static const auto* const kWithAll = new std::vector<FlagSpec>{
       {"domain", "D"},     {"status", "S"},          {"region", "R"},
@@ -522,6 +657,10 @@ const std::vector<CommandSpec>& Commands() {
        .flags = FilterAndPageFlags(/*with_all=*/true),
        .help = kProjectListHelp},
       {.path = "project delete", .positionals = {"ID"}, .help = kProjectDeleteHelp},
+      {.path = "project redact",
+       .positionals = {"ID"},
+       .flags = {{"tier", "TIER", /*required=*/true}},
+       .help = kProjectRedactHelp},
       {.path = "search",
        .positionals = {"QUERY"},
        .last_positional_repeats = true,
@@ -587,6 +726,16 @@ const std::vector<CommandSpec>& Commands() {
                  {"operator-key", "OP.key.pub", /*required=*/true}},
        .help = kRosterVerifyHelp,
        .offline = true},
+      {.path = "peer", .is_group = true, .help = kPeerHelp},
+      {.path = "peer add",
+       .positionals = {"NODE_ID"},
+       .flags = {{"endpoint", "HOST:PORT"}},
+       .help = kPeerAddHelp},
+      {.path = "peer remove", .positionals = {"NODE_ID"}, .help = kPeerRemoveHelp},
+      {.path = "peer list", .help = kPeerListHelp},
+      {.path = "sync", .flags = {{"peer", "NODE_ID"}}, .help = kSyncHelp},
+      {.path = "federation", .is_group = true, .help = kFederationHelp},
+      {.path = "federation status", .help = kFederationStatusHelp},
   };
   return *kCommands;
 }

@@ -10,6 +10,7 @@ CommandHandler FindHandler(std::string_view command) {
   static constexpr Entry kHandlers[] = {
       {"project put", RunProjectPut},       {"project get", RunProjectGet},
       {"project list", RunProjectList},     {"project delete", RunProjectDelete},
+      {"project redact", RunProjectRedact},
       {"search", RunSearch},                {"feedback add", RunFeedbackAdd},
       {"feedback list", RunFeedbackList},   {"import", RunImport},
       {"stats", RunStats},
@@ -19,6 +20,9 @@ CommandHandler FindHandler(std::string_view command) {
       {"roster init", RunRosterInit},       {"roster add-node", RunRosterAddNode},
       {"roster remove-node", RunRosterRemoveNode},
       {"roster show", RunRosterShow},       {"roster verify", RunRosterVerify},
+      {"peer add", RunPeerAdd},             {"peer remove", RunPeerRemove},
+      {"peer list", RunPeerList},           {"sync", RunSync},
+      {"federation status", RunFederationStatus},
   };
   for (const Entry& entry : kHandlers) {
     if (entry.command == command) return entry.handler;

@@ -16,6 +16,7 @@ absl::StatusOr<std::string> RunProjectPut(const CommandContext& context);
 absl::StatusOr<std::string> RunProjectGet(const CommandContext& context);
 absl::StatusOr<std::string> RunProjectList(const CommandContext& context);
 absl::StatusOr<std::string> RunProjectDelete(const CommandContext& context);
+absl::StatusOr<std::string> RunProjectRedact(const CommandContext& context);
 absl::StatusOr<std::string> RunSearch(const CommandContext& context);
 absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context);
 absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context);
@@ -29,6 +30,13 @@ absl::StatusOr<std::string> RunTokenList(const CommandContext& context);
 absl::StatusOr<std::string> RunAudit(const CommandContext& context);
 absl::StatusOr<std::string> RunRosterInstall(const CommandContext& context);
 absl::StatusOr<std::string> RunRosterGet(const CommandContext& context);
+
+// Peers service (federation_commands.cc).
+absl::StatusOr<std::string> RunPeerAdd(const CommandContext& context);
+absl::StatusOr<std::string> RunPeerRemove(const CommandContext& context);
+absl::StatusOr<std::string> RunPeerList(const CommandContext& context);
+absl::StatusOr<std::string> RunSync(const CommandContext& context);
+absl::StatusOr<std::string> RunFederationStatus(const CommandContext& context);
 
 // The federation operator's roster file, offline (roster_commands.cc).
 absl::StatusOr<std::string> RunRosterInit(const CommandContext& context);

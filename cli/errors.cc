@@ -9,6 +9,7 @@ namespace {
 
 constexpr absl::string_view kUsagePayload = "bibia.cli/usage";
 constexpr absl::string_view kRpcPayload = "bibia.cli/rpc";
+constexpr absl::string_view kStdoutPayload = "bibia.cli/stdout";
 
 }  // namespace
 
@@ -39,6 +40,17 @@ absl::Status RpcError(const grpc::Status& status, std::string_view node,
 
 bool IsRpcError(const absl::Status& status) {
   return status.GetPayload(kRpcPayload).has_value();
+}
+
+absl::Status WithStdout(absl::Status status, std::string_view output) {
+  status.SetPayload(kStdoutPayload, absl::Cord(AbslView(output)));
+  return status;
+}
+
+std::optional<std::string> StdoutOf(const absl::Status& status) {
+  absl::optional<absl::Cord> output = status.GetPayload(kStdoutPayload);
+  if (!output.has_value()) return std::nullopt;
+  return std::string(*output);
 }
 
 std::string CodeName(absl::StatusCode code) {

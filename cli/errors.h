@@ -3,6 +3,7 @@
 #ifndef BIBIA_CLI_ERRORS_H_
 #define BIBIA_CLI_ERRORS_H_
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -27,6 +28,13 @@ bool IsUsageError(const absl::Status& status);
 absl::Status RpcError(const grpc::Status& status, std::string_view node,
                       double timeout_seconds);
 bool IsRpcError(const absl::Status& status);
+
+// A failure whose command still has `output` to print on stdout, before the
+// error goes to stderr: e.g. the peer table of `bibia sync` when a peer's
+// round failed.
+absl::Status WithStdout(absl::Status status, std::string_view output);
+// The stdout text attached by WithStdout, if any.
+std::optional<std::string> StdoutOf(const absl::Status& status);
 
 // "INVALID_ARGUMENT", "NOT_FOUND", ...
 std::string CodeName(absl::StatusCode code);

@@ -51,6 +51,11 @@ absl::StatusOr<std::optional<int64_t>> DurationFlag(const Invocation& invocation
 absl::StatusOr<std::optional<int64_t>> SinceFlag(const Invocation& invocation,
                                                  std::string_view name, absl::Time now);
 
+// --NAME HOST:PORT: a non-empty host ("[::1]" for IPv6) and a port 1..65535;
+// nullopt when absent.
+absl::StatusOr<std::optional<std::string>> EndpointFlag(const Invocation& invocation,
+                                                        std::string_view name);
+
 }  // namespace bibia::cli
 
 #endif  // BIBIA_CLI_FLAG_VALUES_H_

@@ -1,7 +1,9 @@
-// bibia project put | get | list | delete.
+// bibia project put | get | list | delete | redact.
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "cli/commands.h"
+#include "cli/enum_names.h"
+#include "cli/errors.h"
 #include "cli/file_input.h"
 #include "cli/flag_values.h"
 #include "cli/json_io.h"
@@ -78,6 +80,23 @@ absl::StatusOr<std::string> RunProjectDelete(const CommandContext& context) {
   if (!response.ok()) return response.status();
   if (context.global().json) return ToJson(*response);
   return absl::StrCat("deleted ", request.id(), "\n");
+}
+
+absl::StatusOr<std::string> RunProjectRedact(const CommandContext& context) {
+  const Invocation& invocation = context.invocation;
+  v1::RedactHistoryRequest request;
+  request.set_id(invocation.positionals[0]);
+  if (request.id().empty()) return UsageError("ID: empty", invocation.command);
+  absl::StatusOr<v1::Tier> tier = TierFromFlags(invocation);
+  if (!tier.ok()) return tier.status();
+  request.set_tier(*tier);
+  v1::Contribute::Stub stub(context.channel);
+  absl::StatusOr<v1::RedactHistoryResponse> response =
+      CallNode(context, stub, &v1::Contribute::Stub::RedactHistory, request);
+  if (!response.ok()) return response.status();
+  if (context.global().json) return ToJson(*response);
+  return absl::StrCat("redacted the history of ", request.id(), " (", ShortName(*tier),
+                      " facet)\n");
 }
 
 }  // namespace bibia::cli

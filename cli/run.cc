@@ -62,6 +62,9 @@ int Run(const std::vector<std::string>& args, const Environment& env, Io io) {
                                .err_is_tty = io.err_is_tty};
   absl::StatusOr<std::string> output = handler(context);
   if (!output.ok()) {
+    if (std::optional<std::string> text = StdoutOf(output.status()); text.has_value()) {
+      io.out << *text << std::flush;
+    }
     return ReportError(WithoutToken(output.status(), invocation->global.token), io.err);
   }
   io.out << *output << std::flush;

@@ -76,6 +76,12 @@ std::string FormatUnixMs(int64_t unix_ms) {
                           absl::UTCTimeZone());
 }
 
+std::string FormatTableTime(int64_t unix_ms, bool seconds, std::string_view zero) {
+  if (unix_ms == 0) return std::string(zero);
+  return absl::FormatTime(seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M",
+                          absl::FromUnixMillis(unix_ms), absl::UTCTimeZone());
+}
+
 std::string FormatBytes(int64_t bytes) {
   constexpr const char* kUnits[] = {"B", "kB", "MB", "GB", "TB", "PB"};
   double value = static_cast<double>(bytes);

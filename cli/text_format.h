@@ -35,6 +35,10 @@ class FieldList {
 // "2026-11-22 14:03 UTC"; empty for 0.
 std::string FormatUnixMs(int64_t unix_ms);
 
+// For a table column whose header says "(UTC)": "2026-11-22 14:03", or
+// "2026-11-22 14:03:05" with `seconds`; `zero` for 0.
+std::string FormatTableTime(int64_t unix_ms, bool seconds, std::string_view zero = "-");
+
 // "512 B", "1.5 kB", "12 MB", "3.2 GB" (powers of 1000).
 std::string FormatBytes(int64_t bytes);
 

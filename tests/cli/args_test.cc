@@ -190,7 +190,8 @@ TEST(ParseArgsTest, MissingArgument) {
 TEST(ParseArgsTest, MissingCommandOrSubcommand) {
   ExpectUsageError({}, "missing command", "");
   ExpectUsageError({"--json"}, "missing command", "");
-  ExpectUsageError({"project"}, "missing subcommand for 'project' (one of: put, get, list, delete)",
+  ExpectUsageError({"project"},
+                   "missing subcommand for 'project' (one of: put, get, list, delete, redact)",
                    "project");
 }
 
