@@ -288,5 +288,91 @@ TEST(FlagValuesTest, BadLimit) {
   }
 }
 
+TEST(ParseArgsTest, FederationCommands) {
+  absl::StatusOr<Invocation> add =
+      Parse({"peer", "add", "rennes", "--endpoint", "rennes.example.org:7700"});
+  ASSERT_TRUE(add.ok()) << add.status();
+  EXPECT_EQ(add->command, "peer add");
+  EXPECT_THAT(add->positionals, ::testing::ElementsAre("rennes"));
+  EXPECT_EQ(add->Flag("endpoint"), "rennes.example.org:7700");
+
+  absl::StatusOr<Invocation> remove = Parse({"peer", "remove", "rennes"});
+  ASSERT_TRUE(remove.ok()) << remove.status();
+  EXPECT_EQ(remove->command, "peer remove");
+
+  absl::StatusOr<Invocation> sync = Parse({"sync"});
+  ASSERT_TRUE(sync.ok()) << sync.status();
+  EXPECT_FALSE(sync->HasFlag("peer"));
+  sync = Parse({"--json", "sync", "--peer=rennes"});
+  ASSERT_TRUE(sync.ok()) << sync.status();
+  EXPECT_EQ(sync->Flag("peer"), "rennes");
+  EXPECT_TRUE(sync->global.json);
+
+  absl::StatusOr<Invocation> status = Parse({"federation", "status", "--json"});
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->command, "federation status");
+
+  absl::StatusOr<Invocation> redact = Parse({"project", "redact", "p1", "--tier", "expert"});
+  ASSERT_TRUE(redact.ok()) << redact.status();
+  EXPECT_EQ(redact->command, "project redact");
+  EXPECT_THAT(redact->positionals, ::testing::ElementsAre("p1"));
+  absl::StatusOr<v1::Tier> tier = TierFromFlags(*redact);
+  ASSERT_TRUE(tier.ok()) << tier.status();
+  EXPECT_EQ(*tier, v1::TIER_EXPERT);
+}
+
+TEST(ParseArgsTest, FederationCommandsUsageErrors) {
+  ExpectUsageError({"peer", "add"}, "missing argument NODE_ID", "peer add");
+  ExpectUsageError({"peer", "add", "--endpoint", "h:1"}, "missing argument NODE_ID",
+                   "peer add");
+  ExpectUsageError({"peer", "remove"}, "missing argument NODE_ID", "peer remove");
+  ExpectUsageError({"peer", "list", "rennes"}, "unexpected argument 'rennes'", "peer list");
+  ExpectUsageError({"peer"}, "missing subcommand for 'peer' (one of: add, remove, list)",
+                   "peer");
+  ExpectUsageError({"federation"}, "missing subcommand for 'federation' (one of: status)",
+                   "federation");
+  ExpectUsageError({"sync", "--peer"}, "flag --peer needs a value (NODE_ID)", "sync");
+  ExpectUsageError({"sync", "rennes"}, "unexpected argument 'rennes'", "sync");
+  ExpectUsageError({"--peer", "rennes", "sync"}, "flag --peer must come after the command", "");
+  ExpectUsageError({"peer", "list", "--endpoint", "h:1"},
+                   "unknown flag --endpoint for 'peer list'", "peer list");
+  ExpectUsageError({"project", "redact", "p1"}, "missing required flag --tier TIER",
+                   "project redact");
+  ExpectUsageError({"project", "redact", "--tier", "public"}, "missing argument ID",
+                   "project redact");
+}
+
+TEST(ParseArgsTest, BadTierOfRedactNamesTheFlagAndTheValidValues) {
+  absl::StatusOr<Invocation> redact = Parse({"project", "redact", "p1", "--tier", "secret"});
+  ASSERT_TRUE(redact.ok()) << redact.status();
+  absl::StatusOr<v1::Tier> tier = TierFromFlags(*redact);
+  ASSERT_FALSE(tier.ok());
+  EXPECT_TRUE(IsUsageError(tier.status()));
+  EXPECT_EQ(tier.status().message(),
+            "--tier: unknown value 'secret' (valid: public, restricted, expert)");
+}
+
+TEST(ParseArgsTest, FederationHelp) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"peer", "--help"}, {"peer", "add", "--help"},
+        {"peer", "add", "-h"}, {"peer", "remove", "--help"}, {"peer", "list", "--help"},
+        {"sync", "--help"}, {"federation", "--help"}, {"federation", "status", "--help"},
+        {"project", "redact", "--help"}}) {
+    absl::StatusOr<Invocation> invocation = Parse(args);
+    ASSERT_TRUE(invocation.ok()) << args[0] << ": " << invocation.status();
+    EXPECT_TRUE(invocation->help);
+    const std::string help(HelpText(*invocation));
+    EXPECT_THAT(help, ::testing::StartsWith("Usage: bibia " + invocation->command));
+    EXPECT_THAT(help, HasSubstr("Example"));
+  }
+  const std::string global(GlobalHelp());
+  EXPECT_THAT(global, HasSubstr("\nFederation (a token with role admin):\n"
+                                "  peer add NODE_ID "));
+  for (const char* line : {"\n  peer remove NODE_ID ", "\n  peer list ", "\n  sync ",
+                           "\n  federation status ", "\n  project redact ID --tier T "}) {
+    EXPECT_THAT(global, HasSubstr(line));
+  }
+}
+
 }  // namespace
 }  // namespace bibia::cli

@@ -83,5 +83,28 @@ TEST(TierAndRoleTest, ShortAndFullNames) {
   EXPECT_FALSE(ParseTier("unspecified").ok());
 }
 
+TEST(EndpointTest, HostAndPort) {
+  Invocation invocation;
+  invocation.command = "peer add";
+  absl::StatusOr<std::optional<std::string>> absent = EndpointFlag(invocation, "endpoint");
+  ASSERT_TRUE(absent.ok()) << absent.status();
+  EXPECT_FALSE(absent->has_value());
+  for (const char* good : {"rennes.example.org:7700", "10.0.0.12:1", "[::1]:65535"}) {
+    invocation.flags["endpoint"] = good;
+    absl::StatusOr<std::optional<std::string>> endpoint = EndpointFlag(invocation, "endpoint");
+    ASSERT_TRUE(endpoint.ok()) << good << ": " << endpoint.status();
+    EXPECT_EQ(**endpoint, good);
+  }
+  for (const char* bad : {"", "rennes", "rennes:", ":7700", "rennes:0", "rennes:65536",
+                          "rennes:http", "rennes:-1", "rennes:0007700"}) {
+    invocation.flags["endpoint"] = bad;
+    absl::StatusOr<std::optional<std::string>> endpoint = EndpointFlag(invocation, "endpoint");
+    ASSERT_FALSE(endpoint.ok()) << bad;
+    EXPECT_TRUE(IsUsageError(endpoint.status()));
+    EXPECT_EQ(endpoint.status().message(),
+              "--endpoint: expected HOST:PORT, got '" + std::string(bad) + "'");
+  }
+}
+
 }  // namespace
 }  // namespace bibia::cli
