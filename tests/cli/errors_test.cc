@@ -74,5 +74,15 @@ TEST(ErrorsTest, CodeNames) {
   EXPECT_EQ(CodeName(absl::StatusCode::kFailedPrecondition), "FAILED_PRECONDITION");
 }
 
+TEST(ErrorsTest, WithStdoutKeepsTheErrorAndCarriesTheText) {
+  EXPECT_EQ(StdoutOf(absl::UnavailableError("x")), std::nullopt);
+  const absl::Status status =
+      WithStdout(absl::UnavailableError("sync with lyon: refused"), "applied 0 entries\n");
+  EXPECT_EQ(StdoutOf(status), "applied 0 entries\n");
+  std::ostringstream err;
+  EXPECT_EQ(ReportError(status, err), kExitFailure);
+  EXPECT_EQ(err.str(), "bibia: error: sync with lyon: refused\n");
+}
+
 }  // namespace
 }  // namespace bibia::cli
