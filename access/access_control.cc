@@ -50,6 +50,16 @@ v1::Token NewTokenClaims(const std::string& issuer, const std::string& subject, 
   return claims;
 }
 
+std::string ClaimedSubject(std::string_view bearer) {
+  constexpr std::string_view kScheme = "Bearer ";
+  if (bearer.size() > kScheme.size() && bearer.substr(0, kScheme.size()) == kScheme) {
+    if (auto parsed = ParseToken(bearer.substr(kScheme.size())); parsed.ok()) {
+      return absl::StrCat("unverified:", parsed->claims.subject(), "@", parsed->claims.issuer());
+    }
+  }
+  return "invalid-token";
+}
+
 absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1::Role role, int64_t ttl_seconds) {
   if (subject.empty() || subject.size() > 200) return absl::InvalidArgumentError("subject: 1 to 200 characters");
   if (tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) return absl::InvalidArgumentError("tier: required");
@@ -85,7 +95,14 @@ absl::StatusOr<std::unique_ptr<AccessControl>> AccessControl::Create(const Optio
 }
 
 absl::StatusOr<Caller> AccessControl::Identify(const Credentials& credentials) const {
-  if (credentials.bearer) return FromToken(*credentials.bearer, credentials.address);
+  if (credentials.bearer) {
+    auto caller = FromToken(*credentials.bearer, credentials.address);
+    // A bad token must not be a way around the anonymous rate limit.
+    if (!caller.ok() && !limiter_.Allow(AddressWithoutPort(credentials.address), MonotonicSeconds())) {
+      return absl::ResourceExhaustedError("requests with invalid tokens from this address exceed the anonymous rate");
+    }
+    return caller;
+  }
   if (credentials.peer_certificate_pem) {
     if (auto peer = FromPeerCertificate(*credentials.peer_certificate_pem, credentials.address)) return *peer;
   }
@@ -171,7 +188,7 @@ absl::Status AccessControl::Audit(const Caller& caller, Operation op, const std:
                                   const absl::Status& outcome) const {
   if (!ShouldAudit(caller, op)) return absl::OkStatus();
   v1::AuditEvent event;
-  event.set_subject(caller.kind == Caller::Kind::kAnonymous ? "anonymous" : caller.subject);
+  event.set_subject(caller.subject.empty() ? "anonymous" : caller.subject);
   event.set_issuer(caller.issuer);
   event.set_method(OperationName(op));
   constexpr size_t kMaxAuditedIds = 100;  // a 50,000-record import stays one small event
@@ -182,7 +199,9 @@ absl::Status AccessControl::Audit(const Caller& caller, Operation op, const std:
   event.set_outcome(outcome.ok() ? "OK" : absl::StatusCodeToString(outcome.code()));
   event.set_tier(caller.tier);
   event.set_peer(caller.address);
-  const bool is_write = RequirementOf(op).role > v1::ROLE_READER;
+  // Accepted writes are fsynced with their audit event; refusals are not, so
+  // that a flood of refused calls cannot force a flood of disk syncs.
+  const bool is_write = RequirementOf(op).role > v1::ROLE_READER && outcome.ok();
   if (absl::Status s = store_->audit()->Append(std::move(event), is_write); !s.ok()) return s;
   return MaybePruneAudit();
 }
@@ -197,9 +216,14 @@ absl::Status AccessControl::MaybePruneAudit() const {
   return store_->audit()->Prune(now - options_.audit_retention_days * kDayMs);
 }
 
-absl::StatusOr<v1::IssueTokenResponse> AccessControl::IssueToken(const v1::IssueTokenRequest& request) {
+absl::StatusOr<v1::IssueTokenResponse> AccessControl::IssueToken(const v1::IssueTokenRequest& request,
+                                                                  const Caller& issuer) {
   const int64_t ttl = request.ttl_seconds() == 0 ? kDefaultTokenTtlSeconds : request.ttl_seconds();
   if (auto s = ValidateTokenRequest(request.subject(), request.tier(), request.role(), ttl); !s.ok()) return s;
+  if (request.tier() > issuer.tier) {
+    return absl::PermissionDeniedError(absl::StrCat("tier: an admin of tier ", TierName(issuer.tier),
+                                                    " cannot issue a token of tier ", TierName(request.tier())));
+  }
   v1::IssueTokenResponse response;
   *response.mutable_claims() =
       NewTokenClaims(node_id(), request.subject(), request.tier(), request.role(), ttl, clock_->NowMillis());

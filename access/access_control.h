@@ -43,6 +43,10 @@ class NodeSigner : public catalog::Signer {
   SigningKey key_;
 };
 
+// For the audit of a refused token: "unverified:<subject>@<issuer>" as the
+// token claims it, or "invalid-token" if it cannot even be parsed.
+std::string ClaimedSubject(std::string_view bearer);
+
 // Checks the fields of a token request: subject, tier, role, ttl.
 absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1::Role role, int64_t ttl_seconds);
 
@@ -82,7 +86,8 @@ class AccessControl {
              const absl::Status& outcome) const;
 
   // Admin operations (the caller is already authorized).
-  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request);
+  // A token of at most `issuer`'s tier.
+  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request, const Caller& issuer);
   absl::Status RevokeToken(const std::string& token_id);
   absl::StatusOr<v1::ListTokensResponse> ListTokens() const;
   // Installs a roster signed by the operator, if newer than the current one.

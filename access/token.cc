@@ -33,6 +33,11 @@ absl::StatusOr<ParsedToken> ParseToken(std::string_view wire) {
   if (body.empty() || !absl::WebSafeBase64Unescape(absl::string_view(body.data(), body.size()), &bytes)) {
     return Bad("malformed base64url");
   }
+  // One token, one spelling: the decoder tolerates padding and ignores the
+  // unused low bits of the last character, so require the canonical form.
+  std::string canonical;
+  absl::WebSafeBase64Escape(bytes, &canonical);
+  if (canonical != body) return Bad("malformed base64url (not in canonical form)");
   v1::SignedToken signed_token;
   if (!signed_token.ParseFromString(bytes)) return Bad("malformed or truncated");
   if (signed_token.signature().size() != kSignatureBytes) return Bad("missing or malformed signature");

@@ -126,7 +126,12 @@ struct FacetCounter {
         c->set_count(count);
       }
     }
-    for (auto& f : *out) SortCounts(&f);
+    for (auto& f : *out) {
+      SortCounts(&f);
+      if (f.counts_size() > kMaxFacetValues) {
+        f.mutable_counts()->DeleteSubrange(kMaxFacetValues, f.counts_size() - kMaxFacetValues);
+      }
+    }
   }
 };
 
@@ -178,20 +183,23 @@ uint32_t SearchIndex::Lookup(const std::string& value) const {
 }
 
 void SearchIndex::SetDoc(uint32_t docnum, const v1::IndexedDoc& row) {
-  if (docnum >= docs_.size()) docs_.resize(docnum + 1);
+  if (docnum >= docs_.size()) {
+    docs_.resize(docnum + 1);
+    doc_ids_.resize(docnum + 1);
+  }
   Doc& doc = docs_[docnum];
   if (doc.live) total_length_ -= doc.length;
   doc.live = true;
   doc.length = row.length();
-  doc.domain = row.domain();
-  doc.status = row.status();
+  doc.domain = static_cast<uint8_t>(row.domain());
+  doc.status = static_cast<uint8_t>(row.status());
   doc.region = Intern(row.region());
   doc.collectivity = Intern(row.collectivity());
   doc.techniques.clear();
   for (const auto& t : row.techniques()) doc.techniques.push_back(Intern(t));
-  doc.id = row.id();
+  doc_ids_[docnum] = row.id();
   total_length_ += doc.length;
-  ids_[doc.id] = docnum;
+  ids_[row.id()] = docnum;
   next_docnum_ = std::max(next_docnum_, docnum + 1);
 }
 
@@ -270,8 +278,9 @@ void SearchIndex::Apply(const IndexChanges& changes) {
     Doc& doc = docs_[docnum];
     doc.live = false;
     total_length_ -= doc.length;
-    ids_.erase(doc.id);
+    ids_.erase(doc_ids_[docnum]);
     doc = Doc();
+    doc_ids_[docnum].clear();
   }
   if (changes.next_docnum_) next_docnum_ = std::max(next_docnum_, *changes.next_docnum_);
 }
@@ -421,7 +430,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
     }
     if (!all) continue;
     ++total;
-    counter.Add(doc.domain, doc.status, doc.region);
+    counter.Add(static_cast<v1::Domain>(doc.domain), static_cast<v1::Status>(doc.status), doc.region);
     ++counter.collectivity[doc.collectivity];
     for (uint32_t t : doc.techniques) ++counter.technique[t];
     if (has_cursor && !Before(cursor_score, cursor_doc, score, docnum)) continue;
@@ -434,7 +443,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   for (size_t i = 0; i < page; ++i) {
     v1::SearchHit* hit = response.add_hits();
     hit->set_score(matches[i].score);
-    hit->mutable_project()->set_id(docs_[matches[i].doc].id);  // the caller fills in the record
+    hit->mutable_project()->set_id(doc_ids_[matches[i].doc]);  // the caller fills in the record
   }
   if (matches.size() > page && page > 0) {
     response.set_next_page_token(EncodeCursor(matches[page - 1].score, matches[page - 1].doc));
@@ -466,7 +475,7 @@ void SearchIndex::CountFacets(v1::StatsResponse* stats) const {
   FacetCounter counter;
   for (const auto& [id, docnum] : ids_) {
     const Doc& doc = docs_[docnum];
-    counter.Add(doc.domain, doc.status, doc.region);
+    counter.Add(static_cast<v1::Domain>(doc.domain), static_cast<v1::Status>(doc.status), doc.region);
   }
   counter.Render(strings_, stats->mutable_by_facet());
 }

@@ -17,6 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "bibia/v1/catalog.pb.h"
@@ -30,6 +31,8 @@ namespace bibia::catalog {
 inline constexpr uint32_t kTitleWeight = 3;
 inline constexpr uint32_t kTagWeight = 2;
 inline constexpr uint32_t kSummaryWeight = 1;
+// Most values listed per facet (the most frequent); counts cover all matches.
+inline constexpr int kMaxFacetValues = 30;
 // Most terms a last-word prefix expands to; more are ignored (documented).
 inline constexpr int kMaxPrefixExpansion = 128;
 // A last word shorter than this matches exactly, not as a prefix.
@@ -90,15 +93,16 @@ class SearchIndex {
 
  private:
   // Compact in-memory row of one document; strings are interned as ordinals.
+  // Kept small and inline: a search touches the row of every match, and a
+  // cache miss per row is what its latency is made of.
   struct Doc {
     bool live = false;
+    uint8_t domain = v1::DOMAIN_UNSPECIFIED;
+    uint8_t status = v1::STATUS_UNSPECIFIED;
     uint32_t length = 0;
-    v1::Domain domain = v1::DOMAIN_UNSPECIFIED;
-    v1::Status status = v1::STATUS_UNSPECIFIED;
     uint32_t region = 0;
     uint32_t collectivity = 0;
-    std::vector<uint32_t> techniques;
-    std::string id;
+    absl::InlinedVector<uint32_t, 3> techniques;
   };
   struct Match {
     double score;
@@ -118,6 +122,7 @@ class SearchIndex {
   Db* const db_;
   mutable absl::Mutex mu_;
   std::vector<Doc> docs_ ABSL_GUARDED_BY(mu_);  // by docnum
+  std::vector<std::string> doc_ids_ ABSL_GUARDED_BY(mu_);  // by docnum, apart: only page fills read them
   absl::btree_map<std::string, uint32_t> ids_ ABSL_GUARDED_BY(mu_);  // live id -> docnum
   uint32_t next_docnum_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t total_length_ ABSL_GUARDED_BY(mu_) = 0;

@@ -11,7 +11,7 @@ grpc::Status AdminService::IssueToken(grpc::ServerContext* context, const v1::Is
   RequestGuard guard(*access_, context, Operation::kIssueToken);
   guard.AddRecord(request->subject());
   if (!guard.allowed()) return guard.Finish();
-  auto result = access_->IssueToken(*request);
+  auto result = access_->IssueToken(*request, guard.caller());
   if (result.ok()) {
     guard.AddRecord(result->claims().token_id());
     *response = std::move(*result);

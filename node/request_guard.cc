@@ -36,9 +36,12 @@ LogLevel LevelFor(const absl::Status& status) {
 
 RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op)
     : access_(access), op_(op), start_(absl::Now()) {
-  auto caller = access.Identify(CredentialsOf(context));
+  access::AccessControl::Credentials credentials = CredentialsOf(context);
+  auto caller = access.Identify(credentials);
   if (!caller.ok()) {
     caller_.address = context->peer();
+    // Audited under the subject the token claims, marked as unverified.
+    if (credentials.bearer) caller_.subject = access::ClaimedSubject(*credentials.bearer);
     decision_ = caller.status();
     return;
   }
