@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "access/tls_certificate.h"
+#include "catalog/validate.h"
 #include "google/protobuf/text_format.h"
 
 namespace bibia::access {
@@ -13,18 +14,10 @@ namespace {
 
 std::string PathIn(const std::string& dir, const char* name) { return absl::StrCat(dir, "/", name); }
 
-bool ValidNodeId(const std::string& id) {
-  if (id.empty() || id.size() > 80) return false;
-  for (char c : id) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options) {
-  if (!ValidNodeId(options.node_id)) {
+  if (!catalog::IsValidProjectId(options.node_id)) {  // node ids share the id alphabet
     return absl::InvalidArgumentError(absl::StrCat("--id: '", options.node_id, "' must match [a-z0-9-]{1,80}"));
   }
   if (options.collectivity.empty()) return absl::InvalidArgumentError("--collectivity: required");
