@@ -27,6 +27,11 @@
 
 namespace bibia::catalog {
 
+// Whether a run of received entries of one (origin, tier) can be verified and
+// applied as it is: its last entry is signed and every erased payload in it is
+// followed by the redaction of its record. A receiver buffers until it is.
+bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries);
+
 // Largest import accepted in one call; bigger files are split by the caller.
 inline constexpr size_t kMaxImportProjects = 50000;
 
@@ -104,8 +109,14 @@ class CatalogStore {
   // the stored chain (seq, prev_hash, payload hashes) and that `verifier`
   // accepts the signature of the last one; then applies them to records,
   // index and frontier in one WriteBatch. Returns how many were applied.
-  // DATA_LOSS / UNAUTHENTICATED / FAILED_PRECONDITION name the bad entry.
-  absl::StatusOr<int64_t> ApplyRemote(const std::vector<v1::LogEntry>& entries, const SignatureVerifier& verifier);
+  // An entry whose payload was erased must be followed in the same run by
+  // the redaction of its record (senders extend runs to include it), so a
+  // relay cannot pass off a stripped payload as a redacted one. Entries of a
+  // tier above `max_tier` (this node's roster tier) are refused.
+  // DATA_LOSS / UNAUTHENTICATED / PERMISSION_DENIED / FAILED_PRECONDITION
+  // name the bad entry.
+  absl::StatusOr<int64_t> ApplyRemote(const std::vector<v1::LogEntry>& entries, const SignatureVerifier& verifier,
+                                      v1::Tier max_tier = v1::TIER_EXPERT);
   // Restates the current value of project `id`'s facet of `tier` in a
   // redaction entry: every node drops the earlier payloads of that record
   // (personal data that must go), keeping their hashes for the chain.
@@ -145,6 +156,8 @@ class CatalogStore {
   absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                  uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
+  // Removes erased payloads from the WAL and SST files (flush + compaction).
+  absl::Status ScrubErased();
 
   const Options options_;
   std::string node_id_;

@@ -2,6 +2,7 @@
 // verifying and applying entries received from them, and redaction.
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
@@ -50,7 +51,20 @@ absl::StatusOr<std::optional<v1::StoredRecord>> ReadThrough(
   return std::optional<v1::StoredRecord>(std::move(record));
 }
 
+// An entry whose payload was erased by a redaction (not a tombstone).
+bool IsStripped(const v1::LogEntry& e) { return e.payload().empty() && !e.tombstone(); }
+
 }  // namespace
+
+bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries) {
+  if (entries.empty() || entries.back().signature().empty()) return false;
+  absl::flat_hash_set<std::string> awaiting;  // keys of stripped entries not yet followed by their redaction
+  for (const v1::LogEntry& e : entries) {
+    if (e.redaction()) awaiting.erase(e.key());
+    if (IsStripped(e) && !e.redaction()) awaiting.insert(e.key());
+  }
+  return awaiting.empty();
+}
 
 absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
   std::vector<v1::FrontierEntry> frontier;
@@ -75,13 +89,18 @@ absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::strin
   std::vector<v1::LogEntry> entries;
   const std::string prefix = FrontierKey(origin, tier);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
+  // Keys whose erased payloads still need their redaction entry in this run.
+  absl::flat_hash_set<std::string> awaiting;
   for (it->Seek(LogKey(origin, tier, after_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     v1::LogEntry& entry = entries.emplace_back();
     if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
     }
-    // Stop only where a receiver can verify: at a signed entry.
-    if (entries.size() >= min_entries && !entry.signature().empty()) break;
+    if (entry.redaction()) awaiting.erase(entry.key());
+    if (IsStripped(entry) && !entry.redaction()) awaiting.insert(entry.key());
+    // Stop only where a receiver can verify: at a signed entry, with every
+    // erased payload vouched for by the redaction that erased it.
+    if (entries.size() >= min_entries && !entry.signature().empty() && awaiting.empty()) break;
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
   return entries;
@@ -144,7 +163,7 @@ absl::Status CatalogStore::StageRemoteChange(const v1::LogEntry& e, Batch* b) {
 }
 
 absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry>& entries,
-                                                  const SignatureVerifier& verifier) {
+                                                  const SignatureVerifier& verifier, v1::Tier max_tier) {
   if (entries.empty()) return 0;
   const std::string origin = entries.front().origin();
   const v1::Tier tier = entries.front().tier();
@@ -155,6 +174,10 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
     return absl::DataLossError("entries: malformed origin or tier");
   }
   if (entries.back().signature().empty()) return BadEntry(entries.back(), "the last entry of a batch is unsigned");
+  if (max_tier != v1::TIER_UNSPECIFIED && tier > max_tier) {
+    return absl::PermissionDeniedError(absl::StrCat("entries of tier ", v1::Tier_Name(tier),
+                                                    " are above this node's roster tier ", v1::Tier_Name(max_tier)));
+  }
 
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(LogHead head, ReadLogHead(*db_, origin, tier));
@@ -165,8 +188,11 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
   // Verify the whole run before writing any of it.
   std::string hash = head.hash;
   uint64_t seq = head.seq;
+  absl::flat_hash_set<std::string> awaiting;  // erased payloads must be vouched for by a redaction
   for (size_t i = start; i < entries.size(); ++i) {
     const v1::LogEntry& e = entries[i];
+    if (e.redaction()) awaiting.erase(e.key());
+    if (IsStripped(e) && !e.redaction()) awaiting.insert(e.key());
     if (e.origin() != origin || e.tier() != tier) return BadEntry(e, "mixes origins or tiers");
     if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
     if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
@@ -176,17 +202,25 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
     hash = EntryHash(e);
     seq = e.seq();
   }
+  if (!awaiting.empty()) {
+    return absl::DataLossError(absl::StrCat("entries ", origin, "/", v1::Tier_Name(tier),
+                                            ": a payload is missing and no redaction of its record follows"));
+  }
   if (!verifier.Verify(origin, hash, entries.back().signature())) {
     return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", seq,
                                                    ": signature does not verify with the key of '", origin, "'"));
   }
 
   Batch b;
+  bool redacted = false;
   for (size_t i = start; i < entries.size(); ++i) {
     const v1::LogEntry& e = entries[i];
     BIBIA_RETURN_IF_ERROR(StageRemoteChange(e, &b));
     b.batch.Put(db_->family(Family::kLog), LogKey(origin, tier, e.seq()), e.SerializeAsString());
-    if (e.redaction()) BIBIA_RETURN_IF_ERROR(StageDropPayloads(origin, tier, e.key(), e.seq(), &b));
+    if (e.redaction()) {
+      BIBIA_RETURN_IF_ERROR(StageDropPayloads(origin, tier, e.key(), e.seq(), &b));
+      redacted = true;
+    }
     log_->Observe(e.hlc_time());
   }
   std::string frontier;
@@ -198,6 +232,7 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
   feedback_count_ += b.feedback_delta;
   conflicts_ += b.conflicts;
   NotifyWrite();
+  if (redacted) BIBIA_RETURN_IF_ERROR(ScrubErased());
   return static_cast<int64_t>(entries.size() - start);
 }
 
@@ -224,7 +259,26 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   record.set_seq(seq);
   b.batch.Put(db_->family(Family::kRecords), key, record.SerializeAsString());
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b));
-  return Commit(&b);
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  return ScrubErased();
+}
+
+absl::Status CatalogStore::ScrubErased() {
+  // Erased payloads still sit in the write-ahead log and in older SST files.
+  // Flushing every family retires the WAL files that hold them; compacting
+  // the log and records families rewrites the SSTs without the old versions.
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush after redaction"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (Family f : {Family::kLog, Family::kRecords}) {
+    BIBIA_RETURN_IF_ERROR(
+        FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact after redaction"));
+  }
+  return absl::OkStatus();
 }
 
 void CatalogStore::SetWriteListener(std::function<void()> listener) {

@@ -198,6 +198,10 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
   // which is then verified and applied as a whole.
   absl::flat_hash_map<std::string, std::vector<v1::LogEntry>> pending;
   absl::flat_hash_set<std::string> stopped;  // origins whose entries failed verification
+  // Entries above this node's own roster tier are refused even if a peer
+  // sends them (a relay with an outdated roster, or a malicious one).
+  std::optional<v1::RosterMember> self = access_->Member(access_->node_id());
+  const v1::Tier my_tier = self ? self->max_tier() : v1::TIER_EXPERT;
   int64_t applied = 0;
   v1::SyncBatch batch;
   bool first = true;
@@ -209,11 +213,10 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
     for (auto& e : *batch.mutable_entries()) {
       const std::string run = absl::StrCat(e.origin(), "/", e.tier());
       if (stopped.contains(run) || e.origin() == access_->node_id()) continue;
-      const bool closes = !e.signature().empty();
       std::vector<v1::LogEntry>& entries = pending[run];
       entries.push_back(std::move(e));
-      if (!closes) continue;
-      auto n = store_->ApplyRemote(entries, access_->entry_verifier());
+      if (!catalog::RunIsVerifiable(entries)) continue;
+      auto n = store_->ApplyRemote(entries, access_->entry_verifier(), my_tier);
       if (n.ok()) {
         applied += *n;
       } else {
