@@ -1,5 +1,7 @@
 #include "node/request_guard.h"
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "node/grpc_status.h"
@@ -7,6 +9,8 @@
 
 namespace bibia::node {
 namespace {
+
+std::atomic<int> in_flight{0};
 
 access::AccessControl::Credentials CredentialsOf(grpc::ServerContext* context) {
   access::AccessControl::Credentials credentials;
@@ -34,8 +38,13 @@ LogLevel LevelFor(const absl::Status& status) {
 
 }  // namespace
 
+int RequestGuard::InFlight() { return in_flight.load(); }
+
+RequestGuard::~RequestGuard() { --in_flight; }
+
 RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op)
     : access_(access), op_(op), start_(absl::Now()) {
+  ++in_flight;
   access::AccessControl::Credentials credentials = CredentialsOf(context);
   auto caller = access.Identify(credentials);
   if (!caller.ok()) {

@@ -19,6 +19,12 @@ namespace bibia::node {
 class RequestGuard {
  public:
   RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op);
+  ~RequestGuard();
+  RequestGuard(const RequestGuard&) = delete;
+  RequestGuard& operator=(const RequestGuard&) = delete;
+
+  // Requests being handled now, process-wide (graceful shutdown waits for 0).
+  static int InFlight();
 
   // Whether the caller was identified and allowed; if not, return Finish().
   bool allowed() const { return decision_.ok(); }

@@ -14,6 +14,7 @@
 #include "node/catalog_service.h"
 #include "node/federation_service.h"
 #include "node/peers_service.h"
+#include "node/request_guard.h"
 #include "node/log.h"
 
 namespace bibia::node {
@@ -134,6 +135,11 @@ void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();
+  // gRPC's own shutdown deadline also waits for idle client connections to go
+  // away; wait for running calls ourselves, then shut down at once.
+  const absl::Time deadline = absl::Now() + grace;
+  while (RequestGuard::InFlight() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
+  grace = absl::ZeroDuration();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
 }
