@@ -97,7 +97,14 @@ absl::Status PeerManager::AddPeer(const v1::Peer& peer) {
   absl::MutexLock lock(&mu_);
   auto& entry = peers_[peer.node_id()];
   if (entry) {
+    // A new endpoint deserves a try now, whatever the backoff of the old one.
     *entry->state.mutable_peer() = peer;
+    entry->state.set_consecutive_failures(0);
+    entry->next_attempt = absl::InfinitePast();
+    entry->hinted = true;
+    ++entry->generation;
+    if (entry->subscription) entry->subscription->TryCancel();
+    wake_.SignalAll();
     return absl::OkStatus();
   }
   entry = std::make_unique<PeerEntry>();
@@ -258,12 +265,14 @@ void PeerManager::SubscribeLoop(const std::string& node_id) {
     // Shared with the peer's entry, which may cancel it (and be erased) while
     // this thread still reads from the call.
     auto context = std::make_shared<grpc::ClientContext>();
+    uint64_t generation = 0;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
       auto it = peers_.find(node_id);
       if (it == peers_.end() || it->second->removed) return;
       peer = it->second->state.peer();
+      generation = it->second->generation;
       it->second->subscription = context;
     }
     auto channel = ChannelTo(peer);
@@ -282,12 +291,18 @@ void PeerManager::SubscribeLoop(const std::string& node_id) {
       (void)reader->Finish();
     }
     if (!got_hint) ++failures;
-    // Reconnect after a pause that grows while the peer stays unreachable.
+    // Reconnect after a pause that grows while the peer stays unreachable,
+    // or at once when it is re-added with a new endpoint.
     absl::MutexLock lock(&mu_);
     const absl::Time until = absl::Now() + std::max(absl::Milliseconds(200), BackoffFor(failures));
-    while (!stopping_ && !wake_.WaitWithDeadline(&mu_, until)) {
+    auto readded = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      auto it = peers_.find(node_id);
+      return it != peers_.end() && it->second->generation != generation;
+    };
+    while (!stopping_ && !readded() && !wake_.WaitWithDeadline(&mu_, until)) {
     }
     if (stopping_) return;
+    if (readded()) failures = 0;
   }
 }
 

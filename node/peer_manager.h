@@ -57,6 +57,7 @@ class PeerManager {
     absl::Time next_attempt = absl::InfinitePast();
     bool hinted = false;
     bool removed = false;
+    uint64_t generation = 0;  // bumped when the peer is re-added (new endpoint)
     std::shared_ptr<grpc::ClientContext> subscription;  // the open Subscribe call, to cancel
     std::thread subscriber;
   };
