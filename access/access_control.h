@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -134,6 +135,10 @@ class AccessControl {
   std::optional<v1::SignedRoster> signed_roster_ ABSL_GUARDED_BY(mu_);
   std::optional<v1::Roster> roster_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> revoked_ ABSL_GUARDED_BY(mu_);
+  // Token wire form -> the public key it verified with.
+  mutable absl::flat_hash_map<std::string, std::string> verified_tokens_ ABSL_GUARDED_BY(mu_);
+  // Client certificate PEM -> its SHA-256 fingerprint.
+  mutable absl::flat_hash_map<std::string, std::string> fingerprints_ ABSL_GUARDED_BY(mu_);
   mutable int64_t last_prune_ms_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -157,7 +157,13 @@ absl::Status CatalogStore::StageRemoteChange(const v1::LogEntry& e, Batch* b) {
   if (is_feedback && !old) ++b->feedback_delta;
   record.set_origin(e.origin());
   record.set_seq(e.seq());
-  b->batch.Put(db_->family(Family::kRecords), key, record.SerializeAsString());
+  // Serialized messages concatenate into their merge, and later scalar fields
+  // win: the payload plus a provenance tail is the stored record, without
+  // serializing the whole record again.
+  v1::StoredRecord provenance;
+  provenance.set_origin(e.origin());
+  provenance.set_seq(e.seq());
+  b->batch.Put(db_->family(Family::kRecords), key, e.payload() + provenance.SerializeAsString());
   b->staged[key] = std::move(record);
   return absl::OkStatus();
 }

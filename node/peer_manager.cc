@@ -152,6 +152,7 @@ absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id) {
   int64_t applied = 0;
   for (const auto& id : targets) {
     auto n = SyncWith(id);
+    if (!n.ok() && !node_id.empty()) return n.status();  // the one peer asked for failed: say so
     if (n.ok()) applied += *n;
   }
   return applied;
