@@ -25,11 +25,12 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr std::string_view kNextDocnumKey = "n";
 
-void AddWeighted(std::string_view text, uint32_t weight, DocTerms* terms) {
-  for (const std::string& token : Tokenize(text)) {
-    terms->tf[FoldPlural(token)] += weight;
+void AddWeighted(std::string_view text, uint32_t weight, std::string* scratch, DocTerms* terms) {
+  ForEachIndexTerm(text, scratch, [&](std::string_view term) {
+    // absl::string_view, not std::: Debian's Abseil does not alias them.
+    terms->tf.try_emplace(absl::string_view(term.data(), term.size()), 0).first->second += weight;
     terms->length += weight;
-  }
+  });
 }
 
 v1::IndexedDoc RowOf(const v1::ProjectPublic& doc, uint32_t length) {
@@ -139,12 +140,13 @@ struct FacetCounter {
 
 DocTerms ExtractTerms(const v1::ProjectPublic& project) {
   DocTerms terms;
-  AddWeighted(project.title_fr(), kTitleWeight, &terms);
-  AddWeighted(project.title_en(), kTitleWeight, &terms);
-  AddWeighted(project.summary_fr(), kSummaryWeight, &terms);
-  AddWeighted(project.summary_en(), kSummaryWeight, &terms);
-  for (const auto& tag : project.tags()) AddWeighted(tag, kTagWeight, &terms);
-  for (const auto& technique : project.techniques()) AddWeighted(technique, kTagWeight, &terms);
+  std::string scratch;
+  AddWeighted(project.title_fr(), kTitleWeight, &scratch, &terms);
+  AddWeighted(project.title_en(), kTitleWeight, &scratch, &terms);
+  AddWeighted(project.summary_fr(), kSummaryWeight, &scratch, &terms);
+  AddWeighted(project.summary_en(), kSummaryWeight, &scratch, &terms);
+  for (const auto& tag : project.tags()) AddWeighted(tag, kTagWeight, &scratch, &terms);
+  for (const auto& technique : project.techniques()) AddWeighted(technique, kTagWeight, &scratch, &terms);
   return terms;
 }
 

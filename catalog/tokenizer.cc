@@ -120,21 +120,25 @@ const absl::flat_hash_set<std::string_view>& StopWords() {
   return *kWords;
 }
 
-}  // namespace
-
-std::string FoldText(std::string_view utf8) {
-  std::string out;
-  out.reserve(utf8.size());
+// Appends the folded form of `utf8` to `out`.
+void AppendFoldedText(std::string_view utf8, std::string* out) {
+  out->reserve(out->size() + utf8.size());
   size_t pos = 0;
-  while (pos < utf8.size()) AppendFolded(NextCodePoint(utf8, &pos), &out);
-  return out;
+  while (pos < utf8.size()) {
+    // Most text is ASCII: fold it a byte at a time without decoding.
+    const char c = utf8[pos];
+    if (static_cast<uint8_t>(c) < 0x80) {
+      out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      ++pos;
+      continue;
+    }
+    AppendFolded(NextCodePoint(utf8, &pos), out);
+  }
 }
 
-bool IsStopWord(std::string_view folded) { return StopWords().contains(folded); }
-
-std::vector<std::string> SplitWords(std::string_view utf8) {
-  std::string folded = FoldText(utf8);
-  std::vector<std::string> words;
+// Calls `word` with each word of already folded text (see SplitWords).
+template <typename F>
+void ForEachWord(std::string_view folded, F&& word) {
   size_t i = 0;
   while (i < folded.size()) {
     while (i < folded.size() && !IsWordByte(folded[i])) ++i;
@@ -144,23 +148,65 @@ std::vector<std::string> SplitWords(std::string_view utf8) {
       size_t len = std::min(i - start, kMaxTokenBytes);
       // Never cut a multi-byte character in two.
       while (len < i - start && (static_cast<uint8_t>(folded[start + len]) & 0xc0) == 0x80) --len;
-      words.emplace_back(folded, start, len);
+      word(start, len);
     }
   }
+}
+
+// The length FoldPlural gives `word`, and whether it ends in "l" instead of
+// the word's own next letter (the -aux -> -al case).
+struct PluralFold {
+  size_t length;
+  bool ends_in_l;
+};
+
+PluralFold FoldPluralShape(std::string_view word) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return word.size() >= suffix.size() && word.substr(word.size() - suffix.size()) == suffix;
+  };
+  if (word.size() < 4) return {word.size(), false};
+  if (ends_with("eaux")) return {word.size() - 1, false};
+  if (ends_with("aux") && word.size() >= 5) return {word.size() - 1, true};
+  if (ends_with("s") && !ends_with("ss") && !ends_with("us") && !ends_with("is")) return {word.size() - 1, false};
+  return {word.size(), false};
+}
+
+}  // namespace
+
+std::string FoldText(std::string_view utf8) {
+  std::string out;
+  AppendFoldedText(utf8, &out);
+  return out;
+}
+
+bool IsStopWord(std::string_view folded) { return StopWords().contains(folded); }
+
+std::vector<std::string> SplitWords(std::string_view utf8) {
+  std::string folded = FoldText(utf8);
+  std::vector<std::string> words;
+  ForEachWord(folded, [&](size_t start, size_t len) { words.emplace_back(folded, start, len); });
   return words;
 }
 
 std::string FoldPlural(std::string_view word) {
-  const auto ends_with = [&](std::string_view suffix) {
-    return word.size() >= suffix.size() && word.substr(word.size() - suffix.size()) == suffix;
-  };
-  if (word.size() < 4) return std::string(word);
-  if (ends_with("eaux")) return std::string(word.substr(0, word.size() - 1));
-  if (ends_with("aux") && word.size() >= 5) return std::string(word.substr(0, word.size() - 2)) + "l";
-  if (ends_with("s") && !ends_with("ss") && !ends_with("us") && !ends_with("is")) {
-    return std::string(word.substr(0, word.size() - 1));
-  }
-  return std::string(word);
+  const PluralFold fold = FoldPluralShape(word);
+  std::string out(word.substr(0, fold.length));
+  if (fold.ends_in_l) out.back() = 'l';
+  return out;
+}
+
+void ForEachIndexTerm(std::string_view utf8, std::string* scratch, absl::FunctionRef<void(std::string_view)> term) {
+  scratch->clear();
+  AppendFoldedText(utf8, scratch);
+  char* const folded = scratch->data();
+  ForEachWord(*scratch, [&](size_t start, size_t len) {
+    const std::string_view word(folded + start, len);
+    if (IsStopWord(word)) return;
+    const PluralFold fold = FoldPluralShape(word);
+    // Words are consumed once, so the -aux -> -al rewrite can be made in place.
+    if (fold.ends_in_l) folded[start + fold.length - 1] = 'l';
+    term(std::string_view(folded + start, fold.length));
+  });
 }
 
 std::vector<std::string> Tokenize(std::string_view utf8) {

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+
 namespace bibia::catalog {
 
 // Longest token kept, in bytes; longer words are truncated to it.
@@ -32,6 +34,12 @@ std::string FoldPlural(std::string_view word);
 
 // SplitWords without stop words: the tokens a document is indexed under.
 std::vector<std::string> Tokenize(std::string_view utf8);
+
+// Calls `term` with each FoldPlural(token) of Tokenize(utf8), in order, without
+// allocating per word: indexing runs this over every replicated document.
+// The views point into `scratch` and are valid only during the call.
+void ForEachIndexTerm(std::string_view utf8, std::string* scratch,
+                      absl::FunctionRef<void(std::string_view)> term);
 
 }  // namespace bibia::catalog
 

@@ -226,5 +226,44 @@ TEST(FoldPluralTest, LeavesWordsThatOnlyLookPlural) {
   EXPECT_EQ(FoldPlural("eaux"), "eau");
 }
 
+// Indexing's allocation-free path must give exactly the terms queries are
+// folded to, or a document would not be found by its own words.
+std::vector<std::string> IndexTerms(std::string_view text) {
+  std::vector<std::string> terms;
+  std::string scratch = "left over from an earlier call";
+  ForEachIndexTerm(text, &scratch, [&](std::string_view t) { terms.emplace_back(t); });
+  return terms;
+}
+
+std::vector<std::string> QueryTerms(std::string_view text) {
+  std::vector<std::string> terms;
+  for (const std::string& w : Tokenize(text)) terms.push_back(FoldPlural(w));
+  return terms;
+}
+
+TEST(ForEachIndexTermTest, FoldsPluralsAndDropsStopWords) {
+  EXPECT_THAT(IndexTerms("Les réseaux LOCAUX des cantines, l'eau et les bus"),
+              ElementsAre("reseau", "local", "cantine", "eau", "bus"));
+  EXPECT_THAT(IndexTerms(""), IsEmpty());
+  EXPECT_THAT(IndexTerms("de la et"), IsEmpty());
+}
+
+TEST(ForEachIndexTermTest, SameTermsAsTokenizeThenFoldPluralOnRandomText) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> pieces = {"a", "S", "x", "u", "eaux", "aux", "les", "é", "Œ", "ß", "’", "\xff",
+                                           "\xc3", "水", " ", "-", "9", "ss", "is", "us", "locaux", "l'"};
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> byte(0, 255);
+  for (int round = 0; round < 2000; ++round) {
+    std::string input;
+    for (int i = 0; i < 40; ++i) input += pieces[pick(rng)];
+    if (round % 2 == 1) {
+      for (int i = 0; i < 8; ++i) input[pick(rng) % input.size()] = static_cast<char>(byte(rng));
+    }
+    if (round % 100 == 0) input += std::string(100, 'x') + "aux";  // truncated words
+    ASSERT_EQ(IndexTerms(input), QueryTerms(input)) << input;
+  }
+}
+
 }  // namespace
 }  // namespace bibia::catalog
