@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "bibia/v1/catalog.pb.h"
@@ -22,15 +23,11 @@
 #include "catalog/clock.h"
 #include "catalog/db.h"
 #include "catalog/log_writer.h"
+#include "catalog/remote_run.h"
 #include "catalog/search_index.h"
 #include "catalog/signer.h"
 
 namespace bibia::catalog {
-
-// Whether a run of received entries of one (origin, tier) can be verified and
-// applied as it is: its last entry is signed and every erased payload in it is
-// followed by the redaction of its record. A receiver buffers until it is.
-bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries);
 
 // Largest import accepted in one call; bigger files are split by the caller.
 inline constexpr size_t kMaxImportProjects = 50000;
@@ -104,19 +101,26 @@ class CatalogStore {
   absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
                                                     size_t min_entries) const;
   // Applies entries of another origin received from a peer: one (origin,
-  // tier), in seq order, the last one signed. Entries at or below the
-  // frontier are skipped. Verifies, before writing anything, that they extend
-  // the stored chain (seq, prev_hash, payload hashes) and that `verifier`
-  // accepts the signature of the last one; then applies them to records,
-  // index and frontier in one WriteBatch. Returns how many were applied.
-  // An entry whose payload was erased must be followed in the same run by
-  // the redaction of its record (senders extend runs to include it), so a
-  // relay cannot pass off a stripped payload as a redacted one. Entries of a
-  // tier above `max_tier` (this node's roster tier) are refused.
-  // DATA_LOSS / UNAUTHENTICATED / PERMISSION_DENIED / FAILED_PRECONDITION
-  // name the bad entry.
-  absl::StatusOr<int64_t> ApplyRemote(const std::vector<v1::LogEntry>& entries, const SignatureVerifier& verifier,
+  // tier), in seq order, the last one signed. It is VerifyRemote then
+  // ApplyVerified; see both. Returns how many entries were applied.
+  absl::StatusOr<int64_t> ApplyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
                                       v1::Tier max_tier = v1::TIER_EXPERT);
+  // Checks a run on its own (see VerifiedRun): chain, payload hashes, that
+  // `verifier` accepts the signature of the last entry, that each payload is a
+  // record of its key's kind. An entry whose payload was erased must be
+  // followed in the same run by the redaction of its record (senders extend
+  // runs to include it), so a relay cannot pass off a stripped payload as a
+  // redacted one. Entries of a tier above `max_tier` (this node's roster
+  // tier) or claiming this node as origin are refused. Takes no lock: runs
+  // can be verified while another is applied. DATA_LOSS / UNAUTHENTICATED /
+  // PERMISSION_DENIED / FAILED_PRECONDITION name the bad entry.
+  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                           v1::Tier max_tier = v1::TIER_EXPERT) const;
+  // Applies a verified run to records, index and frontier in one WriteBatch.
+  // Entries at or below the frontier are skipped; the rest must continue the
+  // stored chain (next seq, prev_hash of the stored head), or DATA_LOSS and
+  // nothing is written. Returns how many entries were applied.
+  absl::StatusOr<int64_t> ApplyVerified(VerifiedRun run);
   // Restates the current value of project `id`'s facet of `tier` in a
   // redaction entry: every node drops the earlier payloads of that record
   // (personal data that must go), keeping their hashes for the chain.
@@ -150,8 +154,11 @@ class CatalogStore {
   absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
-  // Applies one replicated entry's change to records, index and counters.
-  absl::Status StageRemoteChange(const v1::LogEntry& entry, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages one replicated entry's change to records, index and counters.
+  // `staged` holds the records this run changed so far (null: deleted).
+  absl::Status StageRemoteChange(const VerifiedRun::Item& item,
+                                 absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
+                                 Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Empties the payloads of `key`'s entries before `before_seq` in (origin, tier).
   absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                  uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

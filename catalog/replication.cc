@@ -1,5 +1,6 @@
 // CatalogStore's side of federation: reading this node's logs for peers,
 // verifying and applying entries received from them, and redaction.
+#include <algorithm>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -39,31 +40,34 @@ absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
                                           std::string(problem)));
 }
 
-// The record at `key` as this batch leaves it: staged changes first, then the
-// stored value.
-absl::StatusOr<std::optional<v1::StoredRecord>> ReadThrough(
-    const Db& db, const absl::flat_hash_map<std::string, std::optional<v1::StoredRecord>>& staged,
-    const std::string& key) {
-  if (auto it = staged.find(key); it != staged.end()) return it->second;
-  BIBIA_ASSIGN_OR_RETURN(auto bytes, db.Get(Family::kRecords, key));
-  if (!bytes) return std::optional<v1::StoredRecord>();
-  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
-  return std::optional<v1::StoredRecord>(std::move(record));
-}
-
 // An entry whose payload was erased by a redaction (not a tombstone).
 bool IsStripped(const v1::LogEntry& e) { return e.payload().empty() && !e.tombstone(); }
+
+// Keeps `awaiting` the keys of erased payloads not yet followed by their
+// redaction, through the entries of a run in order.
+void TrackErased(const v1::LogEntry& e, absl::flat_hash_set<std::string>* awaiting) {
+  if (e.redaction()) awaiting->erase(e.key());
+  if (IsStripped(e) && !e.redaction()) awaiting->insert(e.key());
+}
 
 }  // namespace
 
 bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries) {
   if (entries.empty() || entries.back().signature().empty()) return false;
   absl::flat_hash_set<std::string> awaiting;  // keys of stripped entries not yet followed by their redaction
-  for (const v1::LogEntry& e : entries) {
-    if (e.redaction()) awaiting.erase(e.key());
-    if (IsStripped(e) && !e.redaction()) awaiting.insert(e.key());
-  }
+  for (const v1::LogEntry& e : entries) TrackErased(e, &awaiting);
   return awaiting.empty();
+}
+
+bool PendingRun::Add(v1::LogEntry entry) {
+  TrackErased(entry, &awaiting_);
+  entries_.push_back(std::move(entry));
+  return !entries_.back().signature().empty() && awaiting_.empty();
+}
+
+std::vector<v1::LogEntry> PendingRun::Take() {
+  awaiting_.clear();
+  return std::exchange(entries_, {});
 }
 
 absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
@@ -96,8 +100,7 @@ absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::strin
     if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
     }
-    if (entry.redaction()) awaiting.erase(entry.key());
-    if (IsStripped(entry) && !entry.redaction()) awaiting.insert(entry.key());
+    TrackErased(entry, &awaiting);
     // Stop only where a receiver can verify: at a signed entry, with every
     // erased payload vouched for by the redaction that erased it.
     if (entries.size() >= min_entries && !entry.signature().empty() && awaiting.empty()) break;
@@ -123,56 +126,14 @@ absl::Status CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier
   return FromRocks(it->status(), "redact log");
 }
 
-absl::Status CatalogStore::StageRemoteChange(const v1::LogEntry& e, Batch* b) {
-  const std::string& key = e.key();
-  if (key.size() < 2 || TierOfKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
-  BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> old, ReadThrough(*db_, b->staged, key));
-  if (old && !old->origin().empty() && old->origin() != e.origin()) {
-    // Single writer per record: the first owner this node saw keeps it. The
-    // entry stays in the log (the chain needs it) but changes nothing here.
-    ++b->conflicts;
-    return absl::OkStatus();
-  }
-  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
-  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
-  if (e.tombstone()) {
-    if (!old) return absl::OkStatus();
-    if (is_public) index_->StageDelete(old->public_(), &b->index);
-    if (is_feedback) --b->feedback_delta;
-    b->batch.Delete(db_->family(Family::kRecords), key);
-    b->staged[key] = std::nullopt;
-    return absl::OkStatus();
-  }
-  if (e.payload().empty()) return absl::OkStatus();  // redacted: a later entry restates the value
-  v1::StoredRecord record;
-  if (!record.ParseFromString(e.payload()) || !ValueMatchesKind(record, key[0])) {
-    return BadEntry(e, "payload is not a record of its key's kind");
-  }
-  if (is_public) {
-    if (record.public_().id() != key.substr(1) || !IsValidProjectId(record.public_().id())) {
-      return BadEntry(e, "public facet id does not match its key");
-    }
-    index_->StageUpsert(old ? &old->public_() : nullptr, record.public_(), &b->index);
-  }
-  if (is_feedback && !old) ++b->feedback_delta;
-  record.set_origin(e.origin());
-  record.set_seq(e.seq());
-  // Serialized messages concatenate into their merge, and later scalar fields
-  // win: the payload plus a provenance tail is the stored record, without
-  // serializing the whole record again.
-  v1::StoredRecord provenance;
-  provenance.set_origin(e.origin());
-  provenance.set_seq(e.seq());
-  b->batch.Put(db_->family(Family::kRecords), key, e.payload() + provenance.SerializeAsString());
-  b->staged[key] = std::move(record);
-  return absl::OkStatus();
-}
-
-absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry>& entries,
-                                                  const SignatureVerifier& verifier, v1::Tier max_tier) {
-  if (entries.empty()) return 0;
-  const std::string origin = entries.front().origin();
-  const v1::Tier tier = entries.front().tier();
+absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry> entries,
+                                                      const SignatureVerifier& verifier, v1::Tier max_tier) const {
+  VerifiedRun run;
+  if (entries.empty()) return run;
+  run.origin_ = entries.front().origin();
+  run.tier_ = entries.front().tier();
+  const std::string& origin = run.origin_;
+  const v1::Tier tier = run.tier_;
   if (origin == node_id_) {
     return absl::FailedPreconditionError(absl::StrCat("entries claim origin '", origin, "', this node's own"));
   }
@@ -185,20 +146,13 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
                                                     " are above this node's roster tier ", v1::Tier_Name(max_tier)));
   }
 
-  absl::MutexLock lock(&write_mu_);
-  BIBIA_ASSIGN_OR_RETURN(LogHead head, ReadLogHead(*db_, origin, tier));
-  size_t start = 0;
-  while (start < entries.size() && entries[start].seq() <= head.seq) ++start;  // already applied
-  if (start == entries.size()) return 0;
-
-  // Verify the whole run before writing any of it.
-  std::string hash = head.hash;
-  uint64_t seq = head.seq;
-  absl::flat_hash_set<std::string> awaiting;  // erased payloads must be vouched for by a redaction
-  for (size_t i = start; i < entries.size(); ++i) {
-    const v1::LogEntry& e = entries[i];
-    if (e.redaction()) awaiting.erase(e.key());
-    if (IsStripped(e) && !e.redaction()) awaiting.insert(e.key());
+  // The chain within the run; how it joins the stored one is ApplyVerified's.
+  run.first_prev_hash_ = entries.front().prev_hash();
+  std::string hash = run.first_prev_hash_;
+  uint64_t seq = entries.front().seq() - 1;
+  absl::flat_hash_set<std::string> awaiting;
+  for (const v1::LogEntry& e : entries) {
+    TrackErased(e, &awaiting);
     if (e.origin() != origin || e.tier() != tier) return BadEntry(e, "mixes origins or tiers");
     if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
     if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
@@ -217,29 +171,142 @@ absl::StatusOr<int64_t> CatalogStore::ApplyRemote(const std::vector<v1::LogEntry
                                                    ": signature does not verify with the key of '", origin, "'"));
   }
 
+  // Everything else an entry needs before the writer lock: parse, tokenize,
+  // serialize. This is most of the work of applying a run.
+  run.items_.reserve(entries.size());
+  for (v1::LogEntry& e : entries) {
+    VerifiedRun::Item& item = run.items_.emplace_back();
+    const std::string& key = e.key();
+    if (key.size() < 2 || TierOfKind(key[0]) != tier) return BadEntry(e, "key does not belong to the entry's tier");
+    item.log_value = e.SerializeAsString();
+    if (!e.payload().empty()) {
+      v1::StoredRecord& record = item.record.emplace();
+      if (!record.ParseFromString(e.payload()) || !ValueMatchesKind(record, key[0])) {
+        return BadEntry(e, "payload is not a record of its key's kind");
+      }
+      if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
+        if (record.public_().id() != key.substr(1) || !IsValidProjectId(record.public_().id())) {
+          return BadEntry(e, "public facet id does not match its key");
+        }
+        item.terms = ExtractTerms(record.public_());
+      }
+      record.set_origin(e.origin());
+      record.set_seq(e.seq());
+      // Serialized messages concatenate into their merge, and later scalar
+      // fields win: the payload plus a provenance tail is the stored record,
+      // without serializing the whole record again.
+      v1::StoredRecord provenance;
+      provenance.set_origin(e.origin());
+      provenance.set_seq(e.seq());
+      item.record_value = e.payload() + provenance.SerializeAsString();
+      e.clear_payload();
+    }
+    item.entry = std::move(e);
+  }
+  return run;
+}
+
+absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
+                                             absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
+                                             Batch* b) {
+  const v1::LogEntry& e = item.entry;
+  const std::string& key = e.key();
+  // The record as this run leaves it so far, else as stored.
+  std::optional<v1::StoredRecord> stored;
+  const v1::StoredRecord* old = nullptr;
+  if (auto it = staged->find(key); it != staged->end()) {
+    old = it->second;
+  } else {
+    BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
+    if (bytes) {
+      BIBIA_ASSIGN_OR_RETURN(stored, ParseRecord(*bytes, key));
+      old = &*stored;
+    }
+  }
+  if (old != nullptr && !old->origin().empty() && old->origin() != e.origin()) {
+    // Single writer per record: the first owner this node saw keeps it. The
+    // entry stays in the log (the chain needs it) but changes nothing here.
+    ++b->conflicts;
+    return absl::OkStatus();
+  }
+  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
+  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
+  if (e.tombstone()) {
+    if (old == nullptr) return absl::OkStatus();
+    if (is_public) index_->StageDelete(old->public_(), &b->index);
+    if (is_feedback) --b->feedback_delta;
+    b->batch.Delete(db_->family(Family::kRecords), key);
+    (*staged)[key] = nullptr;
+    return absl::OkStatus();
+  }
+  if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
+  if (is_public) {
+    index_->StageUpsert(old != nullptr ? &old->public_() : nullptr, item.record->public_(), *item.terms, &b->index);
+  }
+  if (is_feedback && old == nullptr) ++b->feedback_delta;
+  b->batch.Put(db_->family(Family::kRecords), key, item.record_value);
+  (*staged)[key] = &*item.record;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> CatalogStore::ApplyRemote(std::vector<v1::LogEntry> entries,
+                                                  const SignatureVerifier& verifier, v1::Tier max_tier) {
+  BIBIA_ASSIGN_OR_RETURN(VerifiedRun run, VerifyRemote(std::move(entries), verifier, max_tier));
+  return ApplyVerified(std::move(run));
+}
+
+absl::StatusOr<int64_t> CatalogStore::ApplyVerified(VerifiedRun run) {
+  if (run.items_.empty()) return 0;
+  const std::string& origin = run.origin_;
+  const v1::Tier tier = run.tier_;
+  absl::MutexLock lock(&write_mu_);
+  BIBIA_ASSIGN_OR_RETURN(LogHead head, ReadLogHead(*db_, origin, tier));
+  size_t start = 0;
+  while (start < run.items_.size() && run.items_[start].entry.seq() <= head.seq) ++start;  // already applied
+  if (start == run.items_.size()) return 0;
+  const v1::LogEntry& first = run.items_[start].entry;
+  if (first.seq() != head.seq + 1) {
+    return BadEntry(first, absl::StrCat("expected seq ", head.seq + 1, " (an entry is missing)"));
+  }
+  // Within the run each prev_hash was checked against the entry before it.
+  const std::string& prev_hash = start == 0 ? run.first_prev_hash_ : run.items_[start].entry.prev_hash();
+  if (prev_hash != head.hash) return BadEntry(first, "prev_hash does not continue the chain");
+
   Batch b;
   bool redacted = false;
-  for (size_t i = start; i < entries.size(); ++i) {
-    const v1::LogEntry& e = entries[i];
-    BIBIA_RETURN_IF_ERROR(StageRemoteChange(e, &b));
-    b.batch.Put(db_->family(Family::kLog), LogKey(origin, tier, e.seq()), e.SerializeAsString());
+  absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
+  int64_t hlc = 0;
+  for (size_t i = start; i < run.items_.size(); ++i) {
+    const VerifiedRun::Item& item = run.items_[i];
+    const v1::LogEntry& e = item.entry;
+    BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, &staged, &b));
+    b.batch.Put(db_->family(Family::kLog), LogKey(origin, tier, e.seq()), item.log_value);
     if (e.redaction()) {
       BIBIA_RETURN_IF_ERROR(StageDropPayloads(origin, tier, e.key(), e.seq(), &b));
+      // Honest senders send erased entries already stripped; drop the
+      // payloads of this run's own earlier entries of the key all the same.
+      for (size_t j = start; j < i; ++j) {
+        const v1::LogEntry& earlier = run.items_[j].entry;  // its payload was cleared by VerifyRemote
+        if (earlier.key() != e.key() || !run.items_[j].record) continue;
+        b.batch.Put(db_->family(Family::kLog), LogKey(origin, tier, earlier.seq()), earlier.SerializeAsString());
+      }
       redacted = true;
     }
-    log_->Observe(e.hlc_time());
+    hlc = std::max(hlc, e.hlc_time());
   }
+  const uint64_t seq = run.items_.back().entry.seq();
   std::string frontier;
   AppendBigEndian64(&frontier, seq);
   b.batch.Put(db_->family(Family::kFrontier), FrontierKey(origin, tier), frontier);
   index_->Flush(&b.index, &b.batch);
   BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
   index_->Apply(b.index);
+  log_->Observe(hlc);
   feedback_count_ += b.feedback_delta;
   conflicts_ += b.conflicts;
   NotifyWrite();
   if (redacted) BIBIA_RETURN_IF_ERROR(ScrubErased());
-  return static_cast<int64_t>(entries.size() - start);
+  return static_cast<int64_t>(run.items_.size() - start);
 }
 
 absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {

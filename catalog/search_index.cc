@@ -234,8 +234,12 @@ void SearchIndex::StageTerms(uint32_t docnum, const DocTerms* old_terms, const D
 }
 
 void SearchIndex::StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, IndexChanges* changes) {
+  StageUpsert(old, doc, ExtractTerms(doc), changes);
+}
+
+void SearchIndex::StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, const DocTerms& terms,
+                              IndexChanges* changes) {
   uint32_t docnum = DocnumFor(doc.id(), changes);
-  DocTerms terms = ExtractTerms(doc);
   if (old != nullptr) {
     DocTerms old_terms = ExtractTerms(*old);
     StageTerms(docnum, &old_terms, terms, changes);

@@ -70,6 +70,9 @@ class SearchIndex {
   // REQUIRES: the caller serialises writers; `changes` is applied with Apply
   // after `batch` committed, before the next Stage call of another batch.
   void StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, IndexChanges* changes);
+  // The same with `terms` = ExtractTerms(doc), computed beforehand.
+  void StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, const DocTerms& terms,
+                   IndexChanges* changes);
   // Stages the removal of `old` from the index.
   void StageDelete(const v1::ProjectPublic& old, IndexChanges* changes);
   // Writes the staged operands into `batch`. Call once, after all Stage calls.

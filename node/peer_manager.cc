@@ -10,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "node/log.h"
+#include "node/run_applier.h"
 
 namespace bibia::node {
 namespace {
@@ -203,14 +204,14 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
   auto reader = stub->Sync(&context, request);
 
   // Entries are buffered per (origin, tier) until a signed one closes a run,
-  // which is then verified and applied as a whole.
-  absl::flat_hash_map<std::string, std::vector<v1::LogEntry>> pending;
-  absl::flat_hash_set<std::string> stopped;  // origins whose entries failed verification
+  // which is verified here and applied as a whole by `applier`, in order.
+  absl::flat_hash_map<std::string, catalog::PendingRun> pending;
+  RunApplier applier(store_, peer.node_id());
+  absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification
   // Entries above this node's own roster tier are refused even if a peer
   // sends them (a relay with an outdated roster, or a malicious one).
   std::optional<v1::RosterMember> self = access_->Member(access_->node_id());
   const v1::Tier my_tier = self ? self->max_tier() : v1::TIER_EXPERT;
-  int64_t applied = 0;
   v1::SyncBatch batch;
   bool first = true;
   while (reader->Read(&batch)) {
@@ -219,40 +220,34 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
       first = false;
     }
     for (auto& e : *batch.mutable_entries()) {
-      const std::string run = absl::StrCat(e.origin(), "/", e.tier());
-      if (stopped.contains(run) || e.origin() == access_->node_id()) continue;
-      std::vector<v1::LogEntry>& entries = pending[run];
-      entries.push_back(std::move(e));
-      if (!catalog::RunIsVerifiable(entries)) continue;
-      auto n = store_->ApplyRemote(entries, access_->entry_verifier(), my_tier);
-      if (n.ok()) {
-        applied += *n;
-      } else {
-        observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(entries.size()));
-        stopped.insert(run);
-        Log(LogLevel::kError, "rejected entries from peer",
-            {{"peer", peer.node_id()}, {"run", run}, {"count", absl::StrCat(entries.size())},
-             {"error", std::string(n.status().message())}});
-      }
-      entries.clear();
+      const std::string log_name = absl::StrCat(e.origin(), "/", e.tier());
+      if (e.origin() == access_->node_id() || refused.contains(log_name) || applier.Stopped(log_name)) continue;
+      catalog::PendingRun& run = pending[log_name];
+      if (!run.Add(std::move(e))) continue;
+      const int64_t size = static_cast<int64_t>(run.size());
+      auto verified = store_->VerifyRemote(run.Take(), access_->entry_verifier(), my_tier);
+      if (!verified.ok()) refused.insert(log_name);
+      applier.Enqueue(log_name, std::move(verified), size);
     }
   }
   grpc::Status status = reader->Finish();
-  for (const auto& [run, entries] : pending) {
-    if (entries.empty()) continue;
-    observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(entries.size()));
+  const RunApplier::Totals totals = applier.Finish();
+  observed->set_entries_rejected(observed->entries_rejected() + totals.rejected);
+  for (const auto& [log_name, run] : pending) {
+    if (run.size() == 0) continue;
+    observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
     Log(LogLevel::kWarning, "unsigned tail from peer ignored",
-        {{"peer", peer.node_id()}, {"run", run}, {"count", absl::StrCat(entries.size())}});
+        {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
   }
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         absl::StrCat("sync with ", peer.node_id(), ": ", status.error_message()));
   }
-  if (!stopped.empty()) {
-    return absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": entries of ", stopped.size(),
+  if (totals.stopped_logs > 0) {
+    return absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": entries of ", totals.stopped_logs,
                                             " log(s) rejected; see the node log"));
   }
-  return applied;
+  return totals.applied;
 }
 
 void PeerManager::StartSubscriber(const std::string& node_id) {

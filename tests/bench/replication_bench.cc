@@ -311,7 +311,8 @@ struct ApplyResult {
   std::map<v1::Tier, int64_t> tier_ns;
   std::map<v1::Tier, int64_t> tier_entries;
   int64_t verify_calls = 0;
-  int64_t verify_ns = 0;
+  int64_t verify_ns = 0;  // signature checks alone
+  int64_t verify_ns_total = 0;  // VerifyRemote: checks, parsing, tokenizing (lock-free half)
   std::map<std::string, uint64_t> frontier;
 };
 
@@ -325,11 +326,16 @@ absl::StatusOr<ApplyResult> ApplyInProcess(const std::string& db_dir, const std:
   std::unique_ptr<catalog::CatalogStore> store = std::move(*opened);
   TimingVerifier timing(verifier);
   ApplyResult result;
-  const auto start = Clock::now();
   for (const LogRun& run : census.runs) {
+    std::vector<v1::LogEntry> entries = run.entries;  // as a receiver gets them, copied outside the timing
     const auto run_start = Clock::now();
-    auto applied = store->ApplyRemote(run.entries, timing);
+    auto verified = store->VerifyRemote(std::move(entries), timing);
+    const int64_t verify_ns = NanosSince(run_start);
+    absl::StatusOr<int64_t> applied = verified.status();
+    if (verified.ok()) applied = store->ApplyVerified(std::move(*verified));
     const int64_t ns = NanosSince(run_start);
+    result.ns += ns;
+    result.verify_ns_total += verify_ns;
     if (!applied.ok()) {
       return absl::Status(applied.status().code(),
                           absl::StrCat("ApplyRemote (run of ", run.entries.size(), " ", v1::Tier_Name(run.tier),
@@ -340,7 +346,6 @@ absl::StatusOr<ApplyResult> ApplyInProcess(const std::string& db_dir, const std:
     result.tier_ns[run.tier] += ns;
     result.tier_entries[run.tier] += *applied;
   }
-  result.ns = NanosSince(start);
   result.verify_calls = timing.calls();
   result.verify_ns = timing.ns();
   auto frontier = store->Frontier();
@@ -573,6 +578,9 @@ int Run(const Flags& flags) {
              absl::StrCat(Pad(PerSecond(static_cast<double>(r->tier_entries[tier]), ns) + " entries", 20), "  (",
                           Ms(ns), ")", tier == v1::TIER_PUBLIC ? "  includes search indexing" : ""));
       }
+      Line("  VerifyRemote (no lock)", absl::StrCat(Ms(r->verify_ns_total), ": checks, parsing, tokenizing; ",
+                                                    Ms(r->ns - r->verify_ns_total),
+                                                    " ApplyVerified (lock, reads, WriteBatch)"));
       Line("  signature verifications", absl::StrCat(WithCommas(r->verify_calls), " in ", Ms(r->verify_ns), " (",
                                                      Micros(r->verify_ns / std::max<int64_t>(r->verify_calls, 1)),
                                                      " each, ",
@@ -731,7 +739,7 @@ int Run(const Flags& flags) {
     return Fixed(100.0 * static_cast<double>(ns) / std::max<int64_t>(sync_ns, 1), 0) + "%";
   };
   Line("  SyncNow on B (end to end)", absl::StrCat(Ms(sync_ns), " (100%)"), 40);
-  Line("  B: ApplyRemote in process", absl::StrCat(Ms(apply.ns), " (", share(apply.ns), "), ",
+  Line("  B: Verify+ApplyVerified in process", absl::StrCat(Ms(apply.ns), " (", share(apply.ns), "), ",
                                                    WithCommas(static_cast<int64_t>(apply_rate)), " entries/s"),
        40);
   for (const auto& [tier, ns] : apply.tier_ns) {
@@ -739,6 +747,9 @@ int Run(const Flags& flags) {
                                                                  tier == v1::TIER_PUBLIC ? ", with search indexing" : ""),
          40);
   }
+  Line("    VerifyRemote (lock-free half)", absl::StrCat(Ms(apply.verify_ns_total), " (", share(apply.verify_ns_total),
+                                                       "), overlaps the applying in a sync"),
+       40);
   Line("    signature checks", absl::StrCat(Ms(apply.verify_ns), " (", share(apply.verify_ns), "), ",
                                             WithCommas(apply.verify_calls), " verifications"),
        40);

@@ -1,0 +1,69 @@
+// Runs of log entries received from a peer, on their way into the store:
+// buffered until they can be verified, then verified on their own (without
+// the store's writer lock, so a receiver can verify one run while it applies
+// the previous one), then applied by CatalogStore::ApplyVerified.
+#ifndef BIBIA_CATALOG_REMOTE_RUN_H_
+#define BIBIA_CATALOG_REMOTE_RUN_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "bibia/v1/storage.pb.h"
+#include "catalog/search_index.h"
+
+namespace bibia::catalog {
+
+// Whether a run of received entries of one (origin, tier) can be verified and
+// applied as it is: its last entry is signed and every erased payload in it is
+// followed by the redaction of its record. A receiver buffers until it is.
+bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries);
+
+// Entries of one (origin, tier) buffered until RunIsVerifiable holds, checked
+// as they arrive instead of rescanning the buffer for each one.
+class PendingRun {
+ public:
+  // Adds the next entry; returns true if the buffered run is now verifiable.
+  bool Add(v1::LogEntry entry);
+  // Hands over the buffered entries and starts an empty run.
+  std::vector<v1::LogEntry> Take();
+  size_t size() const { return entries_.size(); }
+
+ private:
+  std::vector<v1::LogEntry> entries_;
+  absl::flat_hash_set<std::string> awaiting_;  // keys of stripped entries not yet redacted
+};
+
+// A run that passed every check that needs nothing but the run and the
+// origin's key: one (origin, tier), seqs consecutive, each prev_hash the hash
+// of the entry before, payloads matching their hashes, erased payloads vouched
+// for by a redaction, the last entry's signature valid. Its payloads are
+// parsed and its public facets tokenized. How it joins the stored chain is
+// checked when it is applied.
+class VerifiedRun {
+ public:
+  const std::string& origin() const { return origin_; }
+  v1::Tier tier() const { return tier_; }
+  size_t size() const { return items_.size(); }
+  uint64_t first_seq() const { return items_.empty() ? 0 : items_.front().entry.seq(); }
+
+ private:
+  friend class CatalogStore;
+  struct Item {
+    v1::LogEntry entry;  // payload cleared once copied into the values below
+    std::string log_value;  // the entry as the log family stores it
+    std::string record_value;  // payload + provenance, as the records family stores it
+    std::optional<v1::StoredRecord> record;  // parsed payload (not for tombstones or erased payloads)
+    std::optional<DocTerms> terms;  // of a public facet
+  };
+  std::string origin_;
+  v1::Tier tier_ = v1::TIER_UNSPECIFIED;
+  std::string first_prev_hash_;  // must be the stored head's hash
+  std::vector<Item> items_;
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_REMOTE_RUN_H_
