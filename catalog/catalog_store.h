@@ -121,6 +121,12 @@ class CatalogStore {
   // stored chain (next seq, prev_hash of the stored head), or DATA_LOSS and
   // nothing is written. Returns how many entries were applied.
   absl::StatusOr<int64_t> ApplyVerified(VerifiedRun run);
+  // The same for several runs, in order, in one WriteBatch (group commit: a
+  // receiver with runs waiting writes and syncs once); a run holding a
+  // redaction is committed apart. Per run: how many entries were applied, or
+  // why not. A run that does not continue its chain is left out and the
+  // others apply; a failed write fails every run of its batch.
+  std::vector<absl::StatusOr<int64_t>> ApplyVerified(std::vector<VerifiedRun> runs);
   // Restates the current value of project `id`'s facet of `tier` in a
   // redaction entry: every node drops the earlier payloads of that record
   // (personal data that must go), keeping their hashes for the chain.
@@ -140,6 +146,7 @@ class CatalogStore {
 
  private:
   struct Batch;
+  struct RemoteGroup;
 
   explicit CatalogStore(const Options& options) : options_(options) {}
   absl::Status LoadNodeId();
@@ -154,6 +161,15 @@ class CatalogStore {
   absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
+  // Where `run` joins its stored log (as `group` leaves it): the index of its
+  // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
+  absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages `run`'s entries from `start` into `group`'s batch.
+  absl::Status StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `group`'s batch with its frontiers and makes it visible.
+  absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages one replicated entry's change to records, index and counters.
   // `staged` holds the records this run changed so far (null: deleted).
   absl::Status StageRemoteChange(const VerifiedRun::Item& item,

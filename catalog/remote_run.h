@@ -6,12 +6,14 @@
 #define BIBIA_CATALOG_REMOTE_RUN_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "bibia/v1/storage.pb.h"
+#include "google/protobuf/arena.h"
 #include "catalog/search_index.h"
 
 namespace bibia::catalog {
@@ -20,6 +22,10 @@ namespace bibia::catalog {
 // applied as it is: its last entry is signed and every erased payload in it is
 // followed by the redaction of its record. A receiver buffers until it is.
 bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries);
+
+// Keeps `awaiting` the keys of erased payloads not yet followed by their
+// redaction, through the entries of a run in order.
+void TrackErased(const v1::LogEntry& entry, absl::flat_hash_set<std::string>* awaiting);
 
 // Entries of one (origin, tier) buffered until RunIsVerifiable holds, checked
 // as they arrive instead of rescanning the buffer for each one.
@@ -55,13 +61,17 @@ class VerifiedRun {
     v1::LogEntry entry;  // payload cleared once copied into the values below
     std::string log_value;  // the entry as the log family stores it
     std::string record_value;  // payload + provenance, as the records family stores it
-    std::optional<v1::StoredRecord> record;  // parsed payload (not for tombstones or erased payloads)
+    const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
     std::optional<DocTerms> terms;  // of a public facet
   };
   std::string origin_;
   v1::Tier tier_ = v1::TIER_UNSPECIFIED;
   std::string first_prev_hash_;  // must be the stored head's hash
+  std::string last_hash_;  // EntryHash of the last entry: the head once applied
+  bool has_redaction_ = false;
   std::vector<Item> items_;
+  // Holds the parsed records: freeing a run is then freeing a few blocks.
+  std::unique_ptr<google::protobuf::Arena> arena_ = std::make_unique<google::protobuf::Arena>();
 };
 
 }  // namespace bibia::catalog

@@ -25,11 +25,17 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr std::string_view kNextDocnumKey = "n";
 
-void AddWeighted(std::string_view text, uint32_t weight, std::string* scratch, DocTerms* terms) {
+// Folds `text` into `*out` (advancing it) and adds its terms with `weight`.
+void AddWeighted(std::string_view text, uint32_t weight, std::string* scratch, char** out, DocTerms* terms) {
   ForEachIndexTerm(text, scratch, [&](std::string_view term) {
-    // absl::string_view, not std::: Debian's Abseil does not alias them.
-    terms->tf.try_emplace(absl::string_view(term.data(), term.size()), 0).first->second += weight;
     terms->length += weight;
+    if (auto it = terms->tf.find(term); it != terms->tf.end()) {
+      it->second += weight;
+      return;
+    }
+    std::memcpy(*out, term.data(), term.size());
+    terms->tf.emplace(std::string_view(*out, term.size()), weight);
+    *out += term.size();
   });
 }
 
@@ -139,14 +145,22 @@ struct FacetCounter {
 }  // namespace
 
 DocTerms ExtractTerms(const v1::ProjectPublic& project) {
+  // Folding never makes text longer, so the terms of all fields fit in one
+  // block of the fields' total size.
+  size_t bytes = project.title_fr().size() + project.title_en().size() + project.summary_fr().size() +
+                 project.summary_en().size();
+  for (const auto& tag : project.tags()) bytes += tag.size();
+  for (const auto& technique : project.techniques()) bytes += technique.size();
   DocTerms terms;
+  terms.text = std::make_unique<char[]>(bytes + 1);
+  char* out = terms.text.get();
   std::string scratch;
-  AddWeighted(project.title_fr(), kTitleWeight, &scratch, &terms);
-  AddWeighted(project.title_en(), kTitleWeight, &scratch, &terms);
-  AddWeighted(project.summary_fr(), kSummaryWeight, &scratch, &terms);
-  AddWeighted(project.summary_en(), kSummaryWeight, &scratch, &terms);
-  for (const auto& tag : project.tags()) AddWeighted(tag, kTagWeight, &scratch, &terms);
-  for (const auto& technique : project.techniques()) AddWeighted(technique, kTagWeight, &scratch, &terms);
+  AddWeighted(project.title_fr(), kTitleWeight, &scratch, &out, &terms);
+  AddWeighted(project.title_en(), kTitleWeight, &scratch, &out, &terms);
+  AddWeighted(project.summary_fr(), kSummaryWeight, &scratch, &out, &terms);
+  AddWeighted(project.summary_en(), kSummaryWeight, &scratch, &out, &terms);
+  for (const auto& tag : project.tags()) AddWeighted(tag, kTagWeight, &scratch, &out, &terms);
+  for (const auto& technique : project.techniques()) AddWeighted(technique, kTagWeight, &scratch, &out, &terms);
   return terms;
 }
 
@@ -221,7 +235,7 @@ void SearchIndex::StageTerms(uint32_t docnum, const DocTerms* old_terms, const D
                              IndexChanges* changes) const {
   if (old_terms != nullptr) {
     for (const auto& [term, tf] : old_terms->tf) {
-      if (!new_terms.tf.contains(term)) AppendPosting(&changes->operands_[term], Posting{docnum, 0});
+      if (!new_terms.tf.contains(term)) AppendPosting(&changes->Operand(term), Posting{docnum, 0});
     }
   }
   for (const auto& [term, tf] : new_terms.tf) {
@@ -229,7 +243,7 @@ void SearchIndex::StageTerms(uint32_t docnum, const DocTerms* old_terms, const D
       auto old = old_terms->tf.find(term);
       if (old != old_terms->tf.end() && old->second == tf) continue;  // unchanged posting
     }
-    AppendPosting(&changes->operands_[term], Posting{docnum, tf});
+    AppendPosting(&changes->Operand(term), Posting{docnum, tf});
   }
 }
 

@@ -38,9 +38,18 @@ inline constexpr int kMaxPrefixExpansion = 128;
 // A last word shorter than this matches exactly, not as a prefix.
 inline constexpr size_t kMinPrefixBytes = 2;
 
-// The weighted term frequencies of a document and its weighted length.
+// The weighted term frequencies of a document and its weighted length. The
+// terms are views into the document's folded text, held alongside: one
+// allocation per document instead of one per word. Movable, not copyable.
 struct DocTerms {
-  absl::flat_hash_map<std::string, uint32_t> tf;
+  DocTerms() = default;
+  DocTerms(DocTerms&&) = default;
+  DocTerms& operator=(DocTerms&&) = default;
+  DocTerms(const DocTerms&) = delete;
+  DocTerms& operator=(const DocTerms&) = delete;
+
+  std::unique_ptr<char[]> text;  // a heap block: moving DocTerms keeps the views valid
+  absl::flat_hash_map<std::string_view, uint32_t> tf;
   uint32_t length = 0;
 };
 DocTerms ExtractTerms(const v1::ProjectPublic& project);
@@ -52,6 +61,9 @@ class IndexChanges {
 
  private:
   friend class SearchIndex;
+  std::string& Operand(std::string_view term) {
+    return operands_[absl::string_view(term.data(), term.size())];  // Debian's Abseil: not std::string_view
+  }
   std::vector<std::pair<uint32_t, v1::IndexedDoc>> upserts_;
   std::vector<std::pair<uint32_t, std::string>> deletes_;  // docnum, id
   std::optional<uint32_t> next_docnum_;  // set once a docnum is allocated

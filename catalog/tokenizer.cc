@@ -179,7 +179,15 @@ std::string FoldText(std::string_view utf8) {
   return out;
 }
 
-bool IsStopWord(std::string_view folded) { return StopWords().contains(folded); }
+bool IsStopWord(std::string_view folded) {
+  // Most words of a text are longer than any stop word: skip the hashing.
+  static const size_t kLongest = [] {
+    size_t longest = 0;
+    for (std::string_view w : StopWords()) longest = std::max(longest, w.size());
+    return longest;
+  }();
+  return folded.size() <= kLongest && StopWords().contains(folded);
+}
 
 std::vector<std::string> SplitWords(std::string_view utf8) {
   std::string folded = FoldText(utf8);

@@ -1,5 +1,8 @@
 #include "node/run_applier.h"
 
+#include <optional>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "node/log.h"
 
@@ -44,30 +47,46 @@ RunApplier::Totals RunApplier::Finish() {
 
 void RunApplier::Loop() {
   while (true) {
-    Queued next;
+    // Every run waiting is applied in one write (group commit), up to the
+    // first that failed verification, which is rejected after them.
+    std::vector<std::string> names;
+    std::vector<catalog::VerifiedRun> runs;
+    std::vector<int64_t> sizes;
+    std::optional<Queued> failed;
     {
       absl::MutexLock lock(&mu_);
       const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !queue_.empty() || finishing_; };
       mu_.Await(absl::Condition(&ready));
       if (queue_.empty()) return;  // finishing, and everything queued was applied
-      next = std::move(queue_.front());
-      queue_.pop_front();
-      if (stopped_.contains(next.log_name)) {
-        totals_.rejected += next.entries;
-        continue;
+      while (!queue_.empty() && !failed) {
+        Queued next = std::move(queue_.front());
+        queue_.pop_front();
+        if (stopped_.contains(next.log_name)) {
+          totals_.rejected += next.entries;
+        } else if (!next.run.ok()) {
+          failed = std::move(next);
+        } else {
+          names.push_back(std::move(next.log_name));
+          runs.push_back(std::move(*next.run));
+          sizes.push_back(next.entries);
+        }
       }
     }
-    if (!next.run.ok()) {
-      Reject(next.log_name, next.entries, next.run.status());
-      continue;
+    if (!runs.empty()) {
+      std::vector<absl::StatusOr<int64_t>> results = store_->ApplyVerified(std::move(runs));
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (results[i].ok()) {
+          absl::MutexLock lock(&mu_);
+          totals_.applied += *results[i];
+        } else if (!Stopped(names[i])) {
+          Reject(names[i], sizes[i], results[i].status());
+        } else {
+          absl::MutexLock lock(&mu_);
+          totals_.rejected += sizes[i];
+        }
+      }
     }
-    absl::StatusOr<int64_t> applied = store_->ApplyVerified(std::move(*next.run));
-    if (!applied.ok()) {
-      Reject(next.log_name, next.entries, applied.status());
-      continue;
-    }
-    absl::MutexLock lock(&mu_);
-    totals_.applied += *applied;
+    if (failed) Reject(failed->log_name, failed->entries, failed->run.status());
   }
 }
 

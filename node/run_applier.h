@@ -1,6 +1,7 @@
 // Applies the runs one sync receives from a peer, in order, on a thread of its
 // own: while the store writes one run, the sync goes on receiving and
-// verifying the next (the two halves of a sync then use both cores).
+// verifying the next (the two halves of a sync then use both cores). The runs
+// that wait meanwhile are written together, in one WriteBatch.
 #ifndef BIBIA_NODE_RUN_APPLIER_H_
 #define BIBIA_NODE_RUN_APPLIER_H_
 
@@ -21,7 +22,7 @@ class RunApplier {
  public:
   // `store` must outlive it; `peer_id` names the peer in log lines. At most
   // `max_queued` runs wait (memory stays bounded on a long sync).
-  RunApplier(catalog::CatalogStore* store, std::string peer_id, size_t max_queued = 4);
+  RunApplier(catalog::CatalogStore* store, std::string peer_id, size_t max_queued = 8);
   ~RunApplier();  // Finish()es
   RunApplier(const RunApplier&) = delete;
   RunApplier& operator=(const RunApplier&) = delete;

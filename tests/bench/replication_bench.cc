@@ -331,8 +331,8 @@ absl::StatusOr<ApplyResult> ApplyInProcess(const std::string& db_dir, const std:
     const auto run_start = Clock::now();
     auto verified = store->VerifyRemote(std::move(entries), timing);
     const int64_t verify_ns = NanosSince(run_start);
-    absl::StatusOr<int64_t> applied = verified.status();
-    if (verified.ok()) applied = store->ApplyVerified(std::move(*verified));
+    absl::StatusOr<int64_t> applied =
+        verified.ok() ? store->ApplyVerified(std::move(*verified)) : absl::StatusOr<int64_t>(verified.status());
     const int64_t ns = NanosSince(run_start);
     result.ns += ns;
     result.verify_ns_total += verify_ns;

@@ -1,0 +1,309 @@
+// CatalogStore's side of receiving entries from peers: verifying a run on its
+// own (VerifyRemote, no lock) and applying verified runs, several in one
+// WriteBatch when a receiver has them waiting (ApplyVerified).
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "catalog/catalog_store.h"
+#include "catalog/keys.h"
+#include "catalog/status_macros.h"
+#include "catalog/store_batch.h"
+#include "catalog/validate.h"
+
+namespace bibia::catalog {
+namespace {
+
+// The tier whose log carries records of `kind`.
+v1::Tier TierOfKind(char kind) {
+  switch (static_cast<RecordKind>(kind)) {
+    case RecordKind::kPublic: return v1::TIER_PUBLIC;
+    case RecordKind::kRestricted:
+    case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
+    case RecordKind::kExpert: return v1::TIER_EXPERT;
+  }
+  return v1::TIER_UNSPECIFIED;
+}
+
+bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
+  switch (static_cast<RecordKind>(kind)) {
+    case RecordKind::kPublic: return record.has_public_();
+    case RecordKind::kRestricted: return record.has_restricted();
+    case RecordKind::kExpert: return record.has_expert();
+    case RecordKind::kFeedback: return record.has_feedback();
+  }
+  return false;
+}
+
+absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
+  return absl::DataLossError(absl::StrCat("entry ", e.origin(), "/", v1::Tier_Name(e.tier()), "/", e.seq(), ": ",
+                                          std::string(problem)));
+}
+
+}  // namespace
+
+absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry> entries,
+                                                      const SignatureVerifier& verifier, v1::Tier max_tier) const {
+  VerifiedRun run;
+  if (entries.empty()) return run;
+  run.origin_ = entries.front().origin();
+  run.tier_ = entries.front().tier();
+  const std::string& origin = run.origin_;
+  const v1::Tier tier = run.tier_;
+  if (origin == node_id_) {
+    return absl::FailedPreconditionError(absl::StrCat("entries claim origin '", origin, "', this node's own"));
+  }
+  if (!IsValidProjectId(origin) || tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) {
+    return absl::DataLossError("entries: malformed origin or tier");
+  }
+  if (entries.back().signature().empty()) return BadEntry(entries.back(), "the last entry of a batch is unsigned");
+  if (max_tier != v1::TIER_UNSPECIFIED && tier > max_tier) {
+    return absl::PermissionDeniedError(absl::StrCat("entries of tier ", v1::Tier_Name(tier),
+                                                    " are above this node's roster tier ", v1::Tier_Name(max_tier)));
+  }
+
+  // The chain within the run; how it joins the stored one is ApplyVerified's.
+  run.first_prev_hash_ = entries.front().prev_hash();
+  std::string hash = run.first_prev_hash_;
+  uint64_t seq = entries.front().seq() - 1;
+  absl::flat_hash_set<std::string> awaiting;
+  for (const v1::LogEntry& e : entries) {
+    TrackErased(e, &awaiting);
+    if (e.origin() != origin || e.tier() != tier) return BadEntry(e, "mixes origins or tiers");
+    if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
+    if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
+    if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
+      return BadEntry(e, "payload does not match its hash (altered)");
+    }
+    hash = EntryHash(e);
+    seq = e.seq();
+  }
+  if (!awaiting.empty()) {
+    return absl::DataLossError(absl::StrCat("entries ", origin, "/", v1::Tier_Name(tier),
+                                            ": a payload is missing and no redaction of its record follows"));
+  }
+  run.last_hash_ = hash;
+  if (!verifier.Verify(origin, hash, entries.back().signature())) {
+    return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", seq,
+                                                   ": signature does not verify with the key of '", origin, "'"));
+  }
+
+  // Everything else an entry needs before the writer lock: parse, tokenize,
+  // serialize. This is most of the work of applying a run.
+  run.items_.reserve(entries.size());
+  for (v1::LogEntry& e : entries) {
+    VerifiedRun::Item& item = run.items_.emplace_back();
+    const std::string& key = e.key();
+    if (key.size() < 2 || TierOfKind(key[0]) != tier) return BadEntry(e, "key does not belong to the entry's tier");
+    item.log_value = e.SerializeAsString();
+    run.has_redaction_ |= e.redaction();
+    if (!e.payload().empty()) {
+      auto* parsed = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(run.arena_.get());
+      item.record = parsed;
+      v1::StoredRecord& record = *parsed;
+      if (!record.ParseFromString(e.payload()) || !ValueMatchesKind(record, key[0])) {
+        return BadEntry(e, "payload is not a record of its key's kind");
+      }
+      if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
+        if (record.public_().id() != key.substr(1) || !IsValidProjectId(record.public_().id())) {
+          return BadEntry(e, "public facet id does not match its key");
+        }
+        item.terms = ExtractTerms(record.public_());
+      }
+      record.set_origin(e.origin());
+      record.set_seq(e.seq());
+      // Serialized messages concatenate into their merge, and later scalar
+      // fields win: the payload plus a provenance tail is the stored record,
+      // without serializing the whole record again.
+      v1::StoredRecord provenance;
+      provenance.set_origin(e.origin());
+      provenance.set_seq(e.seq());
+      item.record_value = e.payload() + provenance.SerializeAsString();
+      e.clear_payload();
+    }
+    item.entry = std::move(e);
+  }
+  return run;
+}
+
+absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
+                                             absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
+                                             Batch* b) {
+  const v1::LogEntry& e = item.entry;
+  const std::string& key = e.key();
+  // The record as this run leaves it so far, else as stored.
+  std::optional<v1::StoredRecord> stored;
+  const v1::StoredRecord* old = nullptr;
+  if (auto it = staged->find(key); it != staged->end()) {
+    old = it->second;
+  } else {
+    BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
+    if (bytes) {
+      BIBIA_ASSIGN_OR_RETURN(stored, ParseRecord(*bytes, key));
+      old = &*stored;
+    }
+  }
+  if (old != nullptr && !old->origin().empty() && old->origin() != e.origin()) {
+    // Single writer per record: the first owner this node saw keeps it. The
+    // entry stays in the log (the chain needs it) but changes nothing here.
+    ++b->conflicts;
+    return absl::OkStatus();
+  }
+  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
+  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
+  if (e.tombstone()) {
+    if (old == nullptr) return absl::OkStatus();
+    if (is_public) index_->StageDelete(old->public_(), &b->index);
+    if (is_feedback) --b->feedback_delta;
+    b->batch.Delete(db_->family(Family::kRecords), key);
+    (*staged)[key] = nullptr;
+    return absl::OkStatus();
+  }
+  if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
+  if (is_public) {
+    index_->StageUpsert(old != nullptr ? &old->public_() : nullptr, item.record->public_(), *item.terms, &b->index);
+  }
+  if (is_feedback && old == nullptr) ++b->feedback_delta;
+  b->batch.Put(db_->family(Family::kRecords), key, item.record_value);
+  (*staged)[key] = item.record;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> CatalogStore::ApplyRemote(std::vector<v1::LogEntry> entries,
+                                                  const SignatureVerifier& verifier, v1::Tier max_tier) {
+  BIBIA_ASSIGN_OR_RETURN(VerifiedRun run, VerifyRemote(std::move(entries), verifier, max_tier));
+  return ApplyVerified(std::move(run));
+}
+
+absl::StatusOr<int64_t> CatalogStore::ApplyVerified(VerifiedRun run) {
+  std::vector<VerifiedRun> runs;
+  runs.push_back(std::move(run));
+  return std::move(ApplyVerified(std::move(runs)).front());
+}
+
+// Verified runs staged into one WriteBatch, to be committed together.
+struct CatalogStore::RemoteGroup {
+  Batch batch;
+  std::vector<size_t> members;  // the runs staged, by index
+  struct Head {
+    LogHead head;
+    bool advanced = false;  // by a run of this group: its frontier is written
+  };
+  absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
+  // Records as the group leaves them so far (null: deleted).
+  absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
+  int64_t hlc = 0;
+  bool redacted = false;
+};
+
+std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(std::vector<VerifiedRun> runs) {
+  std::vector<absl::StatusOr<int64_t>> results(runs.size(), int64_t{0});
+  absl::MutexLock lock(&write_mu_);
+  auto group = std::make_unique<RemoteGroup>();
+  const auto commit = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+    absl::Status committed = CommitRemoteGroup(group.get());
+    if (!committed.ok()) {
+      for (size_t m : group->members) results[m] = committed;
+    }
+    group = std::make_unique<RemoteGroup>();
+  };
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const VerifiedRun& run = runs[i];
+    if (run.items_.empty()) continue;
+    // A redaction drops earlier payloads by reading the log: commit what
+    // earlier runs staged first, so that it sees them.
+    if (run.has_redaction_ && !group->members.empty()) commit();
+    absl::StatusOr<size_t> start = JoinRemoteRun(run, group.get());
+    if (!start.ok()) {
+      results[i] = start.status();  // nothing of it staged; the others go on
+      continue;
+    }
+    if (*start == run.items_.size()) continue;  // all applied already
+    absl::Status staged = StageRemoteRun(run, *start, group.get());
+    if (!staged.ok()) {
+      // The batch holds part of this run: drop the whole group.
+      results[i] = staged;
+      for (size_t m : group->members) results[m] = staged;
+      group = std::make_unique<RemoteGroup>();
+      continue;
+    }
+    results[i] = static_cast<int64_t>(run.items_.size() - *start);
+    group->members.push_back(i);
+    if (run.has_redaction_) commit();
+  }
+  commit();
+  return results;
+}
+
+absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group) {
+  const std::string log_key = FrontierKey(run.origin_, run.tier_);
+  auto it = group->heads.find(log_key);
+  if (it == group->heads.end()) {
+    BIBIA_ASSIGN_OR_RETURN(LogHead head, ReadLogHead(*db_, run.origin_, run.tier_));
+    it = group->heads.emplace(log_key, RemoteGroup::Head{std::move(head)}).first;
+  }
+  const LogHead& head = it->second.head;
+  size_t start = 0;
+  while (start < run.items_.size() && run.items_[start].entry.seq() <= head.seq) ++start;  // already applied
+  if (start == run.items_.size()) return start;
+  const v1::LogEntry& first = run.items_[start].entry;
+  if (first.seq() != head.seq + 1) {
+    return BadEntry(first, absl::StrCat("expected seq ", head.seq + 1, " (an entry is missing)"));
+  }
+  // Within the run each prev_hash was checked against the entry before it.
+  const std::string& prev_hash = start == 0 ? run.first_prev_hash_ : first.prev_hash();
+  if (prev_hash != head.hash) return BadEntry(first, "prev_hash does not continue the chain");
+  return start;
+}
+
+absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+  Batch* b = &group->batch;
+  for (size_t i = start; i < run.items_.size(); ++i) {
+    const VerifiedRun::Item& item = run.items_[i];
+    const v1::LogEntry& e = item.entry;
+    BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, &group->staged, b));
+    b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq()), item.log_value);
+    if (e.redaction()) {
+      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, e.key(), e.seq(), b));
+      // Honest senders send erased entries already stripped; drop the
+      // payloads of this run's own earlier entries of the key all the same.
+      for (size_t j = start; j < i; ++j) {
+        const v1::LogEntry& earlier = run.items_[j].entry;  // its payload was cleared by VerifyRemote
+        if (earlier.key() != e.key() || run.items_[j].record == nullptr) continue;
+        b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq()),
+                     earlier.SerializeAsString());
+      }
+      group->redacted = true;
+    }
+    group->hlc = std::max(group->hlc, e.hlc_time());
+  }
+  RemoteGroup::Head& head = group->heads[FrontierKey(run.origin_, run.tier_)];
+  head.head.seq = run.items_.back().entry.seq();
+  head.head.hash = run.last_hash_;
+  head.advanced = true;
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::CommitRemoteGroup(RemoteGroup* group) {
+  if (group->members.empty()) return absl::OkStatus();
+  Batch* b = &group->batch;
+  for (const auto& [log_key, head] : group->heads) {
+    if (!head.advanced) continue;
+    std::string frontier;
+    AppendBigEndian64(&frontier, head.head.seq);
+    b->batch.Put(db_->family(Family::kFrontier), log_key, frontier);
+  }
+  index_->Flush(&b->index, &b->batch);
+  BIBIA_RETURN_IF_ERROR(db_->Write(&b->batch));
+  index_->Apply(b->index);
+  log_->Observe(group->hlc);
+  feedback_count_ += b->feedback_delta;
+  conflicts_ += b->conflicts;
+  NotifyWrite();
+  if (group->redacted) BIBIA_RETURN_IF_ERROR(ScrubErased());
+  return absl::OkStatus();
+}
+
+}  // namespace bibia::catalog
