@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/posting_list.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 
 namespace bibia::catalog {
@@ -23,6 +24,23 @@ absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   }
   return absl::InternalError(message);
 }
+
+namespace {
+
+// The (origin, tier) part of a log key, the seq being its last 8 bytes: a
+// sync appends runs of consecutive keys under one such prefix, and RocksDB
+// inserts them into the memtable next to the previous one instead of
+// searching the skip list from the top for each.
+class LogKeyPrefix : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "bibia.LogKeyPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), key.size() - 8);
+  }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Options& options) {
   rocksdb::Options db_options;
@@ -46,6 +64,15 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
     cf.compression = rocksdb::kLZ4Compression;
     if (f == Family::kIndex) {
       cf.merge_operator = NewPostingMergeOperator();
+    }
+    if (f == Family::kLog) {
+      cf.memtable_insert_with_hint_prefix_extractor = std::make_shared<LogKeyPrefix>();
+    }
+    if (f == Family::kRecords) {
+      // Most reads of a record before writing it (replication, imports) find
+      // nothing: a memtable bloom filter answers them without a skip-list search.
+      cf.memtable_prefix_bloom_size_ratio = 0.02;
+      cf.memtable_whole_key_filtering = true;
     }
     if (f == Family::kChunks) {
       cf.enable_blob_files = true;
