@@ -27,6 +27,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
 #include "tests/catalog/status_matchers.h"
+#include "tests/catalog/store_test_util.h"
 
 namespace bibia::catalog {
 namespace {
@@ -40,47 +41,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAre;
-
-// A clock that moves 1 ms per reading, so times are distinct and known.
-class FakeClock : public Clock {
- public:
-  int64_t NowMillis() override { return now_.fetch_add(1) + 1; }
-
- private:
-  std::atomic<int64_t> now_{1'700'000'000'000};
-};
-
-// A fresh directory under the test temp dir, removed with everything in it.
-class ScopedTempDir {
- public:
-  ScopedTempDir() {
-    std::string pattern = ::testing::TempDir() + "bibia_catalog_XXXXXX";
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr) << "mkdtemp " << pattern;
-    path_ = pattern;
-  }
-  ~ScopedTempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-v1::Project MakeProject(const std::string& id, const std::string& title_fr, const std::string& summary_fr = "") {
-  v1::Project p;
-  v1::ProjectPublic* pub = p.mutable_public_();
-  pub->set_id(id);
-  pub->mutable_collectivity()->set_name("Nantes Métropole");
-  pub->mutable_collectivity()->set_region("Pays de la Loire");
-  pub->set_title_fr(title_fr);
-  pub->set_summary_fr(summary_fr);
-  pub->set_domain(v1::DOMAIN_WATER);
-  pub->set_status(v1::STATUS_PILOT);
-  return p;
-}
 
 // A project with every facet and many fields set.
 v1::Project FullProject(const std::string& id) {

@@ -1,0 +1,237 @@
+// Receiving entries from peers in process: runs buffered until verifiable,
+// verified on their own, applied several to a WriteBatch (group commit).
+// Real processes, real keys and tampering relays are in tests/integration.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "catalog/keys.h"
+#include "catalog/remote_run.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/catalog/status_matchers.h"
+#include "tests/catalog/store_test_util.h"
+
+namespace bibia::catalog {
+namespace {
+
+using ::bibia::testing::IsOk;
+using ::bibia::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr char kOrigin[] = "origin-a";
+
+// Stands for Ed25519: a signature is the signer's name and the message, so
+// that a test can tell whose it is and what it covers.
+class NameSigner : public Signer {
+ public:
+  explicit NameSigner(std::string name) : name_(std::move(name)) {}
+  std::string Sign(std::string_view message) const override { return name_ + ":" + std::string(message); }
+
+ private:
+  std::string name_;
+};
+
+class NameVerifier : public SignatureVerifier {
+ public:
+  bool Verify(std::string_view origin, std::string_view message, std::string_view signature) const override {
+    return signature == std::string(origin) + ":" + std::string(message);
+  }
+};
+
+class RemoteApplyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CatalogStore::Options a;
+    a.node_id = kOrigin;
+    a.clock = &clock_;
+    a.signer = &signer_;
+    auto origin = CatalogStore::Open(dir_a_.path(), a);
+    ASSERT_THAT(origin.status(), IsOk());
+    origin_ = std::move(*origin);
+    CatalogStore::Options b;
+    b.node_id = "replica-b";
+    b.clock = &clock_;
+    auto replica = CatalogStore::Open(dir_b_.path(), b);
+    ASSERT_THAT(replica.status(), IsOk());
+    replica_ = std::move(*replica);
+  }
+
+  // Imports `ids` on the origin in one batch: one run per tier, signed at its end.
+  void ImportOnOrigin(const std::vector<std::string>& ids) {
+    std::vector<v1::Project> projects;
+    for (const std::string& id : ids) projects.push_back(MakeProject(id, "Cantine " + id, "Prévision des repas"));
+    ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  }
+
+  // The origin's public entries after `after_seq`, up to the first signed one.
+  std::vector<v1::LogEntry> PublicRun(uint64_t after_seq) {
+    auto entries = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, after_seq, 1);
+    EXPECT_THAT(entries.status(), IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  }
+
+  VerifiedRun Verified(std::vector<v1::LogEntry> entries) {
+    auto run = replica_->VerifyRemote(std::move(entries), verifier_);
+    EXPECT_THAT(run.status(), IsOk());
+    return run.ok() ? std::move(*run) : VerifiedRun();
+  }
+
+  uint64_t ReplicaPublicSeq() {
+    auto frontier = replica_->Frontier();
+    EXPECT_THAT(frontier.status(), IsOk());
+    for (const auto& f : *frontier) {
+      if (f.origin() == kOrigin && f.tier() == v1::TIER_PUBLIC) return f.seq();
+    }
+    return 0;
+  }
+
+  FakeClock clock_;
+  NameSigner signer_{kOrigin};
+  NameVerifier verifier_;
+  ScopedTempDir dir_a_, dir_b_;
+  std::unique_ptr<CatalogStore> origin_, replica_;
+};
+
+TEST_F(RemoteApplyTest, PendingRunIsVerifiableAtItsSignedEntry) {
+  ImportOnOrigin({"p1", "p2", "p3"});
+  std::vector<v1::LogEntry> entries = PublicRun(0);
+  ASSERT_EQ(entries.size(), 3u);
+  PendingRun pending;
+  EXPECT_FALSE(pending.Add(entries[0]));
+  EXPECT_FALSE(pending.Add(entries[1]));
+  EXPECT_TRUE(pending.Add(entries[2]));
+  EXPECT_EQ(pending.Take().size(), 3u);
+  EXPECT_EQ(pending.size(), 0u);
+
+  // A stripped payload waits for the redaction of its record.
+  v1::LogEntry stripped = entries[2];
+  stripped.clear_payload();
+  EXPECT_FALSE(pending.Add(stripped));
+  EXPECT_FALSE(RunIsVerifiable({stripped}));
+}
+
+TEST_F(RemoteApplyTest, SeveralRunsOfOneLogApplyInOneCall) {
+  ImportOnOrigin({"p1", "p2"});
+  ImportOnOrigin({"p3"});
+  std::vector<VerifiedRun> runs;
+  runs.push_back(Verified(PublicRun(0)));
+  runs.push_back(Verified(PublicRun(2)));
+  std::vector<absl::StatusOr<int64_t>> results = replica_->ApplyVerified(std::move(runs));
+  ASSERT_EQ(results.size(), 2u);
+  ASSERT_THAT(results[0].status(), IsOk());
+  ASSERT_THAT(results[1].status(), IsOk());
+  EXPECT_EQ(*results[0], 2);
+  EXPECT_EQ(*results[1], 1);
+  EXPECT_EQ(ReplicaPublicSeq(), 3u);
+  for (const char* id : {"p1", "p2", "p3"}) {
+    auto project = replica_->GetProject(id);
+    ASSERT_THAT(project.status(), IsOk()) << id;
+    EXPECT_EQ(project->public_().title_fr(), std::string("Cantine ") + id);
+  }
+  v1::SearchRequest search;
+  search.set_query("cantine p3");
+  auto found = replica_->Search(search);
+  ASSERT_THAT(found.status(), IsOk());
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).project().id(), "p3");
+}
+
+TEST_F(RemoteApplyTest, ARunThatLeavesAGapIsLeftOutAndTheOthersApply) {
+  ImportOnOrigin({"p1", "p2"});
+  ImportOnOrigin({"p3"});
+  ImportOnOrigin({"p4"});
+  std::vector<VerifiedRun> runs;
+  runs.push_back(Verified(PublicRun(0)));  // seqs 1-2
+  runs.push_back(Verified(PublicRun(3)));  // seq 4: seq 3 missing
+  std::vector<absl::StatusOr<int64_t>> results = replica_->ApplyVerified(std::move(runs));
+  ASSERT_THAT(results[0].status(), IsOk());
+  EXPECT_THAT(results[1].status(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("expected seq 3")));
+  EXPECT_EQ(ReplicaPublicSeq(), 2u);
+  EXPECT_THAT(replica_->GetProject("p4").status(), StatusIs(absl::StatusCode::kNotFound));
+
+  // The missing run, then the one after it: the log continues.
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(2))).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(3))).status(), IsOk());
+  EXPECT_EQ(ReplicaPublicSeq(), 4u);
+  EXPECT_THAT(replica_->GetProject("p4").status(), IsOk());
+}
+
+TEST_F(RemoteApplyTest, ARunAlreadyAppliedChangesNothing) {
+  ImportOnOrigin({"p1", "p2"});
+  std::vector<v1::LogEntry> entries = PublicRun(0);
+  auto first = replica_->ApplyVerified(Verified(entries));
+  ASSERT_THAT(first.status(), IsOk());
+  EXPECT_EQ(*first, 2);
+  auto again = replica_->ApplyVerified(Verified(entries));
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(*again, 0);
+  auto stats = replica_->Stats();
+  ASSERT_THAT(stats.status(), IsOk());
+  EXPECT_EQ(stats->projects(), 2);
+}
+
+TEST_F(RemoteApplyTest, AForkOfTheStoredChainIsRefused) {
+  ImportOnOrigin({"p1"});
+  ImportOnOrigin({"p2"});
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(0))).status(), IsOk());
+  // Seq 2 re-chained onto a different seq 1, and signed again: verifiable on
+  // its own, but not a continuation of what the replica holds.
+  std::vector<v1::LogEntry> fork = PublicRun(1);
+  ASSERT_EQ(fork.size(), 1u);
+  fork[0].set_prev_hash(std::string(32, 'x'));
+  fork[0].set_signature(signer_.Sign(EntryHash(fork[0])));
+  auto applied = replica_->ApplyVerified(Verified(fork));
+  EXPECT_THAT(applied.status(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("prev_hash")));
+  EXPECT_EQ(ReplicaPublicSeq(), 1u);
+}
+
+TEST_F(RemoteApplyTest, VerificationRejectsAlteredOrForgedRunsWithoutWriting) {
+  ImportOnOrigin({"p1", "p2"});
+  std::vector<v1::LogEntry> altered = PublicRun(0);
+  std::string payload = altered[0].payload();
+  payload[payload.size() / 2] ^= 1;
+  altered[0].set_payload(payload);
+  EXPECT_THAT(replica_->VerifyRemote(altered, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not match its hash")));
+
+  std::vector<v1::LogEntry> dropped = PublicRun(0);
+  dropped.erase(dropped.begin());
+  dropped.insert(dropped.begin(), dropped.front());  // seq 2 twice: the chain skips
+  EXPECT_THAT(replica_->VerifyRemote(dropped, verifier_).status(), StatusIs(absl::StatusCode::kDataLoss));
+
+  std::vector<v1::LogEntry> forged = PublicRun(0);
+  forged.back().set_signature(NameSigner("relay").Sign(EntryHash(forged.back())));
+  EXPECT_THAT(replica_->VerifyRemote(forged, verifier_).status(),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("origin-a")));
+
+  EXPECT_THAT(replica_->VerifyRemote(PublicRun(0), verifier_, v1::TIER_UNSPECIFIED).status(), IsOk());
+  auto frontier = replica_->Frontier();
+  ASSERT_THAT(frontier.status(), IsOk());
+  EXPECT_THAT(*frontier, IsEmpty());
+}
+
+TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
+  v1::Project full = MakeProject("p1", "Fuites d'eau", "Débits de nuit");
+  full.mutable_restricted()->set_procurement_notes("Marché subséquent");
+  full.mutable_expert()->set_license("Apache-2.0");
+  ASSERT_THAT(origin_->PutProject(full).status(), IsOk());
+  std::vector<VerifiedRun> runs;
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    auto entries = origin_->ReadLog(kOrigin, tier, 0, 1);
+    ASSERT_THAT(entries.status(), IsOk());
+    runs.push_back(Verified(*entries));
+  }
+  for (const auto& result : replica_->ApplyVerified(std::move(runs))) ASSERT_THAT(result.status(), IsOk());
+  auto project = replica_->GetProject("p1");
+  ASSERT_THAT(project.status(), IsOk());
+  EXPECT_EQ(project->restricted().procurement_notes(), "Marché subséquent");
+  EXPECT_EQ(project->expert().license(), "Apache-2.0");
+  // Replicated records stay their origin's.
+  EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+}  // namespace
+}  // namespace bibia::catalog
