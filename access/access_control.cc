@@ -17,7 +17,7 @@ namespace {
 
 constexpr char kRosterSetting[] = "roster";
 constexpr char kTokenSettingPrefix[] = "token/";
-constexpr char kRevokedSettingPrefix[] = "revoked/";
+constexpr char kLegacyRevokedSettingPrefix[] = "revoked/";
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
 // Bound of the verification caches; past it they start again empty.
 constexpr size_t kMaxCachedVerifications = 10000;
@@ -90,9 +90,14 @@ absl::StatusOr<std::unique_ptr<AccessControl>> AccessControl::Create(const Optio
     control->signed_roster_ = signed_roster;
     control->roster_ = *roster;
   }
-  auto revoked = store->ScanSettings(kRevokedSettingPrefix);
-  if (!revoked.ok()) return revoked.status();
-  for (const auto& [name, unused] : *revoked) control->revoked_.insert(name.substr(sizeof(kRevokedSettingPrefix) - 1));
+  // Revocations used to be local settings; they are log records now, so that
+  // they reach every node. Move any left from an older version.
+  auto legacy = store->ScanSettings(kLegacyRevokedSettingPrefix);
+  if (!legacy.ok()) return legacy.status();
+  for (const auto& [name, unused] : *legacy) {
+    if (auto s = store->RevokeToken(name.substr(sizeof(kLegacyRevokedSettingPrefix) - 1)); !s.ok()) return s;
+    if (auto s = store->DeleteSetting(name); !s.ok()) return s;
+  }
   return control;
 }
 
@@ -139,7 +144,13 @@ absl::StatusOr<Caller> AccessControl::FromToken(const std::string& bearer, const
       return absl::UnauthenticatedError(
           absl::StrCat("token: issuer '", claims.issuer(), "' is neither this node nor in the roster"));
     }
-    if (revoked_.contains(claims.token_id())) return absl::UnauthenticatedError("token: revoked");
+  }
+  // Revoked by its issuer (here, or replicated from the issuer's node), or
+  // refused by this node whoever issued it.
+  for (const std::string* by : {&claims.issuer(), &node_id()}) {
+    absl::StatusOr<bool> revoked = store_->IsRevoked(*by, claims.token_id());
+    if (!revoked.ok()) return revoked.status();
+    if (*revoked) return absl::UnauthenticatedError("token: revoked");
   }
   // An Ed25519 verification costs ~75 µs; a token is presented many times.
   // Only "these exact bytes verify with this key" is remembered: revocation,
@@ -267,25 +278,24 @@ absl::StatusOr<v1::IssueTokenResponse> AccessControl::IssueToken(const v1::Issue
 
 absl::Status AccessControl::RevokeToken(const std::string& token_id) {
   if (!IsTokenId(token_id)) return absl::InvalidArgumentError("token_id: expected 32 hexadecimal characters");
-  if (auto s = store_->PutSetting(absl::StrCat(kRevokedSettingPrefix, token_id), "1"); !s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  revoked_.insert(token_id);
-  return absl::OkStatus();
+  return store_->RevokeToken(token_id);
 }
 
 absl::StatusOr<v1::ListTokensResponse> AccessControl::ListTokens() const {
   auto issued = store_->ScanSettings(kTokenSettingPrefix);
   if (!issued.ok()) return issued.status();
+  auto revoked_ids = store_->RevokedByThisNode();
+  if (!revoked_ids.ok()) return revoked_ids.status();
+  const absl::flat_hash_set<std::string> revoked(revoked_ids->begin(), revoked_ids->end());
   v1::ListTokensResponse response;
   absl::flat_hash_set<std::string> listed;
-  absl::MutexLock lock(&mu_);
   for (const auto& [name, value] : *issued) {
     v1::TokenInfo* info = response.add_tokens();
     if (!info->mutable_claims()->ParseFromString(value)) return absl::DataLossError("token registry: unreadable");
-    info->set_revoked(revoked_.contains(info->claims().token_id()));
+    info->set_revoked(revoked.contains(info->claims().token_id()));
     listed.insert(info->claims().token_id());
   }
-  for (const auto& id : revoked_) {  // revoked tokens issued offline (bibia-node token issue)
+  for (const auto& id : *revoked_ids) {  // revoked tokens issued offline (bibia-node token issue)
     if (listed.contains(id)) continue;
     v1::TokenInfo* info = response.add_tokens();
     info->mutable_claims()->set_token_id(id);

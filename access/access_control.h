@@ -89,6 +89,9 @@ class AccessControl {
   // Admin operations (the caller is already authorized).
   // A token of at most `issuer`'s tier.
   absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request, const Caller& issuer);
+  // Revokes `token_id` here and, through this node's public log, on every
+  // node that accepts this node's tokens (a token another node issued is
+  // refused here only).
   absl::Status RevokeToken(const std::string& token_id);
   absl::StatusOr<v1::ListTokensResponse> ListTokens() const;
   // Installs a roster signed by the operator, if newer than the current one.
@@ -134,7 +137,6 @@ class AccessControl {
   mutable absl::Mutex mu_;
   std::optional<v1::SignedRoster> signed_roster_ ABSL_GUARDED_BY(mu_);
   std::optional<v1::Roster> roster_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<std::string> revoked_ ABSL_GUARDED_BY(mu_);
   // Token wire form -> the public key it verified with.
   mutable absl::flat_hash_map<std::string, std::string> verified_tokens_ ABSL_GUARDED_BY(mu_);
   // Client certificate PEM -> its SHA-256 fingerprint.

@@ -323,7 +323,8 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
       case RecordKind::kPublic: *project.mutable_public_() = std::move(*record.mutable_public_()); break;
       case RecordKind::kRestricted: *project.mutable_restricted() = std::move(*record.mutable_restricted()); break;
       case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
-      case RecordKind::kFeedback: break;
+      case RecordKind::kFeedback:
+      case RecordKind::kRevocation: break;
     }
   }
   if (!project.has_public_()) return NotFound("id", id);

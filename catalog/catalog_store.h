@@ -91,7 +91,18 @@ class CatalogStore {
   // Every setting whose name starts with `prefix`, in name order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(const std::string& prefix) const;
 
-  // Replication (replication.cc).
+  // Token revocations (revocations.cc): records of the public log, so that
+  // every node accepting a node's tokens learns which it revoked.
+
+  // Revokes token `token_id` issued by this node, in one durable write;
+  // revoking it again changes nothing.
+  absl::Status RevokeToken(const std::string& token_id);
+  // Whether `issuer` revoked `token_id` (here, or on its node and replicated).
+  absl::StatusOr<bool> IsRevoked(std::string_view issuer, std::string_view token_id) const;
+  // Token ids this node revoked, in id order.
+  absl::StatusOr<std::vector<std::string>> RevokedByThisNode() const;
+
+  // Replication (replication.cc, remote_apply.cc).
 
   // This node's frontier: for every (origin, tier) it holds, the last seq.
   absl::StatusOr<std::vector<v1::FrontierEntry>> Frontier() const;

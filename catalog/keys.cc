@@ -1,5 +1,7 @@
 #include "catalog/keys.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace bibia::catalog {
 
 const char* FamilyName(Family family) {
@@ -39,6 +41,11 @@ std::string RecordKey(RecordKind kind, std::string_view id) {
   std::string key(1, static_cast<char>(kind));
   key.append(id);
   return key;
+}
+
+std::string RevocationKey(std::string_view issuer, std::string_view token_id) {
+  return absl::StrCat(std::string(1, static_cast<char>(RecordKind::kRevocation)), std::string(issuer), "/",
+                      std::string(token_id));
 }
 
 std::string FeedbackKey(std::string_view project_id, std::string_view feedback_id) {

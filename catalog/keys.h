@@ -33,6 +33,7 @@ enum class RecordKind : char {
   kRestricted = 'R',
   kExpert = 'E',
   kFeedback = 'F',
+  kRevocation = 'V',  // token revocations, in the public log
 };
 
 // Big-endian fixed-width integers, so that byte order is numeric order.
@@ -47,6 +48,8 @@ std::string RecordKey(RecordKind kind, std::string_view id);
 std::string FeedbackKey(std::string_view project_id, std::string_view feedback_id);
 // Prefix of every feedback key of one project.
 std::string FeedbackPrefix(std::string_view project_id);
+// "V<issuer>/<token id>": one contiguous range per issuer.
+std::string RevocationKey(std::string_view issuer, std::string_view token_id);
 
 // log: origin, 0x00, tier byte, seq (big-endian 64).
 std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq);

@@ -19,7 +19,8 @@ namespace {
 // The tier whose log carries records of `kind`.
 v1::Tier TierOfKind(char kind) {
   switch (static_cast<RecordKind>(kind)) {
-    case RecordKind::kPublic: return v1::TIER_PUBLIC;
+    case RecordKind::kPublic:
+    case RecordKind::kRevocation: return v1::TIER_PUBLIC;
     case RecordKind::kRestricted:
     case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
     case RecordKind::kExpert: return v1::TIER_EXPERT;
@@ -33,6 +34,7 @@ bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
     case RecordKind::kRestricted: return record.has_restricted();
     case RecordKind::kExpert: return record.has_expert();
     case RecordKind::kFeedback: return record.has_feedback();
+    case RecordKind::kRevocation: return record.has_revocation();
   }
   return false;
 }
@@ -111,6 +113,12 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
           return BadEntry(e, "public facet id does not match its key");
         }
         item.terms = ExtractTerms(record.public_());
+      }
+      if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
+          (record.revocation().issuer() != origin ||
+           key != RevocationKey(origin, record.revocation().token_id()))) {
+        // Only a token's issuer revokes it for the whole federation.
+        return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
       }
       record.set_origin(e.origin());
       record.set_seq(e.seq());

@@ -7,6 +7,7 @@
 
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/log_writer.h"
 #include "catalog/remote_run.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -231,6 +232,40 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   EXPECT_EQ(project->expert().license(), "Apache-2.0");
   // Replicated records stay their origin's.
   EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST_F(RemoteApplyTest, RevocationsReplicateAndOnlyTheIssuerRevokesItsTokens) {
+  ASSERT_THAT(origin_->RevokeToken("0123456789abcdef0123456789abcdef"), IsOk());
+  ASSERT_THAT(origin_->RevokeToken("0123456789abcdef0123456789abcdef"), IsOk());  // again: nothing new
+  std::vector<v1::LogEntry> entries = PublicRun(0);
+  ASSERT_EQ(entries.size(), 1u);
+  ASSERT_THAT(replica_->ApplyVerified(Verified(entries)).status(), IsOk());
+  auto revoked = replica_->IsRevoked(kOrigin, "0123456789abcdef0123456789abcdef");
+  ASSERT_THAT(revoked.status(), IsOk());
+  EXPECT_TRUE(*revoked);
+  revoked = replica_->IsRevoked("replica-b", "0123456789abcdef0123456789abcdef");
+  ASSERT_THAT(revoked.status(), IsOk());
+  EXPECT_FALSE(*revoked);
+  auto own = origin_->RevokedByThisNode();
+  ASSERT_THAT(own.status(), IsOk());
+  EXPECT_THAT(*own, ::testing::ElementsAre("0123456789abcdef0123456789abcdef"));
+
+  // Another node writing a revocation of origin-a's token, correctly chained
+  // and signed by itself: refused.
+  v1::LogEntry forged = entries[0];
+  forged.set_origin("relay");
+  forged.set_seq(1);
+  forged.clear_prev_hash();
+  v1::StoredRecord record;
+  ASSERT_TRUE(record.ParseFromString(forged.payload()));
+  record.mutable_revocation()->set_token_id("fedcba9876543210fedcba9876543210");
+  forged.set_key(RevocationKey(kOrigin, "fedcba9876543210fedcba9876543210"));
+  forged.set_payload(record.SerializeAsString());
+  forged.set_payload_hash(Sha256(forged.payload()));
+  forged.clear_signature();
+  forged.set_signature(NameSigner("relay").Sign(EntryHash(forged)));
+  EXPECT_THAT(replica_->VerifyRemote({forged}, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("revocation")));
 }
 
 }  // namespace

@@ -52,5 +52,74 @@ TEST(FederationTest, ChainReplicatesTransitively) {
   EXPECT_FALSE(f.HasProject(2, "chain-project"));
 }
 
+// A token one node issued is accepted by the others; revoking it on its
+// issuer must reach them all, through a relay too.
+TEST(FederationTest, ARevocationReachesEveryNodeThatAcceptsTheToken) {
+  TempDir dir;
+  FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
+  ASSERT_TRUE(f.StartAll().ok());
+  ASSERT_TRUE(f.InstallRoster().ok());
+  ASSERT_TRUE(f.AddPeer(1, 0).ok());
+  ASSERT_TRUE(f.AddPeer(2, 1).ok());
+
+  v1::IssueTokenRequest issue;
+  issue.set_subject("analyste@n0");
+  issue.set_tier(v1::TIER_RESTRICTED);
+  issue.set_role(v1::ROLE_READER);
+  v1::IssueTokenResponse issued;
+  grpc::Status s = f.stubs(0).admin->IssueToken(Context(Bearer(f.admin_token(0))).get(), issue, &issued);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  const auto stats_with_token = [&](int node) {
+    v1::StatsResponse stats;
+    return f.stubs(node).catalog->Stats(Context(Bearer(issued.token())).get(), v1::StatsRequest(), &stats);
+  };
+  for (int node : {0, 1, 2}) {
+    grpc::Status accepted = stats_with_token(node);
+    EXPECT_TRUE(accepted.ok()) << f.id(node) << ": " << Describe(accepted);
+  }
+
+  v1::RevokeTokenRequest revoke;
+  revoke.set_token_id(issued.claims().token_id());
+  v1::RevokeTokenResponse revoked;
+  s = f.stubs(0).admin->RevokeToken(Context(Bearer(f.admin_token(0))).get(), revoke, &revoked);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  for (int node : {0, 1, 2}) {
+    grpc::Status refused = stats_with_token(node);
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (refused.ok() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(50));
+      refused = stats_with_token(node);
+    }
+    EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED) << f.id(node) << ": " << Describe(refused);
+    EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("revoked")) << f.id(node);
+  }
+
+  // n2 revoking n0's token refuses it on n2 only: its revocation travels as
+  // its own (here to n0, which now pulls from n2), and counts only there.
+  ASSERT_TRUE(f.AddPeer(0, 2).ok());
+  issue.set_subject("analyste2@n0");
+  s = f.stubs(0).admin->IssueToken(Context(Bearer(f.admin_token(0))).get(), issue, &issued);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  revoke.set_token_id(issued.claims().token_id());
+  s = f.stubs(2).admin->RevokeToken(Context(Bearer(f.admin_token(2))).get(), revoke, &revoked);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(stats_with_token(2).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const auto n0_holds_n2_public_log = [&] {
+    v1::FederationStatusResponse status;
+    if (!f.peers(0).Status(Context(Bearer(f.admin_token(0))).get(), v1::FederationStatusRequest(), &status).ok()) {
+      return false;
+    }
+    for (const auto& entry : status.frontier()) {
+      if (entry.origin() == f.id(2) && entry.tier() == v1::TIER_PUBLIC && entry.seq() >= 1) return true;
+    }
+    return false;
+  };
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!n0_holds_n2_public_log() && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
+  ASSERT_TRUE(n0_holds_n2_public_log()) << "n2's revocation never reached n0";
+  grpc::Status still_accepted = stats_with_token(0);
+  EXPECT_TRUE(still_accepted.ok()) << Describe(still_accepted);
+}
+
 }  // namespace
 }  // namespace bibia::testing
