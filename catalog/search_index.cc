@@ -29,12 +29,12 @@ constexpr std::string_view kNextDocnumKey = "n";
 void AddWeighted(std::string_view text, uint32_t weight, std::string* scratch, char** out, DocTerms* terms) {
   ForEachIndexTerm(text, scratch, [&](std::string_view term) {
     terms->length += weight;
-    if (auto it = terms->tf.find(term); it != terms->tf.end()) {
+    if (auto it = terms->tf.find(absl::string_view(term.data(), term.size())); it != terms->tf.end()) {
       it->second += weight;
       return;
     }
     std::memcpy(*out, term.data(), term.size());
-    terms->tf.emplace(std::string_view(*out, term.size()), weight);
+    terms->tf.emplace(absl::string_view(*out, term.size()), weight);
     *out += term.size();
   });
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/string_view.h"
 
 namespace bibia::catalog {
 namespace {
@@ -105,8 +106,10 @@ bool IsWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<uint8_t>(c) >= 0x80;
 }
 
-const absl::flat_hash_set<std::string_view>& StopWords() {
-  static const auto* const kWords = new absl::flat_hash_set<std::string_view>{
+// absl::string_view: Abseil's own hash, faster than the std::hash Debian's
+// Abseil uses for std::string_view.
+const absl::flat_hash_set<absl::string_view>& StopWords() {
+  static const auto* const kWords = new absl::flat_hash_set<absl::string_view>{
       // French (folded)
       "a", "au", "aux", "avec", "c", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du",
       "elle", "elles", "en", "est", "et", "etre", "ete", "il", "ils", "j", "l", "la", "le", "les",
@@ -125,12 +128,19 @@ void AppendFoldedText(std::string_view utf8, std::string* out) {
   out->reserve(out->size() + utf8.size());
   size_t pos = 0;
   while (pos < utf8.size()) {
-    // Most text is ASCII: fold it a byte at a time without decoding.
-    const char c = utf8[pos];
-    if (static_cast<uint8_t>(c) < 0x80) {
-      out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-      ++pos;
-      continue;
+    // Most text is ASCII: fold each run of it in one pass, without decoding.
+    size_t end = pos;
+    while (end < utf8.size() && static_cast<uint8_t>(utf8[end]) < 0x80) ++end;
+    if (end > pos) {
+      const size_t at = out->size();
+      out->resize(at + (end - pos));
+      char* dst = out->data() + at;
+      for (size_t i = pos; i < end; ++i) {
+        const char c = utf8[i];
+        *dst++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+      pos = end;
+      if (pos == utf8.size()) break;
     }
     AppendFolded(NextCodePoint(utf8, &pos), out);
   }
@@ -183,10 +193,10 @@ bool IsStopWord(std::string_view folded) {
   // Most words of a text are longer than any stop word: skip the hashing.
   static const size_t kLongest = [] {
     size_t longest = 0;
-    for (std::string_view w : StopWords()) longest = std::max(longest, w.size());
+    for (absl::string_view w : StopWords()) longest = std::max(longest, w.size());
     return longest;
   }();
-  return folded.size() <= kLongest && StopWords().contains(folded);
+  return folded.size() <= kLongest && StopWords().contains(absl::string_view(folded.data(), folded.size()));
 }
 
 std::vector<std::string> SplitWords(std::string_view utf8) {
