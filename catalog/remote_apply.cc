@@ -44,6 +44,76 @@ absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
                                           std::string(problem)));
 }
 
+// Checks that `entries` (one origin and tier, the caller checked the first)
+// form a chain: consecutive seqs, each prev_hash the hash of the entry before,
+// payloads matching their hashes, erased payloads vouched for by a later
+// redaction. Sets the first entry's prev_hash and the last entry's hash.
+absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* first_prev_hash,
+                        std::string* last_hash) {
+  const v1::LogEntry& first = entries.front();
+  *first_prev_hash = first.prev_hash();
+  std::string hash = first.prev_hash();
+  uint64_t seq = first.seq() - 1;
+  absl::flat_hash_set<std::string> awaiting;
+  for (const v1::LogEntry& e : entries) {
+    TrackErased(e, &awaiting);
+    if (e.origin() != first.origin() || e.tier() != first.tier()) return BadEntry(e, "mixes origins or tiers");
+    if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
+    if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
+    if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
+      return BadEntry(e, "payload does not match its hash (altered)");
+    }
+    hash = EntryHash(e);
+    seq = e.seq();
+  }
+  if (!awaiting.empty()) {
+    return absl::DataLossError(absl::StrCat("entries ", first.origin(), "/", v1::Tier_Name(first.tier()),
+                                            ": a payload is missing and no redaction of its record follows"));
+  }
+  *last_hash = std::move(hash);
+  return absl::OkStatus();
+}
+
+// Everything entry `e` of a checked run needs before the writer lock: its
+// stored forms, its parsed record (on `arena`) and, for a public facet, its
+// search terms. Checks that the payload is a record of its key's kind.
+absl::Status PrepareItem(v1::LogEntry e, google::protobuf::Arena* arena, VerifiedRun::Item* item) {
+  const std::string& key = e.key();
+  if (key.size() < 2 || TierOfKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
+  item->log_value = e.SerializeAsString();
+  if (!e.payload().empty()) {
+    auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
+    item->record = record;
+    if (!record->ParseFromString(e.payload()) || !ValueMatchesKind(*record, key[0])) {
+      return BadEntry(e, "payload is not a record of its key's kind");
+    }
+    if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
+      if (record->public_().id() != key.substr(1) || !IsValidProjectId(record->public_().id())) {
+        return BadEntry(e, "public facet id does not match its key");
+      }
+      item->terms = ExtractTerms(record->public_());
+    }
+    if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
+        (record->revocation().issuer() != e.origin() ||
+         key != RevocationKey(e.origin(), record->revocation().token_id()))) {
+      // Only a token's issuer revokes it for the whole federation.
+      return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
+    }
+    record->set_origin(e.origin());
+    record->set_seq(e.seq());
+    // Serialized messages concatenate into their merge, and later scalar
+    // fields win: the payload plus a provenance tail is the stored record,
+    // without serializing the whole record again.
+    v1::StoredRecord provenance;
+    provenance.set_origin(e.origin());
+    provenance.set_seq(e.seq());
+    item->record_value = e.payload() + provenance.SerializeAsString();
+    e.clear_payload();
+  }
+  item->entry = std::move(e);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry> entries,
@@ -67,71 +137,21 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
   }
 
   // The chain within the run; how it joins the stored one is ApplyVerified's.
-  run.first_prev_hash_ = entries.front().prev_hash();
-  std::string hash = run.first_prev_hash_;
-  uint64_t seq = entries.front().seq() - 1;
-  absl::flat_hash_set<std::string> awaiting;
-  for (const v1::LogEntry& e : entries) {
-    TrackErased(e, &awaiting);
-    if (e.origin() != origin || e.tier() != tier) return BadEntry(e, "mixes origins or tiers");
-    if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
-    if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
-    if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
-      return BadEntry(e, "payload does not match its hash (altered)");
-    }
-    hash = EntryHash(e);
-    seq = e.seq();
-  }
-  if (!awaiting.empty()) {
-    return absl::DataLossError(absl::StrCat("entries ", origin, "/", v1::Tier_Name(tier),
-                                            ": a payload is missing and no redaction of its record follows"));
-  }
-  run.last_hash_ = hash;
+  BIBIA_RETURN_IF_ERROR(CheckChain(entries, &run.first_prev_hash_, &run.last_hash_));
+  const std::string& hash = run.last_hash_;
+  const uint64_t seq = entries.back().seq();
   if (!verifier.Verify(origin, hash, entries.back().signature())) {
     return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", seq,
                                                    ": signature does not verify with the key of '", origin, "'"));
   }
 
-  // Everything else an entry needs before the writer lock: parse, tokenize,
-  // serialize. This is most of the work of applying a run.
+  // Parsing, tokenizing, serializing: most of the work of applying a run,
+  // done here, outside the writer lock.
   run.items_.reserve(entries.size());
   for (v1::LogEntry& e : entries) {
     VerifiedRun::Item& item = run.items_.emplace_back();
-    const std::string& key = e.key();
-    if (key.size() < 2 || TierOfKind(key[0]) != tier) return BadEntry(e, "key does not belong to the entry's tier");
-    item.log_value = e.SerializeAsString();
     run.has_redaction_ |= e.redaction();
-    if (!e.payload().empty()) {
-      auto* parsed = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(run.arena_.get());
-      item.record = parsed;
-      v1::StoredRecord& record = *parsed;
-      if (!record.ParseFromString(e.payload()) || !ValueMatchesKind(record, key[0])) {
-        return BadEntry(e, "payload is not a record of its key's kind");
-      }
-      if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
-        if (record.public_().id() != key.substr(1) || !IsValidProjectId(record.public_().id())) {
-          return BadEntry(e, "public facet id does not match its key");
-        }
-        item.terms = ExtractTerms(record.public_());
-      }
-      if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
-          (record.revocation().issuer() != origin ||
-           key != RevocationKey(origin, record.revocation().token_id()))) {
-        // Only a token's issuer revokes it for the whole federation.
-        return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
-      }
-      record.set_origin(e.origin());
-      record.set_seq(e.seq());
-      // Serialized messages concatenate into their merge, and later scalar
-      // fields win: the payload plus a provenance tail is the stored record,
-      // without serializing the whole record again.
-      v1::StoredRecord provenance;
-      provenance.set_origin(e.origin());
-      provenance.set_seq(e.seq());
-      item.record_value = e.payload() + provenance.SerializeAsString();
-      e.clear_payload();
-    }
-    item.entry = std::move(e);
+    BIBIA_RETURN_IF_ERROR(PrepareItem(std::move(e), run.arena_.get(), &item));
   }
   return run;
 }

@@ -53,10 +53,8 @@ class VerifiedRun {
   const std::string& origin() const { return origin_; }
   v1::Tier tier() const { return tier_; }
   size_t size() const { return items_.size(); }
-  uint64_t first_seq() const { return items_.empty() ? 0 : items_.front().entry.seq(); }
 
- private:
-  friend class CatalogStore;
+  // One entry, ready to apply (filled by CatalogStore::VerifyRemote).
   struct Item {
     v1::LogEntry entry;  // payload cleared once copied into the values below
     std::string log_value;  // the entry as the log family stores it
@@ -64,6 +62,10 @@ class VerifiedRun {
     const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
     std::optional<DocTerms> terms;  // of a public facet
   };
+
+ private:
+  friend class CatalogStore;
+
   std::string origin_;
   v1::Tier tier_ = v1::TIER_UNSPECIFIED;
   std::string first_prev_hash_;  // must be the stored head's hash

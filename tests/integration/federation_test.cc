@@ -9,14 +9,24 @@
 namespace bibia::testing {
 namespace {
 
-TEST(FederationTest, ChainReplicatesTransitively) {
+// Three nodes in a chain: n1 pulls from n0, n2 from n1, so n0 and n2 never
+// talk; gossip every 200 ms.
+class ChainOfThree : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(f.StartAll().ok());
+    ASSERT_TRUE(f.InstallRoster().ok());
+    ASSERT_TRUE(f.AddPeer(1, 0).ok());
+    ASSERT_TRUE(f.AddPeer(2, 1).ok());
+  }
+
   TempDir dir;
-  FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
-  ASSERT_TRUE(f.StartAll().ok());
-  ASSERT_TRUE(f.InstallRoster().ok());
-  // n1 pulls from n0, n2 from n1: n0 and n2 never talk.
-  ASSERT_TRUE(f.AddPeer(1, 0).ok());
-  ASSERT_TRUE(f.AddPeer(2, 1).ok());
+  FederationHarness f{dir.path(), 3, {"--gossip-interval", "200ms"}};
+};
+
+using FederationTest = ChainOfThree;
+
+TEST_F(FederationTest, ChainReplicatesTransitively) {
   ASSERT_TRUE(f.Put(0, ThreeFacetProject("chain-project")).ok());
   EXPECT_TRUE(f.WaitForProject(1, "chain-project", absl::Seconds(30))) << f.node(1).log();
   EXPECT_TRUE(f.WaitForProject(2, "chain-project", absl::Seconds(30))) << f.node(2).log();
@@ -54,14 +64,7 @@ TEST(FederationTest, ChainReplicatesTransitively) {
 
 // A token one node issued is accepted by the others; revoking it on its
 // issuer must reach them all, through a relay too.
-TEST(FederationTest, ARevocationReachesEveryNodeThatAcceptsTheToken) {
-  TempDir dir;
-  FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
-  ASSERT_TRUE(f.StartAll().ok());
-  ASSERT_TRUE(f.InstallRoster().ok());
-  ASSERT_TRUE(f.AddPeer(1, 0).ok());
-  ASSERT_TRUE(f.AddPeer(2, 1).ok());
-
+TEST_F(FederationTest, ARevocationReachesEveryNodeThatAcceptsTheToken) {
   v1::IssueTokenRequest issue;
   issue.set_subject("analyste@n0");
   issue.set_tier(v1::TIER_RESTRICTED);
