@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/federation.pb.h"
 #include "bibia/v1/project.pb.h"
@@ -131,13 +132,15 @@ class CatalogStore {
   // Entries at or below the frontier are skipped; the rest must continue the
   // stored chain (next seq, prev_hash of the stored head), or DATA_LOSS and
   // nothing is written. Returns how many entries were applied.
-  absl::StatusOr<int64_t> ApplyVerified(VerifiedRun run);
+  absl::StatusOr<int64_t> ApplyVerified(const VerifiedRun& run);
   // The same for several runs, in order, in one WriteBatch (group commit: a
   // receiver with runs waiting writes and syncs once); a run holding a
   // redaction is committed apart. Per run: how many entries were applied, or
   // why not. A run that does not continue its chain is left out and the
-  // others apply; a failed write fails every run of its batch.
-  std::vector<absl::StatusOr<int64_t>> ApplyVerified(std::vector<VerifiedRun> runs);
+  // others apply; a failed write fails every run of its batch. The runs are
+  // left to the caller to free (freeing thousands of entries takes time a
+  // receiver may prefer to spend on another thread).
+  std::vector<absl::StatusOr<int64_t>> ApplyVerified(absl::Span<const VerifiedRun> runs);
   // Restates the current value of project `id`'s facet of `tier` in a
   // redaction entry: every node drops the earlier payloads of that record
   // (personal data that must go), keeping their hashes for the chain.

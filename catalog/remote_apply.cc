@@ -202,13 +202,11 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
 absl::StatusOr<int64_t> CatalogStore::ApplyRemote(std::vector<v1::LogEntry> entries,
                                                   const SignatureVerifier& verifier, v1::Tier max_tier) {
   BIBIA_ASSIGN_OR_RETURN(VerifiedRun run, VerifyRemote(std::move(entries), verifier, max_tier));
-  return ApplyVerified(std::move(run));
+  return ApplyVerified(run);
 }
 
-absl::StatusOr<int64_t> CatalogStore::ApplyVerified(VerifiedRun run) {
-  std::vector<VerifiedRun> runs;
-  runs.push_back(std::move(run));
-  return std::move(ApplyVerified(std::move(runs)).front());
+absl::StatusOr<int64_t> CatalogStore::ApplyVerified(const VerifiedRun& run) {
+  return std::move(ApplyVerified(absl::MakeConstSpan(&run, 1)).front());
 }
 
 // Verified runs staged into one WriteBatch, to be committed together.
@@ -226,7 +224,7 @@ struct CatalogStore::RemoteGroup {
   bool redacted = false;
 };
 
-std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(std::vector<VerifiedRun> runs) {
+std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<const VerifiedRun> runs) {
   std::vector<absl::StatusOr<int64_t>> results(runs.size(), int64_t{0});
   absl::MutexLock lock(&write_mu_);
   auto group = std::make_unique<RemoteGroup>();

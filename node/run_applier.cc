@@ -14,7 +14,9 @@ RunApplier::RunApplier(catalog::CatalogStore* store, std::string peer_id, size_t
 RunApplier::~RunApplier() { Finish(); }
 
 void RunApplier::Enqueue(const std::string& log_name, absl::StatusOr<catalog::VerifiedRun> run, int64_t entries) {
+  std::vector<catalog::VerifiedRun> spent;  // freed after the lock is released
   absl::MutexLock lock(&mu_);
+  spent.swap(spent_);
   const auto has_room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return queue_.size() < max_queued_; };
   mu_.Await(absl::Condition(&has_room));
   queue_.push_back(Queued{log_name, std::move(run), entries});
@@ -73,7 +75,7 @@ void RunApplier::Loop() {
       }
     }
     if (!runs.empty()) {
-      std::vector<absl::StatusOr<int64_t>> results = store_->ApplyVerified(std::move(runs));
+      std::vector<absl::StatusOr<int64_t>> results = store_->ApplyVerified(runs);
       for (size_t i = 0; i < results.size(); ++i) {
         if (results[i].ok()) {
           absl::MutexLock lock(&mu_);
@@ -85,6 +87,8 @@ void RunApplier::Loop() {
           totals_.rejected += sizes[i];
         }
       }
+      absl::MutexLock lock(&mu_);
+      for (catalog::VerifiedRun& run : runs) spent_.push_back(std::move(run));
     }
     if (failed) Reject(failed->log_name, failed->entries, failed->run.status());
   }

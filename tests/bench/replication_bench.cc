@@ -359,7 +359,7 @@ absl::StatusOr<ApplyResult> ApplyInProcess(const std::string& db_dir, const std:
     auto verified = store->VerifyRemote(std::move(entries), timing);
     const int64_t verify_ns = NanosSince(run_start);
     absl::StatusOr<int64_t> applied =
-        verified.ok() ? store->ApplyVerified(std::move(*verified)) : absl::StatusOr<int64_t>(verified.status());
+        verified.ok() ? store->ApplyVerified(*verified) : absl::StatusOr<int64_t>(verified.status());
     const int64_t ns = NanosSince(run_start);
     result.ns += ns;
     result.verify_ns_total += verify_ns;
@@ -630,7 +630,8 @@ int Run(const Flags& flags) {
       }
       Line("  VerifyRemote (no lock)", absl::StrCat(Ms(r->verify_ns_total), ": checks, parsing, tokenizing; ",
                                                     Ms(r->ns - r->verify_ns_total),
-                                                    " ApplyVerified (lock, reads, WriteBatch)"));
+                                                    " ApplyVerified (lock, reads, WriteBatch); freeing the runs "
+                                                    "not counted (a node frees them on its receiving thread)"));
       Line("  signature verifications", absl::StrCat(WithCommas(r->verify_calls), " in ", Ms(r->verify_ns), " (",
                                                      Micros(r->verify_ns / std::max<int64_t>(r->verify_calls, 1)),
                                                      " each, ",
