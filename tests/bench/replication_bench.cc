@@ -11,17 +11,21 @@
 //    entries, each ending at a signed entry): entries, signed entries, bytes
 //    (sum of serialized LogEntry sizes).
 // 3. Ceiling: the same serialized entries and their record values written into
-//    a fresh plain rocksdb::DB (column families log and records, default
-//    options) in WriteBatches of one run (1,000 entries), sync=true per batch
-//    as ApplyRemote writes, then sync=false.
+//    fresh databases (column families log and records; RocksDB's default
+//    options, and the node's own through catalog::Db) in WriteBatches of one
+//    run (1,000 entries), sync=true per batch, then sync=false; and the
+//    entries alone. Each is the best of --repeat passes (default 3); the ratio
+//    is taken against the fastest entries + records pass.
 // 4. B's side in process, without gRPC: an empty store and the real verifier
-//    (AccessControl::entry_verifier with a roster naming A) applying A's runs
-//    with CatalogStore::ApplyRemote, per tier, with the signature
-//    verifications counted and timed; once with sync writes, once without.
+//    (AccessControl::entry_verifier with a roster naming A) verifying
+//    (VerifyRemote) and applying (ApplyVerified) A's runs one at a time, per
+//    tier, with the signature verifications counted and timed; once with sync
+//    writes, once without.
 // 5. End to end: A (TLS) and an empty node B, both --no-gossip; a roster of
 //    both (tier expert) signed by the operator and installed through
 //    Admin.InstallRoster; Peers.AddPeer on B with A's endpoint; one
-//    Peers.SyncNow on B, timed. Then B's frontier (Peers.Status) is checked
+//    Peers.SyncNow on B, timed; --repeat times, each into an emptied B, the
+//    median reported. Then B's frontier (Peers.Status) is checked
 //    against A's, and Federation.Sync is read from A by a client with B's
 //    certificate without applying anything (serving + transport alone).
 //
