@@ -47,6 +47,9 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
+  // Writers are serialised by the store anyway; a single writer lets RocksDB
+  // use the log family's insert hints (it ignores them for concurrent writes).
+  db_options.allow_concurrent_memtable_write = false;
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 4;
 
