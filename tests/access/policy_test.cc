@@ -1,0 +1,132 @@
+// The policy rules as pure functions: who may call what, what is audited, and
+// what each tier sees of a project.
+#include "access/policy.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace bibia::access {
+namespace {
+
+constexpr char kNode[] = "nantes";
+
+Caller Anonymous() { return Caller(); }
+
+Caller Token(const std::string& issuer, v1::Tier tier, v1::Role role) {
+  Caller c;
+  c.kind = Caller::Kind::kToken;
+  c.subject = "alice@" + issuer;
+  c.issuer = issuer;
+  c.tier = tier;
+  c.role = role;
+  return c;
+}
+
+Caller Peer(v1::Tier tier) {
+  Caller c;
+  c.kind = Caller::Kind::kPeer;
+  c.subject = "rennes";
+  c.tier = tier;
+  return c;
+}
+
+absl::StatusCode Code(const Caller& caller, Operation op) { return Authorize(caller, op, kNode).code(); }
+
+TEST(PolicyTest, AnonymousReadsThePublicTierOnly) {
+  EXPECT_EQ(Code(Anonymous(), Operation::kSearch), absl::StatusCode::kOk);
+  EXPECT_EQ(Code(Anonymous(), Operation::kGetProject), absl::StatusCode::kOk);
+  EXPECT_EQ(Code(Anonymous(), Operation::kListFeedback), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Code(Anonymous(), Operation::kPutProject), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Code(Anonymous(), Operation::kSync), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(PolicyTest, FeedbackNeedsTheRestrictedTier) {
+  EXPECT_EQ(Code(Token("lyon", v1::TIER_PUBLIC, v1::ROLE_ADMIN), Operation::kListFeedback),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Code(Token("lyon", v1::TIER_RESTRICTED, v1::ROLE_READER), Operation::kListFeedback),
+            absl::StatusCode::kOk);
+}
+
+TEST(PolicyTest, WritesNeedAnEditorTokenOfThisVeryNode) {
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR), Operation::kPutProject), absl::StatusCode::kOk);
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_EXPERT, v1::ROLE_READER), Operation::kPutProject),
+            absl::StatusCode::kPermissionDenied);
+  // An admin of another node edits nothing here.
+  absl::Status s = Authorize(Token("lyon", v1::TIER_EXPERT, v1::ROLE_ADMIN), Operation::kPutProject, kNode);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("not an identity of node 'nantes'"), std::string::npos) << s;
+  // Feedback is restricted data: a public-tier editor cannot add it.
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR), Operation::kAddFeedback),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_RESTRICTED, v1::ROLE_EDITOR), Operation::kAddFeedback),
+            absl::StatusCode::kOk);
+}
+
+TEST(PolicyTest, AdminOperationsNeedALocalAdmin) {
+  for (Operation op : {Operation::kIssueToken, Operation::kRevokeToken, Operation::kInstallRoster,
+                       Operation::kAddPeer, Operation::kSyncNow, Operation::kListAudit}) {
+    EXPECT_EQ(Code(Token(kNode, v1::TIER_PUBLIC, v1::ROLE_ADMIN), op), absl::StatusCode::kOk) << OperationName(op);
+    EXPECT_EQ(Code(Token(kNode, v1::TIER_EXPERT, v1::ROLE_EDITOR), op), absl::StatusCode::kPermissionDenied)
+        << OperationName(op);
+    EXPECT_EQ(Code(Token("lyon", v1::TIER_EXPERT, v1::ROLE_ADMIN), op), absl::StatusCode::kPermissionDenied)
+        << OperationName(op);
+  }
+}
+
+TEST(PolicyTest, ReplicationIsForRosterNodesOnly) {
+  EXPECT_EQ(Code(Peer(v1::TIER_PUBLIC), Operation::kSync), absl::StatusCode::kOk);
+  EXPECT_EQ(Code(Peer(v1::TIER_PUBLIC), Operation::kSubscribe), absl::StatusCode::kOk);
+  // Even a local admin token is not a node.
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_EXPERT, v1::ROLE_ADMIN), Operation::kSync),
+            absl::StatusCode::kPermissionDenied);
+  // A peer is a reader: it writes nothing through the API.
+  EXPECT_EQ(Code(Peer(v1::TIER_EXPERT), Operation::kPutProject), absl::StatusCode::kPermissionDenied);
+}
+
+TEST(PolicyTest, EveryOperationHasANameAndARule) {
+  for (Operation op : kAllOperations) {
+    EXPECT_STRNE(OperationName(op), "?");
+    const Requirement need = RequirementOf(op);
+    EXPECT_NE(need.tier, v1::TIER_UNSPECIFIED) << OperationName(op);
+    EXPECT_NE(need.role, v1::ROLE_UNSPECIFIED) << OperationName(op);
+    // No rule lets an anonymous caller write or administer.
+    if (need.role > v1::ROLE_READER) {
+      EXPECT_FALSE(Authorize(Anonymous(), op, kNode).ok()) << OperationName(op);
+    }
+  }
+}
+
+TEST(PolicyTest, AuditCoversWritesAndNonPublicReads) {
+  EXPECT_TRUE(ShouldAudit(Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR), Operation::kPutProject));
+  EXPECT_TRUE(ShouldAudit(Token("lyon", v1::TIER_RESTRICTED, v1::ROLE_READER), Operation::kListFeedback));
+  EXPECT_TRUE(ShouldAudit(Token("lyon", v1::TIER_RESTRICTED, v1::ROLE_READER), Operation::kGetProject));
+  EXPECT_FALSE(ShouldAudit(Anonymous(), Operation::kGetProject));
+  EXPECT_FALSE(ShouldAudit(Anonymous(), Operation::kSearch));
+  EXPECT_FALSE(ShouldAudit(Peer(v1::TIER_EXPERT), Operation::kSync));
+}
+
+TEST(PolicyTest, ProjectionKeepsWhatTheTierMaySee) {
+  v1::Project full;
+  full.mutable_public_()->set_id("p1");
+  full.mutable_restricted()->set_procurement_notes("marché public");
+  full.mutable_expert()->set_source_repository("https://example.org/repo");
+
+  v1::Project p = full;
+  ProjectTo(v1::TIER_PUBLIC, &p);
+  EXPECT_TRUE(p.has_public_());
+  EXPECT_FALSE(p.has_restricted());
+  EXPECT_FALSE(p.has_expert());
+
+  p = full;
+  ProjectTo(v1::TIER_RESTRICTED, &p);
+  EXPECT_TRUE(p.has_restricted());
+  EXPECT_FALSE(p.has_expert());
+
+  p = full;
+  ProjectTo(v1::TIER_EXPERT, &p);
+  EXPECT_EQ(p.SerializeAsString(), full.SerializeAsString());
+}
+
+}  // namespace
+}  // namespace bibia::access

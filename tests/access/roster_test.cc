@@ -1,0 +1,87 @@
+// The roster: signed by the operator, verified by nodes; a roster signed by
+// another key, altered after signing, or inconsistent is refused, and the
+// refusal names the member at fault.
+#include "access/roster.h"
+
+#include <optional>
+#include <string>
+
+#include "access/signing.h"
+#include "gtest/gtest.h"
+
+namespace bibia::access {
+namespace {
+
+class RosterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto op = SigningKey::Generate();
+    auto a = SigningKey::Generate();
+    auto b = SigningKey::Generate();
+    ASSERT_TRUE(op.ok() && a.ok() && b.ok());
+    operator_key_.emplace(*op);
+    roster_.set_version(3);
+    roster_.set_federation("Réseau test");
+    AddMember("nantes", a->PublicKey(), v1::TIER_EXPERT);
+    AddMember("rennes", b->PublicKey(), v1::TIER_PUBLIC);
+  }
+  void AddMember(const std::string& id, const std::string& key, v1::Tier tier) {
+    v1::RosterMember* m = roster_.add_members();
+    m->set_node_id(id);
+    m->set_public_key(key);
+    m->set_max_tier(tier);
+  }
+  std::optional<SigningKey> operator_key_;
+  v1::Roster roster_;
+};
+
+TEST_F(RosterTest, SignedRosterVerifiesWithTheOperatorKey) {
+  ASSERT_TRUE(ValidateRoster(roster_).ok());
+  auto verified = VerifyRoster(SignRoster(roster_, *operator_key_), operator_key_->PublicKey());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->version(), 3u);
+  ASSERT_NE(FindMember(*verified, "rennes"), nullptr);
+  EXPECT_EQ(FindMember(*verified, "rennes")->max_tier(), v1::TIER_PUBLIC);
+  EXPECT_EQ(FindMember(*verified, "lyon"), nullptr);
+}
+
+TEST_F(RosterTest, AnotherKeyOrAlteredRosterIsUnauthenticated) {
+  auto stranger = SigningKey::Generate();
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(VerifyRoster(SignRoster(roster_, *stranger), operator_key_->PublicKey()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+
+  // A member raising its own tier after the operator signed.
+  v1::SignedRoster signed_roster = SignRoster(roster_, *operator_key_);
+  v1::Roster raised = roster_;
+  raised.mutable_members(1)->set_max_tier(v1::TIER_EXPERT);
+  signed_roster.set_roster(raised.SerializeAsString());
+  EXPECT_EQ(VerifyRoster(signed_roster, operator_key_->PublicKey()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(RosterTest, InconsistentRosterNamesTheMember) {
+  v1::Roster duplicate = roster_;
+  duplicate.mutable_members(1)->set_node_id("nantes");
+  absl::Status s = ValidateRoster(duplicate);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("roster.members[1] (nantes).node_id: duplicate"), std::string::npos) << s;
+
+  v1::Roster short_key = roster_;
+  short_key.mutable_members(0)->set_public_key("too short");
+  s = ValidateRoster(short_key);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("members[0] (nantes).public_key"), std::string::npos) << s;
+
+  v1::Roster no_tier = roster_;
+  no_tier.mutable_members(1)->clear_max_tier();
+  s = ValidateRoster(no_tier);
+  EXPECT_NE(s.message().find("members[1] (rennes).max_tier"), std::string::npos) << s;
+
+  // Signed but inconsistent: verification refuses it too.
+  EXPECT_EQ(VerifyRoster(SignRoster(duplicate, *operator_key_), operator_key_->PublicKey()).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace bibia::access
