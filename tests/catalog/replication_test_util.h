@@ -1,0 +1,96 @@
+// Helpers shared by the tests of receiving entries from peers in process
+// (catalog's remote apply, node's RunApplier): stand-in signatures and two
+// stores, an origin that signs its log and an empty replica.
+#ifndef BIBIA_TESTS_CATALOG_REPLICATION_TEST_UTIL_H_
+#define BIBIA_TESTS_CATALOG_REPLICATION_TEST_UTIL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "catalog/remote_run.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/catalog/status_matchers.h"
+#include "tests/catalog/store_test_util.h"
+
+namespace bibia::catalog {
+
+inline constexpr char kOrigin[] = "origin-a";
+
+// Stands for Ed25519: a signature is the signer's name and the message, so
+// that a test can tell whose it is and what it covers.
+class NameSigner : public Signer {
+ public:
+  explicit NameSigner(std::string name) : name_(std::move(name)) {}
+  std::string Sign(std::string_view message) const override { return name_ + ":" + std::string(message); }
+
+ private:
+  std::string name_;
+};
+
+class NameVerifier : public SignatureVerifier {
+ public:
+  bool Verify(std::string_view origin, std::string_view message, std::string_view signature) const override {
+    return signature == std::string(origin) + ":" + std::string(message);
+  }
+};
+
+class OriginAndReplicaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CatalogStore::Options a;
+    a.node_id = kOrigin;
+    a.clock = &clock_;
+    a.signer = &signer_;
+    auto origin = CatalogStore::Open(dir_a_.path(), a);
+    ASSERT_THAT(origin.status(), ::bibia::testing::IsOk());
+    origin_ = std::move(*origin);
+    CatalogStore::Options b;
+    b.node_id = "replica-b";
+    b.clock = &clock_;
+    auto replica = CatalogStore::Open(dir_b_.path(), b);
+    ASSERT_THAT(replica.status(), ::bibia::testing::IsOk());
+    replica_ = std::move(*replica);
+  }
+
+  // Imports `ids` on the origin in one batch: one run per tier, signed at its end.
+  void ImportOnOrigin(const std::vector<std::string>& ids) {
+    std::vector<v1::Project> projects;
+    for (const std::string& id : ids) projects.push_back(MakeProject(id, "Cantine " + id, "Prévision des repas"));
+    ASSERT_THAT(origin_->Import(projects, {}).status(), ::bibia::testing::IsOk());
+  }
+
+  // The origin's public entries after `after_seq`, up to the first signed one.
+  std::vector<v1::LogEntry> PublicRun(uint64_t after_seq) {
+    auto entries = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, after_seq, 1);
+    EXPECT_THAT(entries.status(), ::bibia::testing::IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  }
+
+  VerifiedRun Verified(std::vector<v1::LogEntry> entries) {
+    auto run = replica_->VerifyRemote(std::move(entries), verifier_);
+    EXPECT_THAT(run.status(), ::bibia::testing::IsOk());
+    return run.ok() ? std::move(*run) : VerifiedRun();
+  }
+
+  uint64_t ReplicaPublicSeq() {
+    auto frontier = replica_->Frontier();
+    EXPECT_THAT(frontier.status(), ::bibia::testing::IsOk());
+    for (const auto& f : *frontier) {
+      if (f.origin() == kOrigin && f.tier() == v1::TIER_PUBLIC) return f.seq();
+    }
+    return 0;
+  }
+
+  FakeClock clock_;
+  NameSigner signer_{kOrigin};
+  NameVerifier verifier_;
+  ScopedTempDir dir_a_, dir_b_;
+  std::unique_ptr<CatalogStore> origin_, replica_;
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_TESTS_CATALOG_REPLICATION_TEST_UTIL_H_
