@@ -29,9 +29,10 @@
 //    ceiling pass (entries + records, node options, sync=true) is written:
 //    the paired ratio (that pass's time / the sync's) measures both under the
 //    same machine load, which drifts between minutes here; its median is
-//    reported next to the ratio against the best ceiling of step 3. Then B's frontier (Peers.Status) is checked
-//    against A's, and Federation.Sync is read from A by a client with B's
-//    certificate without applying anything (serving + transport alone).
+//    reported next to the ratio against the best ceiling of step 3. Then B's
+//    frontier (Peers.Status) is checked against A's, and Federation.Sync is
+//    read from A by a client with B's certificate without applying anything
+//    (serving + transport alone).
 //
 // Build and run (2 cores: never more than -j2):
 //   cmake -S /work/main -B /work/main/build-bench -DBIBIA_BUILD_BENCHMARKS=ON -DCMAKE_BUILD_TYPE=Release
@@ -744,7 +745,7 @@ int Run(const Flags& flags) {
     Line(absl::StrCat("SyncNow run ", r + 1, " (B pulls from A)"),
          absl::StrCat(Ms(ns), ": ", WithCommas(sync_response.entries_applied()), " entries applied, ",
                       PerSecond(static_cast<double>(census.entries), ns), " entries, ", MBps(census.entry_bytes, ns)));
-    Line(absl::StrCat("  ceiling pass just before it"),
+    Line("  ceiling pass just before it",
          absl::StrCat(Ms(paired->ns), ", ", PerSecond(static_cast<double>(census.entries), paired->ns),
                       " entries: ratio ", Fixed(paired_ratios.back(), 3)));
   }
