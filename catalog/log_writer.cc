@@ -3,33 +3,113 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace bibia::catalog {
 
+namespace {
+
+// OpenSSL 3 looks the algorithm up and allocates a context on every
+// EVP_Digest call, which costs more than hashing a small entry: the
+// algorithm is fetched once, and each thread keeps one context.
+const EVP_MD* Sha256Algorithm() {
+  static const EVP_MD* const kSha256 = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return kSha256;
+}
+
+struct DigestContextFree {
+  void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
+};
+
+// Hashes pieces of bytes as one message.
+class Sha256Stream {
+ public:
+  Sha256Stream() : ctx_(ThreadContext()) { EVP_DigestInit_ex2(ctx_, Sha256Algorithm(), nullptr); }
+  void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()); }
+  std::string Finish() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(ctx_, digest, &length);
+    return std::string(reinterpret_cast<char*>(digest), length);
+  }
+
+ private:
+  static EVP_MD_CTX* ThreadContext() {
+    thread_local std::unique_ptr<EVP_MD_CTX, DigestContextFree> ctx(EVP_MD_CTX_new());
+    return ctx.get();
+  }
+  EVP_MD_CTX* ctx_;
+};
+
+// Reads a base-128 varint at `*pos`; false past the end or over 10 bytes.
+bool ReadVarint(std::string_view in, size_t* pos, uint64_t* value) {
+  *value = 0;
+  for (int shift = 0; shift < 64 && *pos < in.size(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(in[(*pos)++]);
+    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string Sha256(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), length);
+  Sha256Stream sha;
+  sha.Update(bytes);
+  return sha.Finish();
+}
+
+absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
+  // A serialized message is its fields' records one after the other, and an
+  // empty bytes field has no record: leaving the payload's and signature's
+  // records out gives the bytes of the entry with both cleared.
+  constexpr uint64_t kPayload = v1::LogEntry::kPayloadFieldNumber;
+  constexpr uint64_t kSignature = v1::LogEntry::kSignatureFieldNumber;
+  Sha256Stream sha;
+  size_t kept_from = 0;
+  size_t pos = 0;
+  while (pos < serialized.size()) {
+    const size_t start = pos;
+    uint64_t tag = 0, length = 0;
+    if (!ReadVarint(serialized, &pos, &tag)) return absl::DataLossError("log entry: malformed field tag");
+    switch (tag & 7) {
+      case 0:  // varint
+        if (!ReadVarint(serialized, &pos, &length)) return absl::DataLossError("log entry: malformed varint");
+        break;
+      case 1: pos += 8; break;
+      case 5: pos += 4; break;
+      case 2:  // length-delimited
+        if (!ReadVarint(serialized, &pos, &length) || length > serialized.size() - pos) {
+          return absl::DataLossError("log entry: malformed length");
+        }
+        pos += length;
+        break;
+      default: return absl::DataLossError("log entry: unexpected wire type");
+    }
+    if (pos > serialized.size()) return absl::DataLossError("log entry: truncated field");
+    const uint64_t field = tag >> 3;
+    if (field == kPayload || field == kSignature) {
+      sha.Update(serialized.substr(kept_from, start - kept_from));
+      kept_from = pos;
+    }
+  }
+  sha.Update(serialized.substr(kept_from));
+  return sha.Finish();
 }
 
 std::string EntryHash(const v1::LogEntry& entry) {
-  v1::LogEntry covered = entry;
-  covered.clear_payload();
-  covered.clear_signature();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    covered.SerializeToCodedStream(&out);
-  }
-  return Sha256(bytes);
+  thread_local std::string serialized;
+  serialized.clear();
+  entry.AppendToString(&serialized);
+  // Our own serialization is well-formed.
+  return *EntryHashOfSerialized(serialized);
 }
 
 absl::StatusOr<LogHead> ReadLogHead(const Db& db, std::string_view origin, v1::Tier tier) {

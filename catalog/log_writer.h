@@ -26,6 +26,11 @@ std::string Sha256(std::string_view bytes);
 // without its payload and signature (payload_hash stands for the payload).
 std::string EntryHash(const v1::LogEntry& entry);
 
+// EntryHash of the entry `serialized` encodes (as SerializeAsString writes
+// it), without parsing it again: the payload and signature fields are left
+// out of what is hashed. DATA_LOSS if `serialized` is not well-formed.
+absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized);
+
 // The head of one (origin, tier) log: its last seq and that entry's hash.
 struct LogHead {
   uint64_t seq = 0;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/log_writer.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 #include "catalog/validate.h"
@@ -47,9 +48,11 @@ absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
 // Checks that `entries` (one origin and tier, the caller checked the first)
 // form a chain: consecutive seqs, each prev_hash the hash of the entry before,
 // payloads matching their hashes, erased payloads vouched for by a later
-// redaction. Sets the first entry's prev_hash and the last entry's hash.
+// redaction. Sets the first entry's prev_hash and the last entry's hash, and
+// fills `serialized` with each entry as the log family stores it (its hash is
+// taken from those bytes, so each entry is serialized once).
 absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* first_prev_hash,
-                        std::string* last_hash) {
+                        std::string* last_hash, std::vector<std::string>* serialized) {
   const v1::LogEntry& first = entries.front();
   *first_prev_hash = first.prev_hash();
   std::string hash = first.prev_hash();
@@ -63,7 +66,9 @@ absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* f
     if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
       return BadEntry(e, "payload does not match its hash (altered)");
     }
-    hash = EntryHash(e);
+    std::string& bytes = serialized->emplace_back();
+    e.AppendToString(&bytes);
+    BIBIA_ASSIGN_OR_RETURN(hash, EntryHashOfSerialized(bytes));
     seq = e.seq();
   }
   if (!awaiting.empty()) {
@@ -77,10 +82,11 @@ absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* f
 // Everything entry `e` of a checked run needs before the writer lock: its
 // stored forms, its parsed record (on `arena`) and, for a public facet, its
 // search terms. Checks that the payload is a record of its key's kind.
-absl::Status PrepareItem(v1::LogEntry e, google::protobuf::Arena* arena, VerifiedRun::Item* item) {
+absl::Status PrepareItem(v1::LogEntry e, std::string serialized, google::protobuf::Arena* arena,
+                         VerifiedRun::Item* item) {
   const std::string& key = e.key();
   if (key.size() < 2 || TierOfKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
-  item->log_value = e.SerializeAsString();
+  item->log_value = std::move(serialized);
   if (!e.payload().empty()) {
     auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
     item->record = record;
@@ -137,7 +143,9 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
   }
 
   // The chain within the run; how it joins the stored one is ApplyVerified's.
-  BIBIA_RETURN_IF_ERROR(CheckChain(entries, &run.first_prev_hash_, &run.last_hash_));
+  std::vector<std::string> serialized;
+  serialized.reserve(entries.size());
+  BIBIA_RETURN_IF_ERROR(CheckChain(entries, &run.first_prev_hash_, &run.last_hash_, &serialized));
   const std::string& hash = run.last_hash_;
   const uint64_t seq = entries.back().seq();
   if (!verifier.Verify(origin, hash, entries.back().signature())) {
@@ -148,10 +156,10 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
   // Parsing, tokenizing, serializing: most of the work of applying a run,
   // done here, outside the writer lock.
   run.items_.reserve(entries.size());
-  for (v1::LogEntry& e : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
     VerifiedRun::Item& item = run.items_.emplace_back();
-    run.has_redaction_ |= e.redaction();
-    BIBIA_RETURN_IF_ERROR(PrepareItem(std::move(e), run.arena_.get(), &item));
+    run.has_redaction_ |= entries[i].redaction();
+    BIBIA_RETURN_IF_ERROR(PrepareItem(std::move(entries[i]), std::move(serialized[i]), run.arena_.get(), &item));
   }
   return run;
 }
