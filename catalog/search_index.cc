@@ -147,14 +147,25 @@ struct FacetCounter {
 DocTerms ExtractTerms(const v1::ProjectPublic& project) {
   // Folding never makes text longer, so the terms of all fields fit in one
   // block of the fields' total size.
-  size_t bytes = project.title_fr().size() + project.title_en().size() + project.summary_fr().size() +
-                 project.summary_en().size();
-  for (const auto& tag : project.tags()) bytes += tag.size();
-  for (const auto& technique : project.techniques()) bytes += technique.size();
+  size_t bytes = 0, longest = 0;
+  const auto count = [&](const std::string& field) {
+    bytes += field.size();
+    longest = std::max(longest, field.size());
+  };
+  count(project.title_fr());
+  count(project.title_en());
+  count(project.summary_fr());
+  count(project.summary_en());
+  for (const auto& tag : project.tags()) count(tag);
+  for (const auto& technique : project.techniques()) count(technique);
   DocTerms terms;
   terms.text = std::make_unique<char[]>(bytes + 1);
+  // Sized once, so that neither grows word by word: about one distinct term
+  // per 8 bytes of text, and the longest field folded.
+  terms.tf.reserve(bytes / 8);
   char* out = terms.text.get();
   std::string scratch;
+  scratch.reserve(longest);
   AddWeighted(project.title_fr(), kTitleWeight, &scratch, &out, &terms);
   AddWeighted(project.title_en(), kTitleWeight, &scratch, &out, &terms);
   AddWeighted(project.summary_fr(), kSummaryWeight, &scratch, &out, &terms);
