@@ -27,10 +27,27 @@ struct DigestContextFree {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
 
-// Hashes pieces of bytes as one message.
+// Hashes pieces of bytes as one message, in the thread's context (or in one
+// of its own if that context is already in use on this thread).
 class Sha256Stream {
  public:
-  Sha256Stream() : ctx_(ThreadContext()) { EVP_DigestInit_ex2(ctx_, Sha256Algorithm(), nullptr); }
+  Sha256Stream() {
+    ThreadSlot& slot = Slot();
+    if (slot.in_use) {
+      owned_.reset(EVP_MD_CTX_new());
+      ctx_ = owned_.get();
+    } else {
+      slot.in_use = true;
+      ctx_ = slot.ctx.get();
+    }
+    EVP_DigestInit_ex2(ctx_, Sha256Algorithm(), nullptr);
+  }
+  ~Sha256Stream() {
+    if (!owned_) Slot().in_use = false;
+  }
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+
   void Update(std::string_view bytes) { EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()); }
   std::string Finish() {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -40,11 +57,16 @@ class Sha256Stream {
   }
 
  private:
-  static EVP_MD_CTX* ThreadContext() {
-    thread_local std::unique_ptr<EVP_MD_CTX, DigestContextFree> ctx(EVP_MD_CTX_new());
-    return ctx.get();
+  struct ThreadSlot {
+    std::unique_ptr<EVP_MD_CTX, DigestContextFree> ctx{EVP_MD_CTX_new()};
+    bool in_use = false;
+  };
+  static ThreadSlot& Slot() {
+    thread_local ThreadSlot slot;
+    return slot;
   }
-  EVP_MD_CTX* ctx_;
+  std::unique_ptr<EVP_MD_CTX, DigestContextFree> owned_;
+  EVP_MD_CTX* ctx_ = nullptr;
 };
 
 // Reads a base-128 varint at `*pos`; false past the end or over 10 bytes.
