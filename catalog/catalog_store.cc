@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
+#include "catalog/records.h"
 #include "catalog/store_batch.h"
 #include "catalog/status_macros.h"
 #include "catalog/validate.h"
@@ -34,6 +35,7 @@ std::string WithRecordPrefix(absl::Status status, size_t position, const std::st
 absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& dir, const Options& options) {
   auto store = std::unique_ptr<CatalogStore>(new CatalogStore(options));
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
+  if (store->db_->schema_version() == 2) BIBIA_RETURN_IF_ERROR(MigrateRecordsToReferences(store->db_.get()));
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
@@ -103,10 +105,9 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CatalogStore::S
 }
 
 absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {
-  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, RecordKey(RecordKind::kPublic, id)));
-  if (!bytes) return std::optional<v1::ProjectPublic>();
-  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, id));
-  return std::optional<v1::ProjectPublic>(std::move(*record.mutable_public_()));
+  BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
+  if (!record) return std::optional<v1::ProjectPublic>();
+  return std::optional<v1::ProjectPublic>(std::move(*record->mutable_public_()));
 }
 
 void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* b) {
@@ -117,10 +118,8 @@ void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::
     return;
   }
   std::string payload = value->SerializeAsString();  // the value alone: provenance is the entry's
-  v1::StoredRecord stored = *value;
-  stored.set_origin(log_->origin());
-  stored.set_seq(log_->Stage(tier, key, &payload, &b->log, &b->batch));
-  b->batch.Put(records, key, stored.SerializeAsString());
+  const uint64_t seq = log_->Stage(tier, key, &payload, &b->log, &b->batch);
+  b->batch.Put(records, key, RecordRef(log_->origin(), tier, seq));
 }
 
 absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, PutResult* result) {
@@ -199,11 +198,12 @@ absl::Status CatalogStore::Commit(Batch* b) {
 }
 
 absl::Status CatalogStore::CheckOwned(const std::string& id) const {
-  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, RecordKey(RecordKind::kPublic, id)));
-  if (!bytes) return absl::OkStatus();
-  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, id));
-  if (!record.origin().empty() && record.origin() != node_id_) {
-    return absl::FailedPreconditionError(absl::StrCat("project '", id, "' belongs to node '", record.origin(),
+  const std::string key = RecordKey(RecordKind::kPublic, id);
+  BIBIA_ASSIGN_OR_RETURN(auto ref, db_->Get(Family::kRecords, key));
+  if (!ref) return absl::OkStatus();
+  BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
+  if (origin != node_id_) {
+    return absl::FailedPreconditionError(absl::StrCat("project '", id, "' belongs to node '", std::string(origin),
                                                       "': only that node's editors change it"));
   }
   return absl::OkStatus();
@@ -315,10 +315,9 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
   if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
   v1::Project project;
   for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
-    std::string key = RecordKey(kind, id);
-    BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
-    if (!bytes) continue;
-    BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
+    BIBIA_ASSIGN_OR_RETURN(auto stored, ReadRecord(*db_, RecordKey(kind, id)));
+    if (!stored) continue;
+    v1::StoredRecord& record = *stored;
     switch (kind) {
       case RecordKind::kPublic: *project.mutable_public_() = std::move(*record.mutable_public_()); break;
       case RecordKind::kRestricted: *project.mutable_restricted() = std::move(*record.mutable_restricted()); break;
@@ -339,8 +338,8 @@ absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::
   const std::string prefix = FeedbackPrefix(project_id);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(it->value().ToString(), it->key().ToString()));
-    feedback.push_back(std::move(*record.mutable_feedback()));
+    BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, std::string_view(it->key().data(), it->key().size())));
+    if (record) feedback.push_back(std::move(*record->mutable_feedback()));  // absent: deleted since listed
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "list feedback"));
   return feedback;

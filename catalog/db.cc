@@ -120,10 +120,12 @@ absl::Status Db::CheckSchemaVersion() {
     return Write(&batch);
   }
   int version = 0;
-  if (!absl::SimpleAtoi(**stored, &version) || version != kSchemaVersion) {
+  if (!absl::SimpleAtoi(**stored, &version) || version < kOldestMigratedSchemaVersion || version > kSchemaVersion) {
     return absl::FailedPreconditionError(absl::StrCat("store has schema version '", **stored,
-                                                      "', this build reads version ", kSchemaVersion));
+                                                      "', this build reads versions ", kOldestMigratedSchemaVersion,
+                                                      " to ", kSchemaVersion));
   }
+  schema_version_ = version;
   return absl::OkStatus();
 }
 

@@ -19,8 +19,10 @@
 namespace bibia::catalog {
 
 // Version of the on-disk layout; a store written by another version is refused
-// rather than misread.
-inline constexpr int kSchemaVersion = 2;  // 2: plural folding of index terms
+// rather than misread, except the older versions this build migrates.
+// 2: plural folding of index terms; 3: records hold references into the log.
+inline constexpr int kSchemaVersion = 3;
+inline constexpr int kOldestMigratedSchemaVersion = 2;
 
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view what);
 
@@ -35,12 +37,16 @@ class Db {
   };
 
   // Opens or creates the database in `dir`, creating missing families and
-  // recording the schema version on first use.
+  // recording the schema version on first use. A store of a version from
+  // kOldestMigratedSchemaVersion on opens; its owner migrates it.
   static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& dir, const Options& options);
 
   ~Db();
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
+
+  // The schema version the store was written with.
+  int schema_version() const { return schema_version_; }
 
   rocksdb::DB* raw() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[static_cast<int>(f)]; }
@@ -59,6 +65,7 @@ class Db {
   absl::Status CheckSchemaVersion();
 
   Options options_;
+  int schema_version_ = kSchemaVersion;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> handles_{};
 };

@@ -61,6 +61,17 @@ std::string FeedbackPrefix(std::string_view project_id) {
   return key;
 }
 
+v1::Tier TierOfRecordKind(char kind) {
+  switch (static_cast<RecordKind>(kind)) {
+    case RecordKind::kPublic:
+    case RecordKind::kRevocation: return v1::TIER_PUBLIC;
+    case RecordKind::kRestricted:
+    case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
+    case RecordKind::kExpert: return v1::TIER_EXPERT;
+  }
+  return v1::TIER_UNSPECIFIED;
+}
+
 std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq) {
   std::string key = FrontierKey(origin, tier);
   AppendBigEndian64(&key, seq);

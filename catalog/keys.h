@@ -15,7 +15,7 @@ namespace bibia::catalog {
 // Column families of the node's single RocksDB database.
 enum class Family : int {
   kLog = 0,       // origin, tier, seq -> LogEntry
-  kRecords = 1,   // kind, id -> StoredRecord
+  kRecords = 1,   // kind, id -> log key of the entry holding the value (records.h)
   kFrontier = 2,  // origin, tier -> highest seq applied (fixed64)
   kIndex = 3,     // search index: postings, documents, ids
   kChunks = 4,    // SHA-256 -> chunk bytes
@@ -35,6 +35,10 @@ enum class RecordKind : char {
   kFeedback = 'F',
   kRevocation = 'V',  // token revocations, in the public log
 };
+
+// The tier whose log carries records of `kind` (a key's first byte);
+// TIER_UNSPECIFIED for an unknown kind.
+v1::Tier TierOfRecordKind(char kind);
 
 // Big-endian fixed-width integers, so that byte order is numeric order.
 void AppendBigEndian32(std::string* out, uint32_t v);

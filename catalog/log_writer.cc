@@ -88,14 +88,13 @@ std::string Sha256(std::string_view bytes) {
   return sha.Finish();
 }
 
-absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
-  // A serialized message is its fields' records one after the other, and an
-  // empty bytes field has no record: leaving the payload's and signature's
-  // records out gives the bytes of the entry with both cleared.
-  constexpr uint64_t kPayload = v1::LogEntry::kPayloadFieldNumber;
-  constexpr uint64_t kSignature = v1::LogEntry::kSignatureFieldNumber;
-  Sha256Stream sha;
-  size_t kept_from = 0;
+namespace {
+
+// Calls `visit(field number, record)` for each field record of the
+// serialized message `serialized` (a record: tag, then value), in order;
+// stops early if `visit` returns false. DATA_LOSS if it is not well-formed.
+template <typename Visit>
+absl::Status ForEachFieldRecord(std::string_view serialized, Visit visit) {
   size_t pos = 0;
   while (pos < serialized.size()) {
     const size_t start = pos;
@@ -116,14 +115,45 @@ absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
       default: return absl::DataLossError("log entry: unexpected wire type");
     }
     if (pos > serialized.size()) return absl::DataLossError("log entry: truncated field");
-    const uint64_t field = tag >> 3;
-    if (field == kPayload || field == kSignature) {
-      sha.Update(serialized.substr(kept_from, start - kept_from));
-      kept_from = pos;
-    }
+    if (!visit(tag >> 3, serialized.substr(start, pos - start))) break;
   }
-  sha.Update(serialized.substr(kept_from));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
+  // A serialized message is its fields' records one after the other, and an
+  // empty bytes field has no record: leaving the payload's and signature's
+  // records out gives the bytes of the entry with both cleared.
+  constexpr uint64_t kPayload = v1::LogEntry::kPayloadFieldNumber;
+  constexpr uint64_t kSignature = v1::LogEntry::kSignatureFieldNumber;
+  Sha256Stream sha;
+  const char* kept_from = serialized.data();
+  absl::Status walked = ForEachFieldRecord(serialized, [&](uint64_t field, std::string_view record) {
+    if (field == kPayload || field == kSignature) {
+      sha.Update(std::string_view(kept_from, static_cast<size_t>(record.data() - kept_from)));
+      kept_from = record.data() + record.size();
+    }
+    return true;
+  });
+  if (!walked.ok()) return walked;
+  sha.Update(std::string_view(kept_from, static_cast<size_t>(serialized.data() + serialized.size() - kept_from)));
   return sha.Finish();
+}
+
+absl::StatusOr<std::string_view> PayloadOfSerialized(std::string_view serialized) {
+  std::string_view payload;
+  absl::Status walked = ForEachFieldRecord(serialized, [&](uint64_t field, std::string_view record) {
+    if (field != v1::LogEntry::kPayloadFieldNumber) return true;
+    size_t pos = 1;  // the payload's tag is one byte
+    uint64_t length = 0;
+    ReadVarint(record, &pos, &length);  // well-formed: checked by the walk
+    payload = record.substr(pos);  // the last record wins, as in a parse
+    return true;
+  });
+  if (!walked.ok()) return walked;
+  return payload;
 }
 
 std::string EntryHash(const v1::LogEntry& entry) {

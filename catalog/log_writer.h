@@ -31,6 +31,11 @@ std::string EntryHash(const v1::LogEntry& entry);
 // out of what is hashed. DATA_LOSS if `serialized` is not well-formed.
 absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized);
 
+// The payload of the serialized entry `serialized`, as a view into it (empty
+// for a tombstone or an erased payload), without parsing the entry.
+// DATA_LOSS if `serialized` is not well-formed.
+absl::StatusOr<std::string_view> PayloadOfSerialized(std::string_view serialized);
+
 // The head of one (origin, tier) log: its last seq and that entry's hash.
 struct LogHead {
   uint64_t seq = 0;

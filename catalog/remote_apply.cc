@@ -10,24 +10,13 @@
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
+#include "catalog/records.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 #include "catalog/validate.h"
 
 namespace bibia::catalog {
 namespace {
-
-// The tier whose log carries records of `kind`.
-v1::Tier TierOfKind(char kind) {
-  switch (static_cast<RecordKind>(kind)) {
-    case RecordKind::kPublic:
-    case RecordKind::kRevocation: return v1::TIER_PUBLIC;
-    case RecordKind::kRestricted:
-    case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
-    case RecordKind::kExpert: return v1::TIER_EXPERT;
-  }
-  return v1::TIER_UNSPECIFIED;
-}
 
 bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
   switch (static_cast<RecordKind>(kind)) {
@@ -85,7 +74,7 @@ absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* f
 absl::Status PrepareItem(v1::LogEntry e, std::string serialized, google::protobuf::Arena* arena,
                          VerifiedRun::Item* item) {
   const std::string& key = e.key();
-  if (key.size() < 2 || TierOfKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
+  if (key.size() < 2 || TierOfRecordKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
   item->log_value = std::move(serialized);
   if (!e.payload().empty()) {
     auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
@@ -107,14 +96,7 @@ absl::Status PrepareItem(v1::LogEntry e, std::string serialized, google::protobu
     }
     record->set_origin(e.origin());
     record->set_seq(e.seq());
-    // Serialized messages concatenate into their merge, and later scalar
-    // fields win: the payload plus a provenance tail is the stored record,
-    // without serializing the whole record again.
-    v1::StoredRecord provenance;
-    provenance.set_origin(e.origin());
-    provenance.set_seq(e.seq());
-    item->record_value = e.payload() + provenance.SerializeAsString();
-    e.clear_payload();
+    e.clear_payload();  // log_value holds it
   }
   item->entry = std::move(e);
   return absl::OkStatus();
@@ -169,28 +151,40 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
                                              Batch* b) {
   const v1::LogEntry& e = item.entry;
   const std::string& key = e.key();
-  // The record as this run leaves it so far, else as stored.
+  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
+  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
+  // The record as this group leaves it so far, else as stored: whether it
+  // exists, its owner, and for a public facet its value (the index replaces
+  // the old terms); other values are never read.
+  bool exists = false;
+  std::string owner;
   std::optional<v1::StoredRecord> stored;
   const v1::StoredRecord* old = nullptr;
   if (auto it = staged->find(key); it != staged->end()) {
     old = it->second;
+    exists = old != nullptr;
+    if (exists) owner = old->origin();
   } else {
-    BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
-    if (bytes) {
-      BIBIA_ASSIGN_OR_RETURN(stored, ParseRecord(*bytes, key));
-      old = &*stored;
+    BIBIA_ASSIGN_OR_RETURN(auto ref, db_->Get(Family::kRecords, key));
+    if (ref) {
+      exists = true;
+      BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
+      owner = std::string(origin);
+      if (is_public && owner == e.origin()) {
+        BIBIA_ASSIGN_OR_RETURN(stored, ReadRecord(*db_, key));
+        exists = stored.has_value();
+        old = exists ? &*stored : nullptr;
+      }
     }
   }
-  if (old != nullptr && !old->origin().empty() && old->origin() != e.origin()) {
+  if (exists && owner != e.origin()) {
     // Single writer per record: the first owner this node saw keeps it. The
     // entry stays in the log (the chain needs it) but changes nothing here.
     ++b->conflicts;
     return absl::OkStatus();
   }
-  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
-  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
   if (e.tombstone()) {
-    if (old == nullptr) return absl::OkStatus();
+    if (!exists) return absl::OkStatus();
     if (is_public) index_->StageDelete(old->public_(), &b->index);
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), key);
@@ -201,8 +195,8 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
   if (is_public) {
     index_->StageUpsert(old != nullptr ? &old->public_() : nullptr, item.record->public_(), *item.terms, &b->index);
   }
-  if (is_feedback && old == nullptr) ++b->feedback_delta;
-  b->batch.Put(db_->family(Family::kRecords), key, item.record_value);
+  if (is_feedback && !exists) ++b->feedback_delta;
+  b->batch.Put(db_->family(Family::kRecords), key, RecordRef(e.origin(), e.tier(), e.seq()));
   (*staged)[key] = item.record;
   return absl::OkStatus();
 }
@@ -238,7 +232,7 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
   // index: a batch grown by doubling copies itself over and over.
   size_t bytes = 0;
   for (const VerifiedRun& run : runs) {
-    for (const VerifiedRun::Item& item : run.items_) bytes += item.log_value.size() + item.record_value.size() + 64;
+    for (const VerifiedRun::Item& item : run.items_) bytes += item.log_value.size() + 96;
   }
   const auto new_group = [reserve = bytes + bytes / 4] {
     auto group = std::make_unique<RemoteGroup>();

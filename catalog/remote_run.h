@@ -56,9 +56,8 @@ class VerifiedRun {
 
   // One entry, ready to apply (filled by CatalogStore::VerifyRemote).
   struct Item {
-    v1::LogEntry entry;  // payload cleared once copied into the values below
+    v1::LogEntry entry;  // payload cleared once serialized into log_value
     std::string log_value;  // the entry as the log family stores it
-    std::string record_value;  // payload + provenance, as the records family stores it
     const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
     std::optional<DocTerms> terms;  // of a public facet
   };

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/records.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 #include "catalog/validate.h"
@@ -78,19 +79,16 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
   absl::MutexLock lock(&write_mu_);
   const std::string key = RecordKey(kind, id);
-  BIBIA_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kRecords, key));
-  if (!bytes) return absl::NotFoundError(absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
+  BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
+  if (!record) return absl::NotFoundError(absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
   BIBIA_RETURN_IF_ERROR(CheckOwned(id));
-  BIBIA_ASSIGN_OR_RETURN(v1::StoredRecord record, ParseRecord(*bytes, key));
-  v1::StoredRecord value = record;
-  value.clear_origin();
-  value.clear_seq();
-  const std::string payload = value.SerializeAsString();
+  record->clear_origin();
+  record->clear_seq();
+  const std::string payload = record->SerializeAsString();
   Batch b;
   b.log = log_->Begin();
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
-  record.set_seq(seq);
-  b.batch.Put(db_->family(Family::kRecords), key, record.SerializeAsString());
+  b.batch.Put(db_->family(Family::kRecords), key, RecordRef(node_id_, tier, seq));
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   return ScrubErased();

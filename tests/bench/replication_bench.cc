@@ -10,7 +10,8 @@
 // 2. A's log is read back as a peer would receive it (ReadLog runs of 1,000
 //    entries, each ending at a signed entry): entries, signed entries, bytes
 //    (sum of serialized LogEntry sizes).
-// 3. Ceiling: the same serialized entries and their record values written into
+// 3. Ceiling: the same serialized entries and their records (as the node
+//    stores them: a reference to the entry holding the value) written into
 //    fresh databases (column families log and records; RocksDB's default
 //    options, and the node's own through catalog::Db) in WriteBatches of one
 //    run (1,000 entries), sync=true per batch, then sync=false; and the
@@ -62,6 +63,7 @@
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
+#include "catalog/records.h"
 #include "rocksdb/db.h"
 #include "rocksdb/version.h"
 #include "rocksdb/write_batch.h"
@@ -554,11 +556,8 @@ int Run(const Flags& flags) {
       auto& records = record_puts.emplace_back();
       for (const v1::LogEntry& e : run.entries) {
         logs.push_back({catalog::LogKey(e.origin(), e.tier(), e.seq()), e.SerializeAsString()});
-        v1::StoredRecord record;
-        if (!record.ParseFromString(e.payload())) return Fail("unreadable payload in A's log");
-        record.set_origin(e.origin());
-        record.set_seq(e.seq());
-        records.push_back({e.key(), record.SerializeAsString()});
+        // What the node's records family stores: a reference to the entry.
+        records.push_back({e.key(), catalog::RecordRef(e.origin(), e.tier(), e.seq())});
         ceiling_bytes += logs.back().key.size() + logs.back().value.size() + records.back().key.size() +
                          records.back().value.size();
       }

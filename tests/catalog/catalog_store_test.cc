@@ -21,6 +21,7 @@
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/posting_list.h"
+#include "catalog/records.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -1028,14 +1029,17 @@ TEST_F(CatalogStoreTest, LogHoldsHashChainedEntriesPerTier) {
   EXPECT_TRUE(tombstoned.contains(RecordKey(RecordKind::kRestricted, "p1")));
   EXPECT_TRUE(tombstoned.contains(RecordKey(RecordKind::kExpert, "p1")));
 
-  // Stored records carry the seq of the entry that wrote them.
+  // A stored record is a reference to the entry that wrote it.
   auto bytes = store_->db()->Get(Family::kRecords, RecordKey(RecordKind::kPublic, "p2"));
   ASSERT_THAT(bytes, IsOk());
   ASSERT_TRUE(bytes->has_value());
-  v1::StoredRecord record;
-  ASSERT_TRUE(record.ParseFromString(**bytes));
-  EXPECT_EQ(record.origin(), "node-a");
-  EXPECT_EQ(record.seq(), 4u);
+  EXPECT_EQ(**bytes, LogKey("node-a", v1::TIER_PUBLIC, 4));
+  auto record = ReadRecord(*store_->db(), RecordKey(RecordKind::kPublic, "p2"));
+  ASSERT_THAT(record, IsOk());
+  ASSERT_TRUE(record->has_value());
+  EXPECT_EQ((*record)->origin(), "node-a");
+  EXPECT_EQ((*record)->seq(), 4u);
+  EXPECT_EQ((*record)->public_().id(), "p2");
 
   // The chain continues across a reopen.
   ASSERT_NO_FATAL_FAILURE(Reopen());

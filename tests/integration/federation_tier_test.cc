@@ -224,8 +224,14 @@ TEST(FederationTierTest, EachMemberStoresOnlyTheTiersItMayReceive) {
   const StoreBytes r = ReadStoreBytes(f, kR);
   const StoreBytes e = ReadStoreBytes(f, kE);
 
+  // Values live in the log once; the records family holds references to them.
+  for (const StoreBytes* store : {&p, &r, &e}) {
+    for (const char* sentinel : {kPublicSentinel, kRestrictedSentinel, kExpertSentinel, "RSENTINEL-feedback-text"}) {
+      EXPECT_FALSE(absl::StrContains(store->families.at("records"), sentinel)) << sentinel << " in a records value";
+    }
+  }
+
   // P: public only.
-  EXPECT_THAT(p.families.at("records"), HasSubstr(kPublicSentinel));
   EXPECT_THAT(p.families.at("log"), HasSubstr(kPublicSentinel));
   EXPECT_EQ(WhereFound(p.families, kRestrictedSentinel), "") << "restricted bytes in P's families";
   EXPECT_EQ(WhereFound(p.families, kExpertSentinel), "") << "expert bytes in P's families";
@@ -233,19 +239,17 @@ TEST(FederationTierTest, EachMemberStoresOnlyTheTiersItMayReceive) {
   EXPECT_EQ(WhereFound(p.files, kExpertSentinel), "") << "expert bytes in P's files";
 
   // R: public and restricted (with the feedback), no expert.
-  EXPECT_THAT(r.families.at("records"), HasSubstr(kPublicSentinel));
-  EXPECT_THAT(r.families.at("records"), HasSubstr(kRestrictedSentinel));
+  EXPECT_THAT(r.families.at("log"), HasSubstr(kPublicSentinel));
   EXPECT_THAT(r.families.at("log"), HasSubstr(kRestrictedSentinel));
-  EXPECT_THAT(r.families.at("records"), HasSubstr("RSENTINEL-feedback-text"));
+  EXPECT_THAT(r.families.at("log"), HasSubstr("RSENTINEL-feedback-text"));
   EXPECT_EQ(WhereFound(r.families, kExpertSentinel), "") << "expert bytes in R's families";
   EXPECT_EQ(WhereFound(r.files, kExpertSentinel), "") << "expert bytes in R's files";
 
   // E: everything.
   for (const char* sentinel : {kPublicSentinel, kRestrictedSentinel, kExpertSentinel}) {
-    EXPECT_THAT(e.families.at("records"), HasSubstr(sentinel));
     EXPECT_THAT(e.families.at("log"), HasSubstr(sentinel));
   }
-  EXPECT_THAT(e.families.at("records"), HasSubstr("RSENTINEL-feedback-text"));
+  EXPECT_THAT(e.families.at("log"), HasSubstr("RSENTINEL-feedback-text"));
 }
 
 constexpr char kOldContact[] = "old-contact@example.org";
@@ -364,8 +368,7 @@ TEST_F(FederationRedactionTest, RedactedContactLeavesEveryLogAndChainsStillVerif
     EXPECT_FALSE(absl::StrContains(bytes[node].families.at("log"), kOldContact)) << "the log keeps the old contact";
     EXPECT_FALSE(absl::StrContains(bytes[node].families.at("records"), kOldContact));
     EXPECT_EQ(WhereFound(bytes[node].families, kOldContact), "") << "old contact in these families";
-    EXPECT_THAT(bytes[node].families.at("log"), HasSubstr(kNewContact));
-    EXPECT_THAT(bytes[node].families.at("records"), HasSubstr(kNewContact));
+    EXPECT_THAT(bytes[node].families.at("log"), HasSubstr(kNewContact));  // records only refer to it
   }
   // F and G never saw the old contact: not a byte of it on their disks.
   for (int node : {kF, kG}) EXPECT_EQ(WhereFound(bytes[node].files, kOldContact), "") << f.id(node);
