@@ -112,6 +112,11 @@ class CatalogStore {
   // (or at the end of the log). Thread-safe.
   absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
                                                     size_t min_entries) const;
+  // The same entries as the log family stores them, unparsed (what a peer
+  // is sent); `last_seq` gets the seq of the last one.
+  absl::StatusOr<std::vector<std::string>> ReadLogSerialized(const std::string& origin, v1::Tier tier,
+                                                             uint64_t after_seq, size_t min_entries,
+                                                             uint64_t* last_seq) const;
   // Applies entries of another origin received from a peer: one (origin,
   // tier), in seq order, the last one signed. It is VerifyRemote then
   // ApplyVerified; see both. Returns how many entries were applied.
@@ -127,6 +132,10 @@ class CatalogStore {
   // can be verified while another is applied. DATA_LOSS / UNAUTHENTICATED /
   // PERMISSION_DENIED / FAILED_PRECONDITION name the bad entry.
   absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                           v1::Tier max_tier = v1::TIER_EXPERT) const;
+  // The same for entries serialized as received (each as the log family
+  // stores it): what a receiver verifies, hashes and stores are those bytes.
+  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<std::string> serialized, const SignatureVerifier& verifier,
                                            v1::Tier max_tier = v1::TIER_EXPERT) const;
   // Applies a verified run to records, index and frontier in one WriteBatch.
   // Entries at or below the frontier are skipped; the rest must continue the

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
+#include "catalog/log_entry_view.h"
 
 namespace bibia::catalog {
 
@@ -69,17 +70,6 @@ class Sha256Stream {
   EVP_MD_CTX* ctx_ = nullptr;
 };
 
-// Reads a base-128 varint at `*pos`; false past the end or over 10 bytes.
-bool ReadVarint(std::string_view in, size_t* pos, uint64_t* value) {
-  *value = 0;
-  for (int shift = 0; shift < 64 && *pos < in.size(); shift += 7) {
-    const uint8_t byte = static_cast<uint8_t>(in[(*pos)++]);
-    *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::string Sha256(std::string_view bytes) {
@@ -88,72 +78,16 @@ std::string Sha256(std::string_view bytes) {
   return sha.Finish();
 }
 
-namespace {
-
-// Calls `visit(field number, record)` for each field record of the
-// serialized message `serialized` (a record: tag, then value), in order;
-// stops early if `visit` returns false. DATA_LOSS if it is not well-formed.
-template <typename Visit>
-absl::Status ForEachFieldRecord(std::string_view serialized, Visit visit) {
-  size_t pos = 0;
-  while (pos < serialized.size()) {
-    const size_t start = pos;
-    uint64_t tag = 0, length = 0;
-    if (!ReadVarint(serialized, &pos, &tag)) return absl::DataLossError("log entry: malformed field tag");
-    switch (tag & 7) {
-      case 0:  // varint
-        if (!ReadVarint(serialized, &pos, &length)) return absl::DataLossError("log entry: malformed varint");
-        break;
-      case 1: pos += 8; break;
-      case 5: pos += 4; break;
-      case 2:  // length-delimited
-        if (!ReadVarint(serialized, &pos, &length) || length > serialized.size() - pos) {
-          return absl::DataLossError("log entry: malformed length");
-        }
-        pos += length;
-        break;
-      default: return absl::DataLossError("log entry: unexpected wire type");
-    }
-    if (pos > serialized.size()) return absl::DataLossError("log entry: truncated field");
-    if (!visit(tag >> 3, serialized.substr(start, pos - start))) break;
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
-  // A serialized message is its fields' records one after the other, and an
-  // empty bytes field has no record: leaving the payload's and signature's
-  // records out gives the bytes of the entry with both cleared.
-  constexpr uint64_t kPayload = v1::LogEntry::kPayloadFieldNumber;
-  constexpr uint64_t kSignature = v1::LogEntry::kSignatureFieldNumber;
+std::string Sha256OfPieces(absl::Span<const std::string_view> pieces) {
   Sha256Stream sha;
-  const char* kept_from = serialized.data();
-  absl::Status walked = ForEachFieldRecord(serialized, [&](uint64_t field, std::string_view record) {
-    if (field == kPayload || field == kSignature) {
-      sha.Update(std::string_view(kept_from, static_cast<size_t>(record.data() - kept_from)));
-      kept_from = record.data() + record.size();
-    }
-    return true;
-  });
-  if (!walked.ok()) return walked;
-  sha.Update(std::string_view(kept_from, static_cast<size_t>(serialized.data() + serialized.size() - kept_from)));
+  for (std::string_view piece : pieces) sha.Update(piece);
   return sha.Finish();
 }
 
-absl::StatusOr<std::string_view> PayloadOfSerialized(std::string_view serialized) {
-  std::string_view payload;
-  absl::Status walked = ForEachFieldRecord(serialized, [&](uint64_t field, std::string_view record) {
-    if (field != v1::LogEntry::kPayloadFieldNumber) return true;
-    size_t pos = 1;  // the payload's tag is one byte
-    uint64_t length = 0;
-    ReadVarint(record, &pos, &length);  // well-formed: checked by the walk
-    payload = record.substr(pos);  // the last record wins, as in a parse
-    return true;
-  });
-  if (!walked.ok()) return walked;
-  return payload;
+absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized) {
+  absl::StatusOr<LogEntryView> view = ParseLogEntryView(serialized);
+  if (!view.ok()) return view.status();
+  return EntryHashOfView(serialized, *view);
 }
 
 std::string EntryHash(const v1::LogEntry& entry) {

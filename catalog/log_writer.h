@@ -12,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "bibia/v1/storage.pb.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
@@ -26,15 +27,13 @@ std::string Sha256(std::string_view bytes);
 // without its payload and signature (payload_hash stands for the payload).
 std::string EntryHash(const v1::LogEntry& entry);
 
-// EntryHash of the entry `serialized` encodes (as SerializeAsString writes
-// it), without parsing it again: the payload and signature fields are left
-// out of what is hashed. DATA_LOSS if `serialized` is not well-formed.
-absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized);
+// SHA-256 of the concatenation of `pieces`.
+std::string Sha256OfPieces(absl::Span<const std::string_view> pieces);
 
-// The payload of the serialized entry `serialized`, as a view into it (empty
-// for a tombstone or an erased payload), without parsing the entry.
-// DATA_LOSS if `serialized` is not well-formed.
-absl::StatusOr<std::string_view> PayloadOfSerialized(std::string_view serialized);
+// EntryHash of the entry `serialized` encodes (as SerializeAsString writes
+// it), without parsing it into a message: the payload and signature fields
+// are left out of what is hashed. DATA_LOSS unless ParseLogEntryView reads it.
+absl::StatusOr<std::string> EntryHashOfSerialized(std::string_view serialized);
 
 // The head of one (origin, tier) log: its last seq and that entry's hash.
 struct LogHead {

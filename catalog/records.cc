@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
-#include "catalog/log_writer.h"
+#include "catalog/log_entry_view.h"
 #include "catalog/status_macros.h"
 
 namespace bibia::catalog {
@@ -34,7 +34,8 @@ absl::StatusOr<std::optional<v1::StoredRecord>> ReadRecord(const Db& db, std::st
     if (!parts) return BadReference(key, "is not a log key");
     BIBIA_ASSIGN_OR_RETURN(auto entry, db.Get(Family::kLog, current));
     if (entry) {
-      BIBIA_ASSIGN_OR_RETURN(std::string_view payload, PayloadOfSerialized(*entry));
+      BIBIA_ASSIGN_OR_RETURN(LogEntryView view, ParseLogEntryView(*entry));
+      const std::string_view payload = view.payload;
       if (!payload.empty()) {
         v1::StoredRecord record;
         if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
@@ -69,8 +70,8 @@ absl::Status MigrateRecordsToReferences(Db* db) {
     const std::string ref = RecordRef(record.origin(), tier, record.seq());
     BIBIA_ASSIGN_OR_RETURN(auto entry, db->Get(Family::kLog, ref));
     if (!entry) return BadReference(key, "names a log entry that is missing (schema version 2)");
-    BIBIA_ASSIGN_OR_RETURN(std::string_view payload, PayloadOfSerialized(*entry));
-    if (payload.empty()) return BadReference(key, "names a log entry without payload (schema version 2)");
+    BIBIA_ASSIGN_OR_RETURN(LogEntryView view, ParseLogEntryView(*entry));
+    if (view.payload.empty()) return BadReference(key, "names a log entry without payload (schema version 2)");
     batch.Put(db->family(Family::kRecords), key, ref);
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read records to migrate"));

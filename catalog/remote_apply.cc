@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
 #include "catalog/records.h"
 #include "catalog/status_macros.h"
@@ -29,76 +30,71 @@ bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
   return false;
 }
 
-absl::Status BadEntry(const v1::LogEntry& e, std::string_view problem) {
-  return absl::DataLossError(absl::StrCat("entry ", e.origin(), "/", v1::Tier_Name(e.tier()), "/", e.seq(), ": ",
-                                          std::string(problem)));
+absl::Status BadEntry(const LogEntryView& e, std::string_view problem) {
+  return absl::DataLossError(DescribeEntry(e, problem));
 }
 
-// Checks that `entries` (one origin and tier, the caller checked the first)
-// form a chain: consecutive seqs, each prev_hash the hash of the entry before,
-// payloads matching their hashes, erased payloads vouched for by a later
-// redaction. Sets the first entry's prev_hash and the last entry's hash, and
-// fills `serialized` with each entry as the log family stores it (its hash is
-// taken from those bytes, so each entry is serialized once).
-absl::Status CheckChain(const std::vector<v1::LogEntry>& entries, std::string* first_prev_hash,
-                        std::string* last_hash, std::vector<std::string>* serialized) {
-  const v1::LogEntry& first = entries.front();
-  *first_prev_hash = first.prev_hash();
-  std::string hash = first.prev_hash();
-  uint64_t seq = first.seq() - 1;
+// Checks that the items' entries (one origin and tier, the caller checked
+// the first) form a chain: consecutive seqs, each prev_hash the hash of the
+// entry before, payloads matching their hashes, erased payloads vouched for
+// by a later redaction. Sets the first entry's prev_hash and the last entry's
+// hash, which are taken from the bytes as received: what is hashed is what
+// the log family will store.
+absl::Status CheckChain(const std::vector<std::string>& serialized, const std::vector<VerifiedRun::Item>& items,
+                        std::string* first_prev_hash, std::string* last_hash) {
+  const LogEntryView& first = items.front().entry;
+  *first_prev_hash = std::string(first.prev_hash);
+  std::string hash = *first_prev_hash;
+  uint64_t seq = first.seq - 1;
   absl::flat_hash_set<std::string> awaiting;
-  for (const v1::LogEntry& e : entries) {
+  for (size_t i = 0; i < items.size(); ++i) {
+    const LogEntryView& e = items[i].entry;
     TrackErased(e, &awaiting);
-    if (e.origin() != first.origin() || e.tier() != first.tier()) return BadEntry(e, "mixes origins or tiers");
-    if (e.seq() != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
-    if (e.prev_hash() != hash) return BadEntry(e, "prev_hash does not continue the chain");
-    if (!e.payload().empty() && Sha256(e.payload()) != e.payload_hash()) {
+    if (e.origin != first.origin || e.tier != first.tier) return BadEntry(e, "mixes origins or tiers");
+    if (e.seq != seq + 1) return BadEntry(e, absl::StrCat("expected seq ", seq + 1, " (an entry is missing)"));
+    if (e.prev_hash != hash) return BadEntry(e, "prev_hash does not continue the chain");
+    if (!e.payload.empty() && Sha256(e.payload) != e.payload_hash) {
       return BadEntry(e, "payload does not match its hash (altered)");
     }
-    std::string& bytes = serialized->emplace_back();
-    e.AppendToString(&bytes);
-    BIBIA_ASSIGN_OR_RETURN(hash, EntryHashOfSerialized(bytes));
-    seq = e.seq();
+    hash = EntryHashOfView(serialized[i], e);
+    seq = e.seq;
   }
   if (!awaiting.empty()) {
-    return absl::DataLossError(absl::StrCat("entries ", first.origin(), "/", v1::Tier_Name(first.tier()),
+    return absl::DataLossError(absl::StrCat("entries ", std::string(first.origin), "/", v1::Tier_Name(first.tier),
                                             ": a payload is missing and no redaction of its record follows"));
   }
   *last_hash = std::move(hash);
   return absl::OkStatus();
 }
 
-// Everything entry `e` of a checked run needs before the writer lock: its
-// stored forms, its parsed record (on `arena`) and, for a public facet, its
-// search terms. Checks that the payload is a record of its key's kind.
-absl::Status PrepareItem(v1::LogEntry e, std::string serialized, google::protobuf::Arena* arena,
-                         VerifiedRun::Item* item) {
-  const std::string& key = e.key();
-  if (key.size() < 2 || TierOfRecordKind(key[0]) != e.tier()) return BadEntry(e, "key does not belong to the entry's tier");
-  item->log_value = std::move(serialized);
-  if (!e.payload().empty()) {
-    auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
-    item->record = record;
-    if (!record->ParseFromString(e.payload()) || !ValueMatchesKind(*record, key[0])) {
-      return BadEntry(e, "payload is not a record of its key's kind");
-    }
-    if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
-      if (record->public_().id() != key.substr(1) || !IsValidProjectId(record->public_().id())) {
-        return BadEntry(e, "public facet id does not match its key");
-      }
-      item->terms = ExtractTerms(record->public_());
-    }
-    if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
-        (record->revocation().issuer() != e.origin() ||
-         key != RevocationKey(e.origin(), record->revocation().token_id()))) {
-      // Only a token's issuer revokes it for the whole federation.
-      return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
-    }
-    record->set_origin(e.origin());
-    record->set_seq(e.seq());
-    e.clear_payload();  // log_value holds it
+// Everything entry `item` of a checked run needs before the writer lock: its
+// parsed record (on `arena`) and, for a public facet, its search terms.
+// Checks that the payload is a record of its key's kind.
+absl::Status PrepareItem(google::protobuf::Arena* arena, VerifiedRun::Item* item) {
+  const LogEntryView& e = item->entry;
+  const std::string_view key = e.key;
+  if (key.size() < 2 || TierOfRecordKind(key[0]) != e.tier) return BadEntry(e, "key does not belong to the entry's tier");
+  if (e.payload.empty()) return absl::OkStatus();
+  auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
+  item->record = record;
+  if (!record->ParseFromArray(e.payload.data(), static_cast<int>(e.payload.size())) ||
+      !ValueMatchesKind(*record, key[0])) {
+    return BadEntry(e, "payload is not a record of its key's kind");
   }
-  item->entry = std::move(e);
+  if (static_cast<RecordKind>(key[0]) == RecordKind::kPublic) {
+    if (record->public_().id() != key.substr(1) || !IsValidProjectId(record->public_().id())) {
+      return BadEntry(e, "public facet id does not match its key");
+    }
+    item->terms = ExtractTerms(record->public_());
+  }
+  if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
+      (record->revocation().issuer() != e.origin ||
+       key != RevocationKey(e.origin, record->revocation().token_id()))) {
+    // Only a token's issuer revokes it for the whole federation.
+    return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
+  }
+  record->set_origin(std::string(e.origin));
+  record->set_seq(e.seq);
   return absl::OkStatus();
 }
 
@@ -106,10 +102,29 @@ absl::Status PrepareItem(v1::LogEntry e, std::string serialized, google::protobu
 
 absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry> entries,
                                                       const SignatureVerifier& verifier, v1::Tier max_tier) const {
+  std::vector<std::string> serialized;
+  serialized.reserve(entries.size());
+  for (const v1::LogEntry& e : entries) serialized.push_back(e.SerializeAsString());
+  entries.clear();
+  return VerifyRemote(std::move(serialized), verifier, max_tier);
+}
+
+absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> serialized,
+                                                      const SignatureVerifier& verifier, v1::Tier max_tier) const {
   VerifiedRun run;
-  if (entries.empty()) return run;
-  run.origin_ = entries.front().origin();
-  run.tier_ = entries.front().tier();
+  if (serialized.empty()) return run;
+  run.serialized_ = std::move(serialized);
+  run.items_.resize(run.serialized_.size());
+  for (size_t i = 0; i < run.serialized_.size(); ++i) {
+    absl::StatusOr<LogEntryView> view = ParseLogEntryView(run.serialized_[i]);
+    if (!view.ok()) return absl::DataLossError(absl::StrCat("entry ", i + 1, " of a run: ", view.status().message()));
+    run.items_[i].entry = *view;
+    run.has_redaction_ |= view->redaction;
+  }
+  const LogEntryView& first = run.items_.front().entry;
+  const LogEntryView& last = run.items_.back().entry;
+  run.origin_ = std::string(first.origin);
+  run.tier_ = first.tier;
   const std::string& origin = run.origin_;
   const v1::Tier tier = run.tier_;
   if (origin == node_id_) {
@@ -118,39 +133,30 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
   if (!IsValidProjectId(origin) || tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) {
     return absl::DataLossError("entries: malformed origin or tier");
   }
-  if (entries.back().signature().empty()) return BadEntry(entries.back(), "the last entry of a batch is unsigned");
+  if (last.signature.empty()) return BadEntry(last, "the last entry of a batch is unsigned");
   if (max_tier != v1::TIER_UNSPECIFIED && tier > max_tier) {
     return absl::PermissionDeniedError(absl::StrCat("entries of tier ", v1::Tier_Name(tier),
                                                     " are above this node's roster tier ", v1::Tier_Name(max_tier)));
   }
 
   // The chain within the run; how it joins the stored one is ApplyVerified's.
-  std::vector<std::string> serialized;
-  serialized.reserve(entries.size());
-  BIBIA_RETURN_IF_ERROR(CheckChain(entries, &run.first_prev_hash_, &run.last_hash_, &serialized));
-  const std::string& hash = run.last_hash_;
-  const uint64_t seq = entries.back().seq();
-  if (!verifier.Verify(origin, hash, entries.back().signature())) {
-    return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", seq,
+  BIBIA_RETURN_IF_ERROR(CheckChain(run.serialized_, run.items_, &run.first_prev_hash_, &run.last_hash_));
+  if (!verifier.Verify(origin, run.last_hash_, last.signature)) {
+    return absl::UnauthenticatedError(absl::StrCat("entry ", origin, "/", v1::Tier_Name(tier), "/", last.seq,
                                                    ": signature does not verify with the key of '", origin, "'"));
   }
 
-  // Parsing, tokenizing, serializing: most of the work of applying a run,
-  // done here, outside the writer lock.
-  run.items_.reserve(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    VerifiedRun::Item& item = run.items_.emplace_back();
-    run.has_redaction_ |= entries[i].redaction();
-    BIBIA_RETURN_IF_ERROR(PrepareItem(std::move(entries[i]), std::move(serialized[i]), run.arena_.get(), &item));
-  }
+  // Parsing and tokenizing: most of the work of applying a run, done here,
+  // outside the writer lock.
+  for (VerifiedRun::Item& item : run.items_) BIBIA_RETURN_IF_ERROR(PrepareItem(run.arena_.get(), &item));
   return run;
 }
 
 absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
                                              absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
                                              Batch* b) {
-  const v1::LogEntry& e = item.entry;
-  const std::string& key = e.key();
+  const LogEntryView& e = item.entry;
+  const std::string_view key = e.key;
   const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
   const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
   // The record as this group leaves it so far, else as stored: whether it
@@ -170,24 +176,24 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
       exists = true;
       BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
       owner = std::string(origin);
-      if (is_public && owner == e.origin()) {
+      if (is_public && owner == e.origin) {
         BIBIA_ASSIGN_OR_RETURN(stored, ReadRecord(*db_, key));
         exists = stored.has_value();
         old = exists ? &*stored : nullptr;
       }
     }
   }
-  if (exists && owner != e.origin()) {
+  if (exists && owner != e.origin) {
     // Single writer per record: the first owner this node saw keeps it. The
     // entry stays in the log (the chain needs it) but changes nothing here.
     ++b->conflicts;
     return absl::OkStatus();
   }
-  if (e.tombstone()) {
+  if (e.tombstone) {
     if (!exists) return absl::OkStatus();
     if (is_public) index_->StageDelete(old->public_(), &b->index);
     if (is_feedback) --b->feedback_delta;
-    b->batch.Delete(db_->family(Family::kRecords), key);
+    b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
     (*staged)[key] = nullptr;
     return absl::OkStatus();
   }
@@ -196,7 +202,8 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
     index_->StageUpsert(old != nullptr ? &old->public_() : nullptr, item.record->public_(), *item.terms, &b->index);
   }
   if (is_feedback && !exists) ++b->feedback_delta;
-  b->batch.Put(db_->family(Family::kRecords), key, RecordRef(e.origin(), e.tier(), e.seq()));
+  b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
+               RecordRef(e.origin, e.tier, e.seq));
   (*staged)[key] = item.record;
   return absl::OkStatus();
 }
@@ -232,7 +239,7 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
   // index: a batch grown by doubling copies itself over and over.
   size_t bytes = 0;
   for (const VerifiedRun& run : runs) {
-    for (const VerifiedRun::Item& item : run.items_) bytes += item.log_value.size() + 96;
+    for (const std::string& entry : run.serialized_) bytes += entry.size() + 96;
   }
   const auto new_group = [reserve = bytes + bytes / 4] {
     auto group = std::make_unique<RemoteGroup>();
@@ -285,14 +292,14 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
   }
   const LogHead& head = it->second.head;
   size_t start = 0;
-  while (start < run.items_.size() && run.items_[start].entry.seq() <= head.seq) ++start;  // already applied
+  while (start < run.items_.size() && run.items_[start].entry.seq <= head.seq) ++start;  // already applied
   if (start == run.items_.size()) return start;
-  const v1::LogEntry& first = run.items_[start].entry;
-  if (first.seq() != head.seq + 1) {
+  const LogEntryView& first = run.items_[start].entry;
+  if (first.seq != head.seq + 1) {
     return BadEntry(first, absl::StrCat("expected seq ", head.seq + 1, " (an entry is missing)"));
   }
   // Within the run each prev_hash was checked against the entry before it.
-  const std::string& prev_hash = start == 0 ? run.first_prev_hash_ : first.prev_hash();
+  const std::string_view prev_hash = start == 0 ? std::string_view(run.first_prev_hash_) : first.prev_hash;
   if (prev_hash != head.hash) return BadEntry(first, "prev_hash does not continue the chain");
   return start;
 }
@@ -301,25 +308,29 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
   Batch* b = &group->batch;
   for (size_t i = start; i < run.items_.size(); ++i) {
     const VerifiedRun::Item& item = run.items_[i];
-    const v1::LogEntry& e = item.entry;
+    const LogEntryView& e = item.entry;
     BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, &group->staged, b));
-    b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq()), item.log_value);
-    if (e.redaction()) {
-      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, e.key(), e.seq(), b));
+    b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq), run.serialized_[i]);
+    if (e.redaction) {
+      const std::string key(e.key);
+      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, key, e.seq, b));
       // Honest senders send erased entries already stripped; drop the
       // payloads of this run's own earlier entries of the key all the same.
       for (size_t j = start; j < i; ++j) {
-        const v1::LogEntry& earlier = run.items_[j].entry;  // its payload was cleared by VerifyRemote
-        if (earlier.key() != e.key() || run.items_[j].record == nullptr) continue;
-        b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq()),
-                     earlier.SerializeAsString());
+        const LogEntryView& earlier = run.items_[j].entry;
+        if (earlier.key != e.key || earlier.payload.empty()) continue;
+        v1::LogEntry stripped;
+        if (!stripped.ParseFromString(run.serialized_[j])) return BadEntry(earlier, "unreadable");
+        stripped.clear_payload();  // payload_hash stays: the chain still verifies
+        b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq),
+                     stripped.SerializeAsString());
       }
       group->redacted = true;
     }
-    group->hlc = std::max(group->hlc, e.hlc_time());
+    group->hlc = std::max(group->hlc, e.hlc_time);
   }
   RemoteGroup::Head& head = group->heads[FrontierKey(run.origin_, run.tier_)];
-  head.head.seq = run.items_.back().entry.seq();
+  head.head.seq = run.items_.back().entry.seq;
   head.head.hash = run.last_hash_;
   head.advanced = true;
   return absl::OkStatus();

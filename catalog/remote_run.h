@@ -1,7 +1,8 @@
 // Runs of log entries received from a peer, on their way into the store:
 // buffered until they can be verified, then verified on their own (without
 // the store's writer lock, so a receiver can verify one run while it applies
-// the previous one), then applied by CatalogStore::ApplyVerified.
+// the previous one), then applied by CatalogStore::ApplyVerified. Entries stay
+// in the bytes they arrived in, which are also what the log family stores.
 #ifndef BIBIA_CATALOG_REMOTE_RUN_H_
 #define BIBIA_CATALOG_REMOTE_RUN_H_
 
@@ -14,31 +15,30 @@
 #include "absl/container/flat_hash_set.h"
 #include "bibia/v1/storage.pb.h"
 #include "google/protobuf/arena.h"
+#include "catalog/log_entry_view.h"
 #include "catalog/search_index.h"
 
 namespace bibia::catalog {
 
-// Whether a run of received entries of one (origin, tier) can be verified and
-// applied as it is: its last entry is signed and every erased payload in it is
-// followed by the redaction of its record. A receiver buffers until it is.
-bool RunIsVerifiable(const std::vector<v1::LogEntry>& entries);
-
 // Keeps `awaiting` the keys of erased payloads not yet followed by their
 // redaction, through the entries of a run in order.
-void TrackErased(const v1::LogEntry& entry, absl::flat_hash_set<std::string>* awaiting);
+void TrackErased(const LogEntryView& entry, absl::flat_hash_set<std::string>* awaiting);
 
-// Entries of one (origin, tier) buffered until RunIsVerifiable holds, checked
-// as they arrive instead of rescanning the buffer for each one.
+// Entries of one (origin, tier), serialized as received, buffered until they
+// can be verified: the last one is signed and every erased payload among them
+// is followed by the redaction of its record. Checked as they arrive instead
+// of rescanning the buffer for each one.
 class PendingRun {
  public:
-  // Adds the next entry; returns true if the buffered run is now verifiable.
-  bool Add(v1::LogEntry entry);
+  // Adds the next entry, `serialized`, which `view` was read from (the view
+  // is not kept); returns true if the buffered run is now verifiable.
+  bool Add(std::string serialized, const LogEntryView& view);
   // Hands over the buffered entries and starts an empty run.
-  std::vector<v1::LogEntry> Take();
+  std::vector<std::string> Take();
   size_t size() const { return entries_.size(); }
 
  private:
-  std::vector<v1::LogEntry> entries_;
+  std::vector<std::string> entries_;
   absl::flat_hash_set<std::string> awaiting_;  // keys of stripped entries not yet redacted
 };
 
@@ -47,7 +47,7 @@ class PendingRun {
 // of the entry before, payloads matching their hashes, erased payloads vouched
 // for by a redaction, the last entry's signature valid. Its payloads are
 // parsed and its public facets tokenized. How it joins the stored chain is
-// checked when it is applied.
+// checked when it is applied. Movable: the views stay valid.
 class VerifiedRun {
  public:
   const std::string& origin() const { return origin_; }
@@ -56,8 +56,7 @@ class VerifiedRun {
 
   // One entry, ready to apply (filled by CatalogStore::VerifyRemote).
   struct Item {
-    v1::LogEntry entry;  // payload cleared once serialized into log_value
-    std::string log_value;  // the entry as the log family stores it
+    LogEntryView entry;  // into the run's serialized_ entry of the same index
     const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
     std::optional<DocTerms> terms;  // of a public facet
   };
@@ -70,6 +69,9 @@ class VerifiedRun {
   std::string first_prev_hash_;  // must be the stored head's hash
   std::string last_hash_;  // EntryHash of the last entry: the head once applied
   bool has_redaction_ = false;
+  // The entries as received, which the log family stores as they are. Each
+  // string stays where it is when the run moves, so the views into it do too.
+  std::vector<std::string> serialized_;
   std::vector<Item> items_;
   // Holds the parsed records: freeing a run is then freeing a few blocks.
   std::unique_ptr<google::protobuf::Arena> arena_ = std::make_unique<google::protobuf::Arena>();

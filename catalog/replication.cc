@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/log_entry_view.h"
 #include "catalog/records.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
@@ -32,24 +33,44 @@ absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
   return frontier;
 }
 
-absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::string& origin, v1::Tier tier,
-                                                               uint64_t after_seq, size_t min_entries) const {
-  std::vector<v1::LogEntry> entries;
+absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const std::string& origin, v1::Tier tier,
+                                                                         uint64_t after_seq, size_t min_entries,
+                                                                         uint64_t* last_seq) const {
+  std::vector<std::string> entries;
+  *last_seq = after_seq;
   const std::string prefix = FrontierKey(origin, tier);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
   // Keys whose erased payloads still need their redaction entry in this run.
   absl::flat_hash_set<std::string> awaiting;
   for (it->Seek(LogKey(origin, tier, after_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    v1::LogEntry& entry = entries.emplace_back();
-    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
+    const std::string_view value(it->value().data(), it->value().size());
+    absl::StatusOr<LogEntryView> entry = ParseLogEntryView(value);
+    if (!entry.ok()) {
+      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry: ", entry.status().message()));
     }
-    TrackErased(entry, &awaiting);
+    TrackErased(*entry, &awaiting);
+    *last_seq = entry->seq;
+    const bool closes_run = !entry->signature.empty() && awaiting.empty();
+    entries.emplace_back(value);
     // Stop only where a receiver can verify: at a signed entry, with every
     // erased payload vouched for by the redaction that erased it.
-    if (entries.size() >= min_entries && !entry.signature().empty() && awaiting.empty()) break;
+    if (entries.size() >= min_entries && closes_run) break;
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+  return entries;
+}
+
+absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::string& origin, v1::Tier tier,
+                                                               uint64_t after_seq, size_t min_entries) const {
+  uint64_t last_seq = 0;
+  BIBIA_ASSIGN_OR_RETURN(std::vector<std::string> serialized,
+                         ReadLogSerialized(origin, tier, after_seq, min_entries, &last_seq));
+  std::vector<v1::LogEntry> entries(serialized.size());
+  for (size_t i = 0; i < serialized.size(); ++i) {
+    if (!entries[i].ParseFromString(serialized[i])) {
+      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
+    }
+  }
   return entries;
 }
 

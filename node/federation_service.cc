@@ -36,10 +36,11 @@ grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::Syn
     uint64_t after = theirs[FrontierKeyOf(f.origin(), f.tier())];
     while (after < f.seq()) {
       if (context->IsCancelled()) return guard.Finish(absl::CancelledError("caller went away"));
-      auto entries = store_->ReadLog(f.origin(), f.tier(), after, kSyncBatchEntries);
+      uint64_t last_seq = after;
+      auto entries = store_->ReadLogSerialized(f.origin(), f.tier(), after, kSyncBatchEntries, &last_seq);
       if (!entries.ok()) return guard.Finish(entries.status());
       if (entries->empty()) break;
-      after = entries->back().seq();
+      after = last_seq;
       // A run may exceed one message when a large write batch has a single
       // signature at its end; the receiver buffers until it sees it.
       for (size_t i = 0; i < entries->size(); i += kSyncBatchEntries) {

@@ -9,6 +9,7 @@
 #include "bibia/v1/federation_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "catalog/log_entry_view.h"
 #include "node/log.h"
 #include "node/run_applier.h"
 
@@ -214,18 +215,36 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
   const v1::Tier my_tier = self ? self->max_tier() : v1::TIER_EXPERT;
   v1::SyncBatch batch;
   bool first = true;
-  while (reader->Read(&batch)) {
+  absl::Status malformed;  // an entry that is not a LogEntry: the sync stops
+  // The run entries go to, kept while a message stays in one log (the usual
+  // case) instead of naming the log for every entry.
+  std::string run_origin;
+  v1::Tier run_tier = v1::TIER_UNSPECIFIED;
+  std::string log_name;
+  catalog::PendingRun* run = nullptr;
+  while (malformed.ok() && reader->Read(&batch)) {
     if (first) {
       *observed->mutable_frontier() = batch.frontier();
       first = false;
     }
-    for (auto& e : *batch.mutable_entries()) {
-      const std::string log_name = absl::StrCat(e.origin(), "/", e.tier());
-      if (e.origin() == access_->node_id() || refused.contains(log_name) || applier.Stopped(log_name)) continue;
-      catalog::PendingRun& run = pending[log_name];
-      if (!run.Add(std::move(e))) continue;
-      const int64_t size = static_cast<int64_t>(run.size());
-      auto verified = store_->VerifyRemote(run.Take(), access_->entry_verifier(), my_tier);
+    for (std::string& bytes : *batch.mutable_entries()) {
+      absl::StatusOr<catalog::LogEntryView> e = catalog::ParseLogEntryView(bytes);
+      if (!e.ok()) {
+        malformed = absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": ", e.status().message()));
+        observed->set_entries_rejected(observed->entries_rejected() + 1);
+        context.TryCancel();
+        break;
+      }
+      if (run == nullptr || e->origin != run_origin || e->tier != run_tier) {
+        run_origin = std::string(e->origin);
+        run_tier = e->tier;
+        log_name = absl::StrCat(run_origin, "/", run_tier);
+        run = &pending[log_name];
+      }
+      if (run_origin == access_->node_id() || refused.contains(log_name) || applier.Stopped(log_name)) continue;
+      if (!run->Add(std::move(bytes), *e)) continue;
+      const int64_t size = static_cast<int64_t>(run->size());
+      auto verified = store_->VerifyRemote(run->Take(), access_->entry_verifier(), my_tier);
       if (!verified.ok()) refused.insert(log_name);
       applier.Enqueue(log_name, std::move(verified), size);
     }
@@ -239,6 +258,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
     Log(LogLevel::kWarning, "unsigned tail from peer ignored",
         {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
   }
+  if (!malformed.ok()) return malformed;
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         absl::StrCat("sync with ", peer.node_id(), ": ", status.error_message()));

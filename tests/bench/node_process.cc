@@ -130,6 +130,23 @@ int64_t ProcStatusKib(pid_t pid, const std::string& field) {
   return -1;
 }
 
+int64_t ProcCpuNanos(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  int64_t utime = -1, stime = -1;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  if (utime < 0 || stime < 0) return -1;
+  return (utime + stime) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
+}
+
 std::string TailOfFile(const std::string& path, int max_lines) {
   std::ifstream in(path);
   std::deque<std::string> lines;

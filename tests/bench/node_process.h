@@ -50,6 +50,9 @@ absl::StatusOr<int> WaitForPortFile(const std::string& port_file, ChildProcess* 
 
 // A "kB" line of /proc/PID/status ("VmRSS", "VmHWM") in KiB, or -1.
 int64_t ProcStatusKib(pid_t pid, const std::string& field);
+// CPU time (user + system) process `pid` has used so far, in nanoseconds
+// (clock-tick resolution), or -1 if it cannot be read.
+int64_t ProcCpuNanos(pid_t pid);
 
 // Last `max_lines` lines of a text file (for error reports).
 std::string TailOfFile(const std::string& path, int max_lines);

@@ -50,6 +50,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -705,6 +706,7 @@ int Run(const Flags& flags) {
                    "one Peers.SyncNow timed");
   std::vector<int64_t> sync_runs_ns;
   std::vector<double> paired_ratios;  // each sync against the ceiling pass written just before it
+  std::vector<int64_t> sync_cpu_ns;  // CPU time of A and B during each sync
   v1::SyncNowResponse sync_response;
   for (int r = 0; r < flags.repeat; ++r) {
     if (r > 0) {
@@ -724,10 +726,21 @@ int Run(const Flags& flags) {
     v1::SyncNowRequest request;
     request.set_node_id("origin-a");
     sync_response.Clear();
+    const int64_t cpu_a0 = ProcCpuNanos(node_a.pid()), cpu_b0 = ProcCpuNanos(node_b.pid());
     const auto start = Clock::now();
     grpc::Status s = peers_b->SyncNow(Context(admin_b, std::chrono::seconds(flags.sync_timeout)).get(), request,
                                       &sync_response);
     const int64_t ns = NanosSince(start);
+    const int64_t cpu_a = ProcCpuNanos(node_a.pid()) - cpu_a0, cpu_b = ProcCpuNanos(node_b.pid()) - cpu_b0;
+    // What B still does once the sync returned (a memtable flush), until idle.
+    int64_t cpu_b_after = ProcCpuNanos(node_b.pid());
+    for (int i = 0; i < 50; ++i) {  // at most 5 s
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      const int64_t now = ProcCpuNanos(node_b.pid());
+      if (now - cpu_b_after < 5'000'000) break;
+      cpu_b_after = now;
+    }
+    cpu_b_after -= cpu_b0 + cpu_b;
     if (!s.ok()) return Fail(absl::StrCat("Peers.SyncNow on B: ", Describe(s), "\nB:\n", node_b.LogTail(8)));
     std::string peer_error;
     int64_t peer_rejected = 0;
@@ -744,6 +757,9 @@ int Run(const Flags& flags) {
     Line(absl::StrCat("SyncNow run ", r + 1, " (B pulls from A)"),
          absl::StrCat(Ms(ns), ": ", WithCommas(sync_response.entries_applied()), " entries applied, ",
                       PerSecond(static_cast<double>(census.entries), ns), " entries, ", MBps(census.entry_bytes, ns)));
+    Line("  CPU during the sync", absl::StrCat("A ", Ms(cpu_a), ", B ", Ms(cpu_b), " (", Fixed(static_cast<double>(cpu_a + cpu_b) / static_cast<double>(std::max<int64_t>(ns, 1)), 2),
+                                        " cores busy); B after it returned, until idle: ", Ms(cpu_b_after)));
+    sync_cpu_ns.push_back(cpu_a + cpu_b);
     Line("  ceiling pass just before it",
          absl::StrCat(Ms(paired->ns), ", ", PerSecond(static_cast<double>(census.entries), paired->ns),
                       " entries: ratio ", Fixed(paired_ratios.back(), 3)));
@@ -757,6 +773,9 @@ int Run(const Flags& flags) {
   const double replication_rate = RatePerSecond(static_cast<double>(census.entries), sync_ns);
   Line("replication rate (median run)", absl::StrCat(PerSecond(static_cast<double>(census.entries), sync_ns),
                                                      " entries, ", MBps(census.entry_bytes, sync_ns)));
+  std::sort(sync_cpu_ns.begin(), sync_cpu_ns.end());
+  Line("CPU of A and B per sync (median)", absl::StrCat(Ms(sync_cpu_ns[sync_cpu_ns.size() / 2]), " for ",
+                                                         WithCommas(census.entries), " entries"));
   bool frontier_equal = false;
   {
     v1::FederationStatusResponse status;
@@ -789,7 +808,7 @@ int Run(const Flags& flags) {
     v1::SyncBatch batch;
     for (int64_t messages = 0; messages < 100000000 && reader->Read(&batch); ++messages) {
       stream_entries += batch.entries_size();
-      for (const v1::LogEntry& e : batch.entries()) stream_bytes += e.ByteSizeLong();
+      for (const std::string& e : batch.entries()) stream_bytes += e.size();
     }
     grpc::Status s = reader->Finish();
     stream_ns = NanosSince(start);

@@ -1,12 +1,14 @@
 // The hashes that chain and sign log entries: EntryHash and
 // EntryHashOfSerialized must give exactly the hash of the entry serialized
 // without its payload and signature, as every node computes it, whatever
-// fields are set; malformed bytes are refused, never hashed.
+// fields are set; malformed bytes are refused, never hashed. And the in-place
+// reading of serialized entries (LogEntryView) that receivers rely on.
 #include <openssl/evp.h>
 
 #include <random>
 #include <string>
 
+#include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -39,24 +41,29 @@ std::string RandomBytes(std::mt19937_64* rng, size_t max) {
   return s;
 }
 
+v1::LogEntry RandomEntry(std::mt19937_64& rng) {
+  v1::LogEntry e;
+  const auto maybe = [&](auto set) {
+    if (rng() % 3 != 0) set();
+  };
+  maybe([&] { e.set_origin(RandomBytes(&rng, 20)); });
+  maybe([&] { e.set_tier(static_cast<v1::Tier>(rng() % 4)); });
+  maybe([&] { e.set_seq(rng() >> (rng() % 64)); });
+  maybe([&] { e.set_hlc_time(static_cast<int64_t>(rng()) >> (rng() % 64)); });
+  maybe([&] { e.set_key(RandomBytes(&rng, 90)); });
+  maybe([&] { e.set_payload(RandomBytes(&rng, 3000)); });  // lengths over one varint byte too
+  maybe([&] { e.set_tombstone(rng() % 2); });
+  maybe([&] { e.set_prev_hash(RandomBytes(&rng, 32)); });
+  maybe([&] { e.set_signature(RandomBytes(&rng, 64)); });
+  maybe([&] { e.set_payload_hash(RandomBytes(&rng, 32)); });
+  maybe([&] { e.set_redaction(rng() % 2); });
+  return e;
+}
+
 TEST(LogHashTest, MatchesTheDefinitionForAnyCombinationOfFields) {
   std::mt19937_64 rng(7);
   for (int i = 0; i < 2000; ++i) {
-    v1::LogEntry e;
-    const auto maybe = [&](auto set) {
-      if (rng() % 3 != 0) set();
-    };
-    maybe([&] { e.set_origin(RandomBytes(&rng, 20)); });
-    maybe([&] { e.set_tier(static_cast<v1::Tier>(rng() % 4)); });
-    maybe([&] { e.set_seq(rng() >> (rng() % 64)); });
-    maybe([&] { e.set_hlc_time(static_cast<int64_t>(rng()) >> (rng() % 64)); });
-    maybe([&] { e.set_key(RandomBytes(&rng, 90)); });
-    maybe([&] { e.set_payload(RandomBytes(&rng, 3000)); });  // lengths over one varint byte too
-    maybe([&] { e.set_tombstone(rng() % 2); });
-    maybe([&] { e.set_prev_hash(RandomBytes(&rng, 32)); });
-    maybe([&] { e.set_signature(RandomBytes(&rng, 64)); });
-    maybe([&] { e.set_payload_hash(RandomBytes(&rng, 32)); });
-    maybe([&] { e.set_redaction(rng() % 2); });
+    const v1::LogEntry e = RandomEntry(rng);
     const std::string expected = ReferenceEntryHash(e);
     ASSERT_EQ(EntryHash(e), expected) << e.ShortDebugString();
     auto from_bytes = EntryHashOfSerialized(e.SerializeAsString());
@@ -95,6 +102,57 @@ TEST(LogHashTest, MalformedBytesAreRefused) {
   }
   EXPECT_EQ(EntryHashOfSerialized(std::string("\x0b", 1)).status().code(), absl::StatusCode::kDataLoss);  // group
   EXPECT_EQ(EntryHashOfSerialized(std::string(11, '\xff')).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST(LogEntryViewTest, ReadsWhatTheMessageParses) {
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    const v1::LogEntry e = RandomEntry(rng);
+    const std::string bytes = e.SerializeAsString();
+    auto view = ParseLogEntryView(bytes);
+    ASSERT_TRUE(view.ok()) << view.status() << " " << e.ShortDebugString();
+    EXPECT_EQ(view->origin, e.origin());
+    EXPECT_EQ(view->tier, e.tier());
+    EXPECT_EQ(view->seq, e.seq());
+    EXPECT_EQ(view->hlc_time, e.hlc_time());
+    EXPECT_EQ(view->key, e.key());
+    EXPECT_EQ(view->payload, e.payload());
+    EXPECT_EQ(view->tombstone, e.tombstone());
+    EXPECT_EQ(view->prev_hash, e.prev_hash());
+    EXPECT_EQ(view->signature, e.signature());
+    EXPECT_EQ(view->payload_hash, e.payload_hash());
+    EXPECT_EQ(view->redaction, e.redaction());
+    EXPECT_EQ(EntryHashOfView(bytes, *view), ReferenceEntryHash(e));
+  }
+}
+
+// What a relay could try: bytes that parse as an entry but are not the
+// entry's own serialization.
+TEST(LogEntryViewTest, RefusesAnythingButTheCanonicalForm) {
+  v1::LogEntry e;
+  e.set_origin("nantes");
+  e.set_tier(v1::TIER_PUBLIC);
+  e.set_seq(3);
+  e.set_key("Pp1");
+  e.set_payload("the payload");
+  e.set_payload_hash(Sha256("the payload"));
+  const std::string good = e.SerializeAsString();
+  ASSERT_TRUE(ParseLogEntryView(good).ok());
+
+  v1::LogEntry second_payload;
+  second_payload.set_payload("another payload");
+  const auto code = [](const std::string& bytes) { return ParseLogEntryView(bytes).status().code(); };
+  EXPECT_EQ(code(good + second_payload.SerializeAsString()), absl::StatusCode::kDataLoss) << "a second payload";
+  v1::LogEntry origin_only;
+  origin_only.set_origin("rennes");
+  EXPECT_EQ(code(origin_only.SerializeAsString() + good), absl::StatusCode::kDataLoss) << "a repeated field";
+  EXPECT_EQ(code(good + std::string("\x60\x01", 2)), absl::StatusCode::kDataLoss) << "an unknown field 12";
+  EXPECT_EQ(code(std::string("\x12\x01", 2) + good.substr(0)), absl::StatusCode::kDataLoss) << "tier as bytes";
+  for (size_t cut = 1; cut < good.size(); cut += 5) {
+    if (ParseLogEntryView(good.substr(0, cut)).ok()) continue;  // a cut between fields is a shorter entry
+    EXPECT_EQ(code(good.substr(0, cut)), absl::StatusCode::kDataLoss) << cut;
+  }
+  EXPECT_EQ(code(std::string(11, '\xff')), absl::StatusCode::kDataLoss);
 }
 
 TEST(LogHashTest, Sha256OfKnownInputs) {

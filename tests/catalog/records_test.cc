@@ -9,7 +9,6 @@
 #include "bibia/v1/storage.pb.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
-#include "catalog/log_writer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -108,28 +107,6 @@ TEST_F(RecordsTest, AReferenceToAnErasedPayloadIsDataLoss) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("names an entry that holds no value")));
   RawPut(Family::kRecords, key, "not a reference");
   EXPECT_THAT(store_->GetProject("p1").status(), StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a log key")));
-}
-
-TEST_F(RecordsTest, PayloadOfSerializedIsTheParsedPayload) {
-  v1::LogEntry entry;
-  entry.set_origin("node-a");
-  entry.set_tier(v1::TIER_PUBLIC);
-  entry.set_seq(3);
-  entry.set_key("Pp1");
-  entry.set_payload(std::string(300, 'x') + "payload");
-  entry.set_payload_hash(Sha256(entry.payload()));
-  entry.set_signature("sig");
-  const std::string bytes = entry.SerializeAsString();
-  auto payload = PayloadOfSerialized(bytes);
-  ASSERT_THAT(payload, IsOk());
-  EXPECT_EQ(*payload, entry.payload());
-
-  entry.clear_payload();
-  auto none = PayloadOfSerialized(entry.SerializeAsString());
-  ASSERT_THAT(none, IsOk());
-  EXPECT_EQ(*none, "");
-  EXPECT_THAT(PayloadOfSerialized(bytes.substr(0, bytes.size() - 2)).status(),
-              StatusIs(absl::StatusCode::kDataLoss));
 }
 
 TEST_F(RecordsTest, SchemaVersionTwoIsMigratedOnOpen) {

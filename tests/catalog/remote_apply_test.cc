@@ -7,6 +7,7 @@
 
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
+#include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
 #include "catalog/remote_run.h"
 #include "gmock/gmock.h"
@@ -25,22 +26,52 @@ using ::testing::IsEmpty;
 
 using RemoteApplyTest = OriginAndReplicaTest;
 
+// Adds `entry` to `pending` as a receiver does: serialized, with its view.
+bool AddSerialized(PendingRun* pending, const v1::LogEntry& entry) {
+  const std::string bytes = entry.SerializeAsString();
+  auto view = ParseLogEntryView(bytes);
+  EXPECT_THAT(view.status(), IsOk());
+  return pending->Add(bytes, *view);
+}
+
 TEST_F(RemoteApplyTest, PendingRunIsVerifiableAtItsSignedEntry) {
   ImportOnOrigin({"p1", "p2", "p3"});
   std::vector<v1::LogEntry> entries = PublicRun(0);
   ASSERT_EQ(entries.size(), 3u);
   PendingRun pending;
-  EXPECT_FALSE(pending.Add(entries[0]));
-  EXPECT_FALSE(pending.Add(entries[1]));
-  EXPECT_TRUE(pending.Add(entries[2]));
+  EXPECT_FALSE(AddSerialized(&pending, entries[0]));
+  EXPECT_FALSE(AddSerialized(&pending, entries[1]));
+  EXPECT_TRUE(AddSerialized(&pending, entries[2]));
   EXPECT_EQ(pending.Take().size(), 3u);
   EXPECT_EQ(pending.size(), 0u);
 
   // A stripped payload waits for the redaction of its record.
   v1::LogEntry stripped = entries[2];
   stripped.clear_payload();
-  EXPECT_FALSE(pending.Add(stripped));
-  EXPECT_FALSE(RunIsVerifiable({stripped}));
+  EXPECT_FALSE(AddSerialized(&pending, stripped));
+}
+
+// The bytes a receiver stores are the bytes it hashed: a relay cannot add a
+// second payload (which the entry hash leaves out) or any other field.
+TEST_F(RemoteApplyTest, EntriesNotInTheirOwnSerializationAreRefused) {
+  ImportOnOrigin({"p1", "p2"});
+  std::vector<v1::LogEntry> entries = PublicRun(0);
+  ASSERT_EQ(entries.size(), 2u);
+  std::vector<std::string> serialized;
+  for (const auto& e : entries) serialized.push_back(e.SerializeAsString());
+  ASSERT_THAT(replica_->VerifyRemote(serialized, verifier_).status(), IsOk());
+
+  v1::LogEntry extra;
+  extra.set_payload("a payload the relay slipped in");
+  std::vector<std::string> second_payload = serialized;
+  second_payload[0] += extra.SerializeAsString();
+  EXPECT_THAT(replica_->VerifyRemote(second_payload, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("entry 1 of a run")));
+  std::vector<std::string> unknown_field = serialized;
+  unknown_field[1] += std::string("\x60\x01", 2);
+  EXPECT_THAT(replica_->VerifyRemote(unknown_field, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("unknown field 12")));
+  EXPECT_THAT(ReplicaPublicSeq(), 0u);
 }
 
 TEST_F(RemoteApplyTest, SeveralRunsOfOneLogApplyInOneCall) {

@@ -119,7 +119,7 @@ class FakeRelay final : public v1::Federation::Service {
     if (!writer->Write(first)) return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
     v1::SyncBatch batch;
     for (const auto& e : entries) {
-      *batch.add_entries() = e;
+      batch.add_entries(e.SerializeAsString());
       if (e.signature().empty()) continue;
       if (!writer->Write(batch)) return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
       batch.Clear();
