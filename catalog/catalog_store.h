@@ -170,6 +170,7 @@ class CatalogStore {
  private:
   struct Batch;
   struct RemoteGroup;
+  struct RemoteIndexOp;
 
   explicit CatalogStore(const Options& options) : options_(options) {}
   absl::Status LoadNodeId();
@@ -193,11 +194,13 @@ class CatalogStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `group`'s batch with its frontiers and makes it visible.
   absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages one replicated entry's change to records, index and counters.
-  // `staged` holds the records this run changed so far (null: deleted).
-  absl::Status StageRemoteChange(const VerifiedRun::Item& item,
-                                 absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
-                                 Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages one replicated entry's change to records and counters into
+  // `group`, and sets `index_op` to what it does to the search index.
+  absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
+                                 std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
+  void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
+                        IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Empties the payloads of `key`'s entries before `before_seq` in (origin, tier).
   absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                  uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

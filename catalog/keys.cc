@@ -107,10 +107,5 @@ std::string DocKey(uint32_t docnum) {
   return key;
 }
 
-std::string DocIdKey(std::string_view id) {
-  std::string key(1, 'i');
-  key.append(id);
-  return key;
-}
 
 }  // namespace bibia::catalog

@@ -68,12 +68,13 @@ struct LogKeyParts {
 std::optional<LogKeyParts> ParseLogKey(std::string_view key);
 
 // index family: 't' term -> posting list; 'd' docnum(be32) -> IndexedDoc;
-// 'i' id -> docnum(be32); 's' -> index statistics.
+// 's' -> index statistics. (Schema 2 also kept 'i' id -> docnum, which
+// nothing read: the rows name their ids.)
 std::string TermKey(std::string_view term);
 inline constexpr char kTermPrefix = 't';
 std::string DocKey(uint32_t docnum);
 inline constexpr char kDocPrefix = 'd';
-std::string DocIdKey(std::string_view id);
+inline constexpr char kOldDocIdPrefix = 'i';
 
 // meta names.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";

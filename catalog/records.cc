@@ -75,6 +75,8 @@ absl::Status MigrateRecordsToReferences(Db* db) {
     batch.Put(db->family(Family::kRecords), key, ref);
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read records to migrate"));
+  // Index rows by id that schema 2 wrote and nothing read.
+  batch.DeleteRange(db->family(Family::kIndex), std::string(1, kOldDocIdPrefix), std::string(1, kOldDocIdPrefix + 1));
   batch.Put(db->family(Family::kMeta), std::string(kMetaSchemaVersion), std::to_string(kSchemaVersion));
   return db->Write(&batch);
 }

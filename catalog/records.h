@@ -26,7 +26,8 @@ absl::StatusOr<std::string_view> RefOrigin(std::string_view ref, std::string_vie
 absl::StatusOr<std::optional<v1::StoredRecord>> ReadRecord(const Db& db, std::string_view key);
 
 // Rewrites a store of schema version 2, whose records family held each value
-// with its provenance, into references, in one write with the new version.
+// with its provenance, into references (and drops its unused index rows by
+// id), in one write with the new version.
 absl::Status MigrateRecordsToReferences(Db* db);
 
 }  // namespace bibia::catalog

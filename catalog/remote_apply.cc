@@ -2,6 +2,7 @@
 // own (VerifyRemote, no lock) and applying verified runs, several in one
 // WriteBatch when a receiver has them waiting (ApplyVerified).
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <utility>
 
@@ -148,13 +149,42 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> 
 
   // Parsing and tokenizing: most of the work of applying a run, done here,
   // outside the writer lock.
-  for (VerifiedRun::Item& item : run.items_) BIBIA_RETURN_IF_ERROR(PrepareItem(run.arena_.get(), &item));
+  for (size_t i = 0; i < run.items_.size(); ++i) {
+    VerifiedRun::Item& item = run.items_[i];
+    BIBIA_RETURN_IF_ERROR(PrepareItem(run.arena_.get(), &item));
+    if (item.terms) run.grouped_.Add(static_cast<uint32_t>(i), *item.terms);
+  }
   return run;
 }
 
-absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
-                                             absl::flat_hash_map<std::string_view, const v1::StoredRecord*>* staged,
-                                             Batch* b) {
+// Verified runs staged into one WriteBatch, to be committed together.
+struct CatalogStore::RemoteGroup {
+  Batch batch;
+  std::vector<size_t> members;  // the runs staged, by index
+  struct Head {
+    LogHead head;
+    bool advanced = false;  // by a run of this group: its frontier is written
+  };
+  absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
+  // Records as the group leaves them so far (null: deleted).
+  absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
+  std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
+  int64_t hlc = 0;
+  bool redacted = false;
+};
+
+// What one replicated entry does to the search index: decided while its
+// record change is staged, done once its whole run is staged.
+struct CatalogStore::RemoteIndexOp {
+  enum Kind { kNew, kUpsert, kDelete } kind = kNew;
+  size_t slot = 0;  // the entry's index in its run
+  const v1::ProjectPublic* old = nullptr;  // kUpsert, kDelete
+};
+
+absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
+                                             std::optional<RemoteIndexOp>* index_op) {
+  Batch* b = &group->batch;
+  auto* staged = &group->staged;
   const LogEntryView& e = item.entry;
   const std::string_view key = e.key;
   const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
@@ -164,7 +194,6 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
   // the old terms); other values are never read.
   bool exists = false;
   std::string owner;
-  std::optional<v1::StoredRecord> stored;
   const v1::StoredRecord* old = nullptr;
   if (auto it = staged->find(key); it != staged->end()) {
     old = it->second;
@@ -177,9 +206,10 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
       BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
       owner = std::string(origin);
       if (is_public && owner == e.origin) {
-        BIBIA_ASSIGN_OR_RETURN(stored, ReadRecord(*db_, key));
+        BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, ReadRecord(*db_, key));
         exists = stored.has_value();
-        old = exists ? &*stored : nullptr;
+        // Kept by the group: the index is staged after the whole run.
+        if (exists) old = &group->read_back.emplace_back(std::move(*stored));
       }
     }
   }
@@ -191,7 +221,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
   }
   if (e.tombstone) {
     if (!exists) return absl::OkStatus();
-    if (is_public) index_->StageDelete(old->public_(), &b->index);
+    if (is_public) *index_op = RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
     (*staged)[key] = nullptr;
@@ -199,7 +229,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item,
   }
   if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
   if (is_public) {
-    index_->StageUpsert(old != nullptr ? &old->public_() : nullptr, item.record->public_(), *item.terms, &b->index);
+    *index_op = old != nullptr ? RemoteIndexOp{RemoteIndexOp::kUpsert, 0, &old->public_()} : RemoteIndexOp{};
   }
   if (is_feedback && !exists) ++b->feedback_delta;
   b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
@@ -218,20 +248,6 @@ absl::StatusOr<int64_t> CatalogStore::ApplyVerified(const VerifiedRun& run) {
   return std::move(ApplyVerified(absl::MakeConstSpan(&run, 1)).front());
 }
 
-// Verified runs staged into one WriteBatch, to be committed together.
-struct CatalogStore::RemoteGroup {
-  Batch batch;
-  std::vector<size_t> members;  // the runs staged, by index
-  struct Head {
-    LogHead head;
-    bool advanced = false;  // by a run of this group: its frontier is written
-  };
-  absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
-  // Records as the group leaves them so far (null: deleted).
-  absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
-  int64_t hlc = 0;
-  bool redacted = false;
-};
 
 std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<const VerifiedRun> runs) {
   std::vector<absl::StatusOr<int64_t>> results(runs.size(), int64_t{0});
@@ -306,10 +322,18 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
 
 absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
   Batch* b = &group->batch;
+  std::vector<RemoteIndexOp> index_ops;
+  bool all_new = true;  // every public facet of the run is new here: its grouped terms apply as they are
   for (size_t i = start; i < run.items_.size(); ++i) {
     const VerifiedRun::Item& item = run.items_[i];
     const LogEntryView& e = item.entry;
-    BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, &group->staged, b));
+    std::optional<RemoteIndexOp> index_op;
+    BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, group, &index_op));
+    if (index_op) {
+      index_op->slot = i;
+      all_new &= index_op->kind == RemoteIndexOp::kNew;
+      index_ops.push_back(*index_op);
+    }
     b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq), run.serialized_[i]);
     if (e.redaction) {
       const std::string key(e.key);
@@ -329,11 +353,36 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
     }
     group->hlc = std::max(group->hlc, e.hlc_time);
   }
+  StageRemoteIndex(run, index_ops, all_new, &b->index);
   RemoteGroup::Head& head = group->heads[FrontierKey(run.origin_, run.tier_)];
   head.head.seq = run.items_.back().entry.seq;
   head.head.hash = run.last_hash_;
   head.advanced = true;
   return absl::OkStatus();
+}
+
+void CatalogStore::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
+                                    IndexChanges* changes) {
+  if (all_new) {
+    // The usual case of a sync: documents new here. Their rows in order, then
+    // their postings term by term, as the receiver grouped them.
+    std::vector<uint32_t> docnums(run.items_.size(), SearchIndex::kNoDocnum);
+    for (const RemoteIndexOp& op : ops) {
+      const VerifiedRun::Item& item = run.items_[op.slot];
+      docnums[op.slot] = index_->StageNewRow(item.record->public_(), *item.terms, changes);
+    }
+    index_->StageGroupedTerms(run.grouped_, docnums, changes);
+    return;
+  }
+  // Updates and deletions replace old terms: document by document, in order.
+  for (const RemoteIndexOp& op : ops) {
+    const VerifiedRun::Item& item = run.items_[op.slot];
+    if (op.kind == RemoteIndexOp::kDelete) {
+      index_->StageDelete(*op.old, changes);
+    } else {
+      index_->StageUpsert(op.old, item.record->public_(), *item.terms, changes);
+    }
+  }
 }
 
 absl::Status CatalogStore::CommitRemoteGroup(RemoteGroup* group) {

@@ -73,6 +73,7 @@ class VerifiedRun {
   // string stays where it is when the run moves, so the views into it do too.
   std::vector<std::string> serialized_;
   std::vector<Item> items_;
+  GroupedTerms grouped_;  // the public facets' terms, by term (slots: item indexes)
   // Holds the parsed records: freeing a run is then freeing a few blocks.
   std::unique_ptr<google::protobuf::Arena> arena_ = std::make_unique<google::protobuf::Arena>();
 };

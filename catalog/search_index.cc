@@ -271,28 +271,50 @@ void SearchIndex::StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPub
   } else {
     StageTerms(docnum, nullptr, terms, changes);
   }
-  changes->upserts_.emplace_back(docnum, RowOf(doc, terms.length));
+  changes->rows_.emplace_back(docnum, RowOf(doc, terms.length));
+}
+
+void GroupedTerms::Add(uint32_t slot, const DocTerms& terms) {
+  for (const auto& [term, tf] : terms.tf) by_term_[term].push_back(Posting{slot, tf});
+}
+
+uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, const DocTerms& terms, IndexChanges* changes) {
+  const uint32_t docnum = DocnumFor(doc.id(), changes);
+  changes->rows_.emplace_back(docnum, RowOf(doc, terms.length));
+  return docnum;
+}
+
+void SearchIndex::StageGroupedTerms(const GroupedTerms& grouped, absl::Span<const uint32_t> docnums,
+                                    IndexChanges* changes) const {
+  for (const auto& [term, postings] : grouped.by_term_) {
+    std::string* operand = nullptr;
+    for (const Posting& p : postings) {
+      if (p.doc >= docnums.size() || docnums[p.doc] == kNoDocnum) continue;
+      if (operand == nullptr) {
+        operand = &changes->Operand(term);
+        operand->reserve(operand->size() + postings.size() * kPostingBytes);
+      }
+      AppendPosting(operand, Posting{docnums[p.doc], p.tf});
+    }
+  }
 }
 
 void SearchIndex::StageDelete(const v1::ProjectPublic& old, IndexChanges* changes) {
   uint32_t docnum = DocnumFor(old.id(), changes);
   DocTerms old_terms = ExtractTerms(old);
   StageTerms(docnum, &old_terms, DocTerms(), changes);
-  changes->deletes_.emplace_back(docnum, old.id());
+  changes->rows_.emplace_back(docnum, std::nullopt);
 }
 
 void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const {
   rocksdb::ColumnFamilyHandle* cf = db_->family(Family::kIndex);
   for (const auto& [term, operand] : changes->operands_) batch->Merge(cf, TermKey(term), operand);
-  for (const auto& [docnum, row] : changes->upserts_) {
-    batch->Put(cf, DocKey(docnum), row.SerializeAsString());
-    std::string value;
-    AppendBigEndian32(&value, docnum);
-    batch->Put(cf, DocIdKey(row.id()), value);
-  }
-  for (const auto& [docnum, id] : changes->deletes_) {
-    batch->Delete(cf, DocKey(docnum));
-    batch->Delete(cf, DocIdKey(id));
+  for (const auto& [docnum, row] : changes->rows_) {
+    if (row) {
+      batch->Put(cf, DocKey(docnum), row->SerializeAsString());
+    } else {
+      batch->Delete(cf, DocKey(docnum));
+    }
   }
   if (changes->next_docnum_) {
     std::string value;
@@ -303,8 +325,11 @@ void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const
 
 void SearchIndex::Apply(const IndexChanges& changes) {
   absl::MutexLock lock(&mu_);
-  for (const auto& [docnum, row] : changes.upserts_) SetDoc(docnum, row);
-  for (const auto& [docnum, id] : changes.deletes_) {
+  for (const auto& [docnum, row] : changes.rows_) {
+    if (row) {
+      SetDoc(docnum, *row);
+      continue;
+    }
     if (docnum >= docs_.size() || !docs_[docnum].live) continue;
     Doc& doc = docs_[docnum];
     total_length_ -= doc.length;

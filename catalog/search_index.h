@@ -20,11 +20,13 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "absl/synchronization/mutex.h"
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/project.pb.h"
 #include "bibia/v1/storage.pb.h"
 #include "catalog/db.h"
+#include "catalog/posting_list.h"
 
 namespace bibia::catalog {
 
@@ -57,16 +59,33 @@ struct DocTerms {
 };
 DocTerms ExtractTerms(const v1::ProjectPublic& project);
 
+// The terms of a run of documents grouped by term, with each document known
+// by its slot (its position in the run). Built off the writer's path (by a
+// receiver verifying the run): staging the run's documents into the index is
+// then one posting list append per distinct term instead of one lookup per
+// word of every document.
+class GroupedTerms {
+ public:
+  // Adds the terms of the document in `slot`; `terms` must outlive this.
+  void Add(uint32_t slot, const DocTerms& terms);
+  bool empty() const { return by_term_.empty(); }
+
+ private:
+  friend class SearchIndex;
+  absl::flat_hash_map<absl::string_view, std::vector<Posting>> by_term_;  // Posting.doc: the slot
+};
+
 // Changes staged into a WriteBatch and applied to memory once it committed.
 class IndexChanges {
  public:
-  bool empty() const { return upserts_.empty() && deletes_.empty(); }
+  bool empty() const { return rows_.empty(); }
 
  private:
   friend class SearchIndex;
   std::string& Operand(absl::string_view term) { return operands_[term]; }
-  std::vector<std::pair<uint32_t, v1::IndexedDoc>> upserts_;
-  std::vector<std::pair<uint32_t, std::string>> deletes_;  // docnum, id
+  // Rows by docnum in staging order (nullopt: deleted), so that a document
+  // deleted and created again in one batch, or the reverse, ends as it should.
+  std::vector<std::pair<uint32_t, std::optional<v1::IndexedDoc>>> rows_;
   std::optional<uint32_t> next_docnum_;  // set once a docnum is allocated
   // term -> postings of this batch (several documents share one operand).
   absl::flat_hash_map<std::string, std::string> operands_;
@@ -86,6 +105,14 @@ class SearchIndex {
   // The same with `terms` = ExtractTerms(doc), computed beforehand.
   void StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, const DocTerms& terms,
                    IndexChanges* changes);
+  // Stages the row of `doc`, which is not in the index, and returns its
+  // docnum; its terms are staged by StageGroupedTerms.
+  uint32_t StageNewRow(const v1::ProjectPublic& doc, const DocTerms& terms, IndexChanges* changes);
+  // Stages the postings of `grouped` whose slot has a docnum in `docnums`
+  // (kNoDocnum: left out). Of the same REQUIRES as StageUpsert.
+  static constexpr uint32_t kNoDocnum = UINT32_MAX;
+  void StageGroupedTerms(const GroupedTerms& grouped, absl::Span<const uint32_t> docnums,
+                         IndexChanges* changes) const;
   // Stages the removal of `old` from the index.
   void StageDelete(const v1::ProjectPublic& old, IndexChanges* changes);
   // Writes the staged operands into `batch`. Call once, after all Stage calls.

@@ -161,7 +161,6 @@ TEST(IndexKeysTest, PrefixesAreDistinct) {
   EXPECT_EQ(doc, std::string("d\x01\x02\x03\x04", 5));
   EXPECT_EQ(doc[0], kDocPrefix);
   EXPECT_EQ(DecodeBigEndian32(std::string_view(doc).substr(1)), 0x01020304u);
-  EXPECT_EQ(DocIdKey("p1"), "ip1");
   // Doc keys sort by docnum.
   EXPECT_LT(DocKey(255), DocKey(256));
   EXPECT_LT(DocKey(1), DocKey(0x01000000));

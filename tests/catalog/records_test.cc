@@ -134,8 +134,13 @@ TEST_F(RecordsTest, SchemaVersionTwoIsMigratedOnOpen) {
     ASSERT_TRUE(record->has_value());
     RawPut(Family::kRecords, key, (*record)->SerializeAsString());
   }
+  RawPut(Family::kIndex, "ip1", std::string("\0\0\0\0", 4));  // an index row by id, as schema 2 wrote them
   RawPut(Family::kMeta, std::string(kMetaSchemaVersion), "2");
   ASSERT_NO_FATAL_FAILURE(Open());
+
+  auto old_row = store_->db()->Get(Family::kIndex, "ip1");
+  ASSERT_THAT(old_row, IsOk());
+  EXPECT_FALSE(old_row->has_value()) << "schema 2's index rows by id are dropped";
 
   auto version = store_->db()->Get(Family::kMeta, kMetaSchemaVersion);
   ASSERT_THAT(version, IsOk());

@@ -1,6 +1,7 @@
 // Receiving entries from peers in process: runs buffered until verifiable,
 // verified on their own, applied several to a WriteBatch (group commit).
 // Real processes, real keys and tampering relays are in tests/integration.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -192,6 +193,67 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   EXPECT_EQ(project->expert().license(), "Apache-2.0");
   // Replicated records stay their origin's.
   EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+// New documents of a run are indexed term by term from the receiver's
+// grouping, updates document by document: both must give the index the
+// origin built one write at a time.
+TEST_F(RemoteApplyTest, AReplicaSearchesLikeItsOrigin) {
+  const std::vector<std::string> words = {"cantine", "eau", "fuites", "pollution", "prévision", "réseau", "solaire",
+                                          "toitures", "déchets", "collecte", "mobilité", "vélo"};
+  std::vector<v1::Project> projects;
+  for (int i = 0; i < 40; ++i) {
+    std::string summary;
+    for (int w = 0; w < 12; ++w) summary += words[(i * 7 + w * w) % words.size()] + " ";
+    projects.push_back(MakeProject("p" + std::to_string(i), words[i % words.size()] + " " + words[(i + 3) % 12],
+                                   summary));
+  }
+  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  // Then an update, a deletion and a deletion followed by a new version of the same id.
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "vélo solaire", "collecte des déchets")).status(), IsOk());
+  ASSERT_THAT(origin_->DeleteProject("p2"), IsOk());
+  ASSERT_THAT(origin_->DeleteProject("p3"), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p3", "cantine", "prévision des repas")).status(), IsOk());
+
+  std::vector<VerifiedRun> runs;
+  for (uint64_t after = 0;;) {
+    std::vector<v1::LogEntry> run = PublicRun(after);
+    if (run.empty()) break;
+    after = run.back().seq();
+    runs.push_back(Verified(std::move(run)));
+  }
+  ASSERT_EQ(runs.size(), 5u);  // the import, the update, the two deletions, the new p3
+  for (const auto& result : replica_->ApplyVerified(std::move(runs))) ASSERT_THAT(result.status(), IsOk());
+
+  for (const std::string query : {"cantine", "eau fuites", "vélo", "prévision repas", "déchets", "solaire", "pollu"}) {
+    SCOPED_TRACE(query);
+    v1::SearchRequest request;
+    request.set_query(query);
+    request.set_page_size(100);
+    auto expected = origin_->Search(request);
+    auto got = replica_->Search(request);
+    ASSERT_THAT(expected.status(), IsOk());
+    ASSERT_THAT(got.status(), IsOk());
+    EXPECT_GT(expected->total_matches(), 0);
+    // Equal scores may rank in another order (docnums differ): compare by id.
+    const auto scores = [](const v1::SearchResponse& r) {
+      std::map<std::string, double> by_id;
+      for (const auto& hit : r.hits()) by_id[hit.project().id()] = hit.score();
+      return by_id;
+    };
+    const std::map<std::string, double> want = scores(*expected), have = scores(*got);
+    ASSERT_EQ(have.size(), want.size());
+    for (const auto& [id, score] : want) {
+      ASSERT_TRUE(have.contains(id)) << id;
+      EXPECT_NEAR(have.at(id), score, 1e-9) << id;
+    }
+    EXPECT_EQ(got->facets_size(), expected->facets_size());
+  }
+  auto p2 = replica_->GetProject("p2");
+  EXPECT_THAT(p2.status(), StatusIs(absl::StatusCode::kNotFound));
+  auto p3 = replica_->GetProject("p3");
+  ASSERT_THAT(p3.status(), IsOk());
+  EXPECT_EQ(p3->public_().title_fr(), "cantine");
 }
 
 TEST_F(RemoteApplyTest, RevocationsReplicateAndOnlyTheIssuerRevokesItsTokens) {
