@@ -6,13 +6,14 @@
 namespace bibia::catalog {
 namespace {
 
-// Reads a base-128 varint at `*pos`; false past the end or over 10 bytes.
+// Reads a base-128 varint at `*pos`; false past the end, over 10 bytes, or
+// longer than needed (a serializer writes the shortest form).
 bool ReadVarint(std::string_view in, size_t* pos, uint64_t* value) {
   *value = 0;
   for (int shift = 0; shift < 64 && *pos < in.size(); shift += 7) {
     const uint8_t byte = static_cast<uint8_t>(in[(*pos)++]);
     *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
+    if ((byte & 0x80) == 0) return byte != 0 || shift == 0;
   }
   return false;
 }
@@ -58,6 +59,10 @@ absl::StatusOr<LogEntryView> ParseLogEntryView(std::string_view in) {
       if (value > in.size() - pos) return Malformed(absl::StrCat("field ", field, ": truncated"));
       bytes = in.substr(pos, value);
       pos += value;
+    }
+    // proto3 writes no field that holds its default (0, false, empty).
+    if (WireTypeOf(field) == kVarint ? value == 0 : bytes.empty()) {
+      return Malformed(absl::StrCat("field ", field, ": a default value written out"));
     }
     const std::string_view record = in.substr(start, pos - start);
     switch (field) {

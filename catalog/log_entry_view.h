@@ -37,9 +37,10 @@ struct LogEntryView {
 };
 
 // Reads `serialized` (which must outlive the view). Strict: every field of
-// LogEntry at most once, in field-number order, with its own wire type, and
-// no other field, as SerializeAsString writes an entry; anything else is
-// DATA_LOSS. A relay therefore cannot slip a second payload past the payload
+// LogEntry at most once, in field-number order, with its own wire type, no
+// other field, no default value written out, varints in their shortest form:
+// the bytes SerializeAsString writes for the entry, and only those; anything
+// else is DATA_LOSS. A relay therefore cannot slip a second payload past the payload
 // hash, nor store bytes the entry hash does not account for.
 absl::StatusOr<LogEntryView> ParseLogEntryView(std::string_view serialized);
 

@@ -107,12 +107,17 @@ absl::StatusOr<LogHead> ReadLogHead(const Db& db, std::string_view origin, v1::T
   head.seq = DecodeBigEndian64(**frontier);
   auto last = db.Get(Family::kLog, LogKey(origin, tier, head.seq));
   if (!last.ok()) return last.status();
-  v1::LogEntry entry;
-  if (!last->has_value() || !entry.ParseFromString(**last)) {
+  if (!last->has_value()) {
     return absl::DataLossError(absl::StrCat("log of ", std::string(origin), " tier ", v1::Tier_Name(tier), ": entry ",
                                             head.seq, " named by the frontier is missing"));
   }
-  head.hash = EntryHash(entry);
+  // The hash of the stored bytes: what the chain after it was checked against.
+  absl::StatusOr<std::string> hash = EntryHashOfSerialized(**last);
+  if (!hash.ok()) {
+    return absl::DataLossError(absl::StrCat("log of ", std::string(origin), " tier ", v1::Tier_Name(tier), ": entry ",
+                                            head.seq, ": ", hash.status().message()));
+  }
+  head.hash = std::move(*hash);
   return head;
 }
 

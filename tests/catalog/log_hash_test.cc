@@ -153,6 +153,16 @@ TEST(LogEntryViewTest, RefusesAnythingButTheCanonicalForm) {
     EXPECT_EQ(code(good.substr(0, cut)), absl::StatusCode::kDataLoss) << cut;
   }
   EXPECT_EQ(code(std::string(11, '\xff')), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(code(good + std::string("\x58\x00", 2)), absl::StatusCode::kDataLoss) << "redaction = false written out";
+  v1::LogEntry seq_only;
+  seq_only.set_seq(3);
+  ASSERT_EQ(seq_only.SerializeAsString(), std::string("\x18\x03", 2));
+  EXPECT_TRUE(ParseLogEntryView(std::string("\x18\x03", 2)).ok());
+  EXPECT_EQ(code(std::string("\x18\x83\x00", 3)), absl::StatusCode::kDataLoss) << "seq 3 in two bytes";
+  v1::LogEntry big;
+  big.set_seq(128);
+  big.set_hlc_time(-1);
+  EXPECT_TRUE(ParseLogEntryView(big.SerializeAsString()).ok()) << "two-byte and ten-byte varints";
 }
 
 TEST(LogHashTest, Sha256OfKnownInputs) {
