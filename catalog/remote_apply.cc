@@ -68,10 +68,11 @@ absl::Status CheckChain(const std::vector<std::string>& serialized, const std::v
   return absl::OkStatus();
 }
 
-// Everything entry `item` of a checked run needs before the writer lock: its
-// parsed record (on `arena`) and, for a public facet, its search terms.
-// Checks that the payload is a record of its key's kind.
-absl::Status PrepareItem(google::protobuf::Arena* arena, VerifiedRun::Item* item) {
+// Everything entry `item` (in `slot` of its run) needs before the writer
+// lock: its parsed record (on `arena`) and, for a public facet, its search
+// terms (into `grouped`). Checks that the payload is a record of its key's kind.
+absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, VerifiedRun::Item* item,
+                         GroupedTerms* grouped) {
   const LogEntryView& e = item->entry;
   const std::string_view key = e.key;
   if (key.size() < 2 || TierOfRecordKind(key[0]) != e.tier) return BadEntry(e, "key does not belong to the entry's tier");
@@ -86,7 +87,7 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, VerifiedRun::Item* item
     if (record->public_().id() != key.substr(1) || !IsValidProjectId(record->public_().id())) {
       return BadEntry(e, "public facet id does not match its key");
     }
-    item->terms = ExtractTerms(record->public_());
+    item->length = grouped->AddDocument(slot, record->public_());
   }
   if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
       (record->revocation().issuer() != e.origin ||
@@ -151,8 +152,7 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> 
   // outside the writer lock.
   for (size_t i = 0; i < run.items_.size(); ++i) {
     VerifiedRun::Item& item = run.items_[i];
-    BIBIA_RETURN_IF_ERROR(PrepareItem(run.arena_.get(), &item));
-    if (item.terms) run.grouped_.Add(static_cast<uint32_t>(i), *item.terms);
+    BIBIA_RETURN_IF_ERROR(PrepareItem(run.arena_.get(), static_cast<uint32_t>(i), &item, &run.grouped_));
   }
   return run;
 }
@@ -369,18 +369,19 @@ void CatalogStore::StageRemoteIndex(const VerifiedRun& run, const std::vector<Re
     std::vector<uint32_t> docnums(run.items_.size(), SearchIndex::kNoDocnum);
     for (const RemoteIndexOp& op : ops) {
       const VerifiedRun::Item& item = run.items_[op.slot];
-      docnums[op.slot] = index_->StageNewRow(item.record->public_(), *item.terms, changes);
+      docnums[op.slot] = index_->StageNewRow(item.record->public_(), item.length, changes);
     }
     index_->StageGroupedTerms(run.grouped_, docnums, changes);
     return;
   }
-  // Updates and deletions replace old terms: document by document, in order.
+  // Updates and deletions replace old terms: document by document, in order
+  // (tokenized again here: rare in a sync, and small when they are not).
   for (const RemoteIndexOp& op : ops) {
     const VerifiedRun::Item& item = run.items_[op.slot];
     if (op.kind == RemoteIndexOp::kDelete) {
       index_->StageDelete(*op.old, changes);
     } else {
-      index_->StageUpsert(op.old, item.record->public_(), *item.terms, changes);
+      index_->StageUpsert(op.old, item.record->public_(), changes);
     }
   }
 }

@@ -46,7 +46,7 @@ class PendingRun {
 // origin's key: one (origin, tier), seqs consecutive, each prev_hash the hash
 // of the entry before, payloads matching their hashes, erased payloads vouched
 // for by a redaction, the last entry's signature valid. Its payloads are
-// parsed and its public facets tokenized. How it joins the stored chain is
+// parsed and its public facets tokenized (into grouped_). How it joins the stored chain is
 // checked when it is applied. Movable: the views stay valid.
 class VerifiedRun {
  public:
@@ -58,7 +58,7 @@ class VerifiedRun {
   struct Item {
     LogEntryView entry;  // into the run's serialized_ entry of the same index
     const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
-    std::optional<DocTerms> terms;  // of a public facet
+    uint32_t length = 0;  // of a public facet, weighted, as the index counts it
   };
 
  private:

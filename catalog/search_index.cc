@@ -25,18 +25,45 @@ constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 100;
 constexpr std::string_view kNextDocnumKey = "n";
 
-// Folds `text` into `*out` (advancing it) and adds its terms with `weight`.
-void AddWeighted(std::string_view text, uint32_t weight, std::string* scratch, char** out, DocTerms* terms) {
-  ForEachIndexTerm(text, scratch, [&](std::string_view term) {
-    terms->length += weight;
-    if (auto it = terms->tf.find(absl::string_view(term.data(), term.size())); it != terms->tf.end()) {
-      it->second += weight;
-      return;
-    }
-    std::memcpy(*out, term.data(), term.size());
-    terms->tf.emplace(absl::string_view(*out, term.size()), weight);
-    *out += term.size();
-  });
+// Calls `term(term, weight)` for each index term of `project`'s indexed
+// fields, folding them through `scratch`.
+template <typename F>
+void ForEachWeightedTerm(const v1::ProjectPublic& project, std::string* scratch, F&& term) {
+  const auto field = [&](const std::string& text, uint32_t weight) {
+    ForEachIndexTerm(text, scratch, [&](std::string_view t) { term(t, weight); });
+  };
+  field(project.title_fr(), kTitleWeight);
+  field(project.title_en(), kTitleWeight);
+  field(project.summary_fr(), kSummaryWeight);
+  field(project.summary_en(), kSummaryWeight);
+  for (const auto& tag : project.tags()) field(tag, kTagWeight);
+  for (const auto& technique : project.techniques()) field(technique, kTagWeight);
+}
+
+// Bytes of `project`'s indexed fields: folding never makes text longer, so
+// its terms fit in a block of this size. Sets `longest` to the longest field.
+size_t IndexedBytes(const v1::ProjectPublic& project, size_t* longest) {
+  size_t bytes = 0;
+  *longest = 0;
+  const auto count = [&](const std::string& field) {
+    bytes += field.size();
+    *longest = std::max(*longest, field.size());
+  };
+  count(project.title_fr());
+  count(project.title_en());
+  count(project.summary_fr());
+  count(project.summary_en());
+  for (const auto& tag : project.tags()) count(tag);
+  for (const auto& technique : project.techniques()) count(technique);
+  return bytes;
+}
+
+// Copies `term` to `*out` and returns the copy; the caller advances `*out`
+// past it only if it keeps it (a term seen before is looked up by the copy,
+// which the next term then overwrites: one hash per word, not two).
+absl::string_view Stage(std::string_view term, char* out) {
+  std::memcpy(out, term.data(), term.size());
+  return absl::string_view(out, term.size());
 }
 
 v1::IndexedDoc RowOf(const v1::ProjectPublic& doc, uint32_t length) {
@@ -145,19 +172,8 @@ struct FacetCounter {
 }  // namespace
 
 DocTerms ExtractTerms(const v1::ProjectPublic& project) {
-  // Folding never makes text longer, so the terms of all fields fit in one
-  // block of the fields' total size.
-  size_t bytes = 0, longest = 0;
-  const auto count = [&](const std::string& field) {
-    bytes += field.size();
-    longest = std::max(longest, field.size());
-  };
-  count(project.title_fr());
-  count(project.title_en());
-  count(project.summary_fr());
-  count(project.summary_en());
-  for (const auto& tag : project.tags()) count(tag);
-  for (const auto& technique : project.techniques()) count(technique);
+  size_t longest = 0;
+  const size_t bytes = IndexedBytes(project, &longest);
   DocTerms terms;
   terms.text = std::make_unique<char[]>(bytes + 1);
   // Sized once, so that neither grows word by word: about one distinct term
@@ -166,12 +182,12 @@ DocTerms ExtractTerms(const v1::ProjectPublic& project) {
   char* out = terms.text.get();
   std::string scratch;
   scratch.reserve(longest);
-  AddWeighted(project.title_fr(), kTitleWeight, &scratch, &out, &terms);
-  AddWeighted(project.title_en(), kTitleWeight, &scratch, &out, &terms);
-  AddWeighted(project.summary_fr(), kSummaryWeight, &scratch, &out, &terms);
-  AddWeighted(project.summary_en(), kSummaryWeight, &scratch, &out, &terms);
-  for (const auto& tag : project.tags()) AddWeighted(tag, kTagWeight, &scratch, &out, &terms);
-  for (const auto& technique : project.techniques()) AddWeighted(technique, kTagWeight, &scratch, &out, &terms);
+  ForEachWeightedTerm(project, &scratch, [&](std::string_view term, uint32_t weight) {
+    terms.length += weight;
+    auto [it, inserted] = terms.tf.try_emplace(Stage(term, out), 0);
+    it->second += weight;
+    if (inserted) out += term.size();
+  });
   return terms;
 }
 
@@ -274,13 +290,30 @@ void SearchIndex::StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPub
   changes->rows_.emplace_back(docnum, RowOf(doc, terms.length));
 }
 
-void GroupedTerms::Add(uint32_t slot, const DocTerms& terms) {
-  for (const auto& [term, tf] : terms.tf) by_term_[term].push_back(Posting{slot, tf});
+uint32_t GroupedTerms::AddDocument(uint32_t slot, const v1::ProjectPublic& doc) {
+  size_t longest = 0;
+  const size_t bytes = IndexedBytes(doc, &longest);
+  // The terms new to the run are kept in a block of the document's own.
+  char* out = text_.emplace_back(std::make_unique<char[]>(bytes + 1)).get();
+  scratch_.reserve(longest);
+  uint32_t length = 0;
+  ForEachWeightedTerm(doc, &scratch_, [&](std::string_view term, uint32_t weight) {
+    length += weight;
+    auto [it, inserted] = by_term_.try_emplace(Stage(term, out));
+    if (inserted) out += term.size();
+    std::vector<Posting>& postings = it->second;
+    if (!postings.empty() && postings.back().doc == slot) {
+      postings.back().tf += weight;  // again in the same document
+    } else {
+      postings.push_back(Posting{slot, weight});
+    }
+  });
+  return length;
 }
 
-uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, const DocTerms& terms, IndexChanges* changes) {
+uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, uint32_t length, IndexChanges* changes) {
   const uint32_t docnum = DocnumFor(doc.id(), changes);
-  changes->rows_.emplace_back(docnum, RowOf(doc, terms.length));
+  changes->rows_.emplace_back(docnum, RowOf(doc, length));
   return docnum;
 }
 

@@ -61,17 +61,20 @@ DocTerms ExtractTerms(const v1::ProjectPublic& project);
 
 // The terms of a run of documents grouped by term, with each document known
 // by its slot (its position in the run). Built off the writer's path (by a
-// receiver verifying the run): staging the run's documents into the index is
-// then one posting list append per distinct term instead of one lookup per
-// word of every document.
+// receiver verifying the run), tokenizing each document straight into the
+// run's lists: staging the run's new documents into the index is then one
+// posting list append per distinct term. Movable, not copyable.
 class GroupedTerms {
  public:
-  // Adds the terms of the document in `slot`; `terms` must outlive this.
-  void Add(uint32_t slot, const DocTerms& terms);
+  // Tokenizes `doc` as the document in `slot` (slots in increasing order);
+  // returns its weighted length.
+  uint32_t AddDocument(uint32_t slot, const v1::ProjectPublic& doc);
   bool empty() const { return by_term_.empty(); }
 
  private:
   friend class SearchIndex;
+  std::vector<std::unique_ptr<char[]>> text_;  // the folded terms the keys point into
+  std::string scratch_;
   absl::flat_hash_map<absl::string_view, std::vector<Posting>> by_term_;  // Posting.doc: the slot
 };
 
@@ -105,9 +108,9 @@ class SearchIndex {
   // The same with `terms` = ExtractTerms(doc), computed beforehand.
   void StageUpsert(const v1::ProjectPublic* old, const v1::ProjectPublic& doc, const DocTerms& terms,
                    IndexChanges* changes);
-  // Stages the row of `doc`, which is not in the index, and returns its
-  // docnum; its terms are staged by StageGroupedTerms.
-  uint32_t StageNewRow(const v1::ProjectPublic& doc, const DocTerms& terms, IndexChanges* changes);
+  // Stages the row of `doc`, which is not in the index, of weighted length
+  // `length`, and returns its docnum; its terms are staged by StageGroupedTerms.
+  uint32_t StageNewRow(const v1::ProjectPublic& doc, uint32_t length, IndexChanges* changes);
   // Stages the postings of `grouped` whose slot has a docnum in `docnums`
   // (kNoDocnum: left out). Of the same REQUIRES as StageUpsert.
   static constexpr uint32_t kNoDocnum = UINT32_MAX;
