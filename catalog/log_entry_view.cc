@@ -1,17 +1,20 @@
 #include "catalog/log_entry_view.h"
 
+#include <cstdint>
+
 #include "absl/strings/str_cat.h"
 #include "catalog/log_writer.h"
 
 namespace bibia::catalog {
 namespace {
 
-// Reads a base-128 varint at `*pos`; false past the end, over 10 bytes, or
+// Reads a base-128 varint at `*pos`; false past the end, over 64 bits, or
 // longer than needed (a serializer writes the shortest form).
 bool ReadVarint(std::string_view in, size_t* pos, uint64_t* value) {
   *value = 0;
   for (int shift = 0; shift < 64 && *pos < in.size(); shift += 7) {
     const uint8_t byte = static_cast<uint8_t>(in[(*pos)++]);
+    if (shift == 63 && byte > 1) return false;  // bits past the 64th
     *value |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if ((byte & 0x80) == 0) return byte != 0 || shift == 0;
   }
@@ -66,8 +69,18 @@ absl::StatusOr<LogEntryView> ParseLogEntryView(std::string_view in) {
     }
     const std::string_view record = in.substr(start, pos - start);
     switch (field) {
-      case v1::LogEntry::kOriginFieldNumber: v.origin = bytes; break;
-      case v1::LogEntry::kTierFieldNumber: v.tier = static_cast<v1::Tier>(static_cast<int32_t>(value)); break;
+      case v1::LogEntry::kOriginFieldNumber:
+        // A node id; ASCII also keeps it valid UTF-8, as a proto3 string must be.
+        for (char c : bytes) {
+          if (static_cast<uint8_t>(c) >= 0x80) return Malformed("origin: not ASCII");
+        }
+        v.origin = bytes;
+        break;
+      case v1::LogEntry::kTierFieldNumber:
+        // An enum is an int32: a larger value would be written back otherwise.
+        if (value > static_cast<uint64_t>(INT32_MAX)) return Malformed("tier: out of range");
+        v.tier = static_cast<v1::Tier>(static_cast<int32_t>(value));
+        break;
       case v1::LogEntry::kSeqFieldNumber: v.seq = value; break;
       case v1::LogEntry::kHlcTimeFieldNumber: v.hlc_time = static_cast<int64_t>(value); break;
       case v1::LogEntry::kKeyFieldNumber: v.key = bytes; break;
@@ -75,14 +88,20 @@ absl::StatusOr<LogEntryView> ParseLogEntryView(std::string_view in) {
         v.payload = bytes;
         v.payload_record = record;
         break;
-      case v1::LogEntry::kTombstoneFieldNumber: v.tombstone = value != 0; break;
+      case v1::LogEntry::kTombstoneFieldNumber:
+        if (value != 1) return Malformed("tombstone: a bool is 1 when written");
+        v.tombstone = true;
+        break;
       case v1::LogEntry::kPrevHashFieldNumber: v.prev_hash = bytes; break;
       case v1::LogEntry::kSignatureFieldNumber:
         v.signature = bytes;
         v.signature_record = record;
         break;
       case v1::LogEntry::kPayloadHashFieldNumber: v.payload_hash = bytes; break;
-      case v1::LogEntry::kRedactionFieldNumber: v.redaction = value != 0; break;
+      case v1::LogEntry::kRedactionFieldNumber:
+        if (value != 1) return Malformed("redaction: a bool is 1 when written");
+        v.redaction = true;
+        break;
     }
   }
   return v;

@@ -38,7 +38,8 @@ struct LogEntryView {
 
 // Reads `serialized` (which must outlive the view). Strict: every field of
 // LogEntry at most once, in field-number order, with its own wire type, no
-// other field, no default value written out, varints in their shortest form:
+// other field, no default value written out, varints in their shortest form,
+// bools as 1, the tier an int32, the origin ASCII (a node id):
 // the bytes SerializeAsString writes for the entry, and only those; anything
 // else is DATA_LOSS. A relay therefore cannot slip a second payload past the payload
 // hash, nor store bytes the entry hash does not account for.

@@ -46,7 +46,11 @@ v1::LogEntry RandomEntry(std::mt19937_64& rng) {
   const auto maybe = [&](auto set) {
     if (rng() % 3 != 0) set();
   };
-  maybe([&] { e.set_origin(RandomBytes(&rng, 20)); });
+  maybe([&] {
+    std::string origin = RandomBytes(&rng, 20);
+    for (char& c : origin) c = static_cast<char>(c & 0x7f);  // node ids are ASCII
+    e.set_origin(origin);
+  });
   maybe([&] { e.set_tier(static_cast<v1::Tier>(rng() % 4)); });
   maybe([&] { e.set_seq(rng() >> (rng() % 64)); });
   maybe([&] { e.set_hlc_time(static_cast<int64_t>(rng()) >> (rng() % 64)); });
@@ -154,6 +158,11 @@ TEST(LogEntryViewTest, RefusesAnythingButTheCanonicalForm) {
   }
   EXPECT_EQ(code(std::string(11, '\xff')), absl::StatusCode::kDataLoss);
   EXPECT_EQ(code(good + std::string("\x58\x00", 2)), absl::StatusCode::kDataLoss) << "redaction = false written out";
+  EXPECT_EQ(code(good + std::string("\x58\x02", 2)), absl::StatusCode::kDataLoss) << "redaction = 2";
+  EXPECT_EQ(code(std::string("\x0a\x02\xc3\xa9", 4)), absl::StatusCode::kDataLoss) << "a non-ASCII origin";
+  EXPECT_EQ(code(std::string("\x10\xff\xff\xff\xff\x0f", 6)), absl::StatusCode::kDataLoss) << "tier 2^32 - 1";
+  // Found by tests/fuzz/log_entry_fuzzer.cc: a tenth varint byte with bits past the 64th.
+  EXPECT_EQ(code(std::string("\x18\xa9\xa9\xa9\xa9\xa9\xa9\xfd\xa9\xfd\x0a", 11)), absl::StatusCode::kDataLoss);
   v1::LogEntry seq_only;
   seq_only.set_seq(3);
   ASSERT_EQ(seq_only.SerializeAsString(), std::string("\x18\x03", 2));
