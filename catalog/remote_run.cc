@@ -9,7 +9,7 @@ void TrackErased(const LogEntryView& e, absl::flat_hash_set<std::string>* awaiti
   if (e.stripped() && !e.redaction) awaiting->insert(std::string(e.key));
 }
 
-bool PendingRun::Add(std::string serialized, const LogEntryView& view) {
+bool PendingRun::Add(std::string&& serialized, const LogEntryView& view) {
   TrackErased(view, &awaiting_);
   const bool signed_entry = !view.signature.empty();
   entries_.push_back(std::move(serialized));

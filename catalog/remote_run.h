@@ -30,9 +30,10 @@ void TrackErased(const LogEntryView& entry, absl::flat_hash_set<std::string>* aw
 // of rescanning the buffer for each one.
 class PendingRun {
  public:
-  // Adds the next entry, `serialized`, which `view` was read from (the view
-  // is not kept); returns true if the buffered run is now verifiable.
-  bool Add(std::string serialized, const LogEntryView& view);
+  // Adds the next entry, `serialized`, which `view` was read from: the view
+  // is read first, then the string moved in (a short string's characters
+  // move with it). Returns true if the buffered run is now verifiable.
+  bool Add(std::string&& serialized, const LogEntryView& view);
   // Hands over the buffered entries and starts an empty run.
   std::vector<std::string> Take();
   size_t size() const { return entries_.size(); }

@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "catalog/catalog_store.h"
@@ -29,10 +30,10 @@ using RemoteApplyTest = OriginAndReplicaTest;
 
 // Adds `entry` to `pending` as a receiver does: serialized, with its view.
 bool AddSerialized(PendingRun* pending, const v1::LogEntry& entry) {
-  const std::string bytes = entry.SerializeAsString();
+  std::string bytes = entry.SerializeAsString();
   auto view = ParseLogEntryView(bytes);
   EXPECT_THAT(view.status(), IsOk());
-  return pending->Add(bytes, *view);
+  return pending->Add(std::move(bytes), *view);
 }
 
 TEST_F(RemoteApplyTest, PendingRunIsVerifiableAtItsSignedEntry) {
