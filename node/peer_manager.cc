@@ -239,7 +239,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerStat
         run_origin = std::string(e->origin);
         run_tier = e->tier;
         log_name = absl::StrCat(run_origin, "/", run_tier);
-        run = &pending[log_name];
+        run = &pending[log_name];  // taken again at every change of log, the only time an insertion can move it
       }
       if (run_origin == access_->node_id() || refused.contains(log_name) || applier.Stopped(log_name)) continue;
       if (!run->Add(std::move(bytes), *e)) continue;

@@ -94,13 +94,22 @@ class FakeRelay final : public v1::Federation::Service {
     entries_ = std::move(entries);
   }
 
+  // Sends `bytes` after the serialized entry (tier, seq): bytes of the
+  // relay's own inside what the receiver takes for one entry.
+  void AppendToEntry(v1::Tier tier, uint64_t seq, std::string bytes) {
+    absl::MutexLock lock(&mu_);
+    appended_[{tier, seq}] = std::move(bytes);
+  }
+
   grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
                     grpc::ServerWriter<v1::SyncBatch>* writer) override {
     std::vector<v1::LogEntry> entries;
+    std::map<std::pair<v1::Tier, uint64_t>, std::string> appended;
     {
       absl::MutexLock lock(&mu_);
       ++calls_;
       entries = entries_;
+      appended = appended_;
       auto certificates = context->auth_context()->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
       if (!certificates.empty()) client_certificate_.assign(certificates[0].data(), certificates[0].size());
     }
@@ -119,7 +128,9 @@ class FakeRelay final : public v1::Federation::Service {
     if (!writer->Write(first)) return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
     v1::SyncBatch batch;
     for (const auto& e : entries) {
-      batch.add_entries(e.SerializeAsString());
+      std::string serialized = e.SerializeAsString();
+      if (auto it = appended.find({e.tier(), e.seq()}); it != appended.end()) serialized += it->second;
+      batch.add_entries(std::move(serialized));
       if (e.signature().empty()) continue;
       if (!writer->Write(batch)) return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
       batch.Clear();
@@ -142,6 +153,7 @@ class FakeRelay final : public v1::Federation::Service {
  private:
   mutable absl::Mutex mu_;
   std::vector<v1::LogEntry> entries_ ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<v1::Tier, uint64_t>, std::string> appended_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
   std::string client_certificate_ ABSL_GUARDED_BY(mu_);
 };
@@ -510,6 +522,29 @@ TEST_F(FederationTamperTest, OneAlteredPayloadByteIsRejected) {
   Inspection seen = StopVictimAndInspect();
   ExpectRejected(round, seen, /*last_good=*/4, "payload does not match its hash", {5, 6, 7});
   EXPECT_EQ(WhereFound(seen.families, "XRIGINAL"), "");
+}
+
+TEST_F(FederationTamperTest, ASecondPayloadSlippedIntoAnEntryStopsTheSync) {
+  // The entry hash leaves payloads out, so a relay that adds a payload
+  // record of its own to seq 5 keeps the chain intact: the receiver must take
+  // only an entry's own serialization, and stops syncing with a peer that
+  // sends anything else.
+  v1::LogEntry extra;
+  extra.set_payload("SLIPPED-IN by the relay");
+  relay_.AppendToEntry(v1::TIER_PUBLIC, 5, extra.SerializeAsString());
+
+  ASSERT_STATUS_OK(Setup(OriginLog(v1::TIER_PUBLIC)));
+  Round round = SyncVictimWith(kRelay);
+  ExpectRelayReached();
+  EXPECT_FALSE(round.status.ok());
+  ASSERT_TRUE(round.peer.has_value());
+  EXPECT_THAT(round.peer->last_error(), HasSubstr("field 6 repeated or out of order")) << round.peer->DebugString();
+  EXPECT_GT(round.peer->entries_rejected(), 0);
+  ExpectNotServed({5, 6, 7});
+  ExpectServedWithTitle(4, OriginalTitle(4));  // the runs before it were applied
+  Inspection seen = StopVictimAndInspect();
+  ExpectVictimHoldsPrefix(seen, v1::TIER_PUBLIC, 4);
+  EXPECT_EQ(WhereFound(seen.families, "SLIPPED-IN"), "");
 }
 
 TEST_F(FederationTamperTest, EntryDroppedFromTheMiddleOfTheChainIsRejected) {
