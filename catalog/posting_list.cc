@@ -12,6 +12,51 @@ uint32_t LoadU32(const char* p) {
   return v;
 }
 
+void AppendVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  size_t n = 0;
+  while (v >= 0x80) {
+    buf[n++] = static_cast<char>(v | 0x80);
+    v >>= 7;
+  }
+  buf[n++] = static_cast<char>(v);
+  out->append(buf, n);
+}
+
+// Reads a varint of at most `max_bits` bits at `*pos` of `in`, advancing it.
+bool ReadVarint(std::string_view in, size_t* pos, int max_bits, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < max_bits && *pos < in.size(); shift += 7) {
+    const auto byte = static_cast<uint8_t>(in[(*pos)++]);
+    *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return (*v >> max_bits) == 0;
+  }
+  return false;
+}
+
+uint64_t ZigZag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+int64_t UnZigZag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+bool DecodeCompactOperand(std::string_view in, std::vector<Posting>* out) {
+  const auto trailer = static_cast<uint8_t>(in.back());
+  if (trailer < 1 || trailer > 2 || trailer > in.size()) return false;
+  const std::string_view body = in.substr(0, in.size() - trailer);
+  const size_t old_size = out->size();
+  int64_t doc = 0;
+  size_t pos = 0;
+  while (pos < body.size()) {
+    uint64_t delta = 0, tf = 0;
+    bool ok = ReadVarint(body, &pos, 33, &delta) && ReadVarint(body, &pos, 32, &tf);
+    doc += ok ? UnZigZag(delta) : 0;
+    if (!ok || doc < 0 || doc > int64_t{UINT32_MAX}) {
+      out->resize(old_size);
+      return false;
+    }
+    out->push_back(Posting{static_cast<uint32_t>(doc), static_cast<uint32_t>(tf)});
+  }
+  return true;
+}
+
 // Collects `operands` into one list sorted by doc where the last operand wins;
 // removals (tf 0) are kept so they can still cancel a base posting.
 std::vector<Posting> CombineOperands(const std::vector<std::string_view>& operands) {
@@ -20,7 +65,7 @@ std::vector<Posting> CombineOperands(const std::vector<std::string_view>& operan
   std::vector<Posting> decoded;
   for (std::string_view op : operands) {
     decoded.clear();
-    DecodePostings(op, &decoded);
+    DecodeOperand(op, &decoded);  // a malformed operand changes nothing
     for (const Posting& p : decoded) all.emplace_back(p, order++);
   }
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
@@ -54,8 +99,9 @@ class PostingMergeOperator : public rocksdb::MergeOperator {
                          std::string* new_value, rocksdb::Logger* logger) const override {
     std::vector<std::string_view> operands;
     for (const auto& op : operand_list) operands.emplace_back(op.data(), op.size());
-    new_value->clear();
-    for (const Posting& p : CombineOperands(operands)) AppendPosting(new_value, p);
+    OperandBuilder combined;
+    for (const Posting& p : CombineOperands(operands)) combined.Add(p);
+    *new_value = combined.Finish();
     return true;
   }
 
@@ -69,6 +115,23 @@ void AppendPosting(std::string* out, Posting p) {
   std::memcpy(buf, &p.doc, 4);
   std::memcpy(buf + 4, &p.tf, 4);
   out->append(buf, kPostingBytes);
+}
+
+void OperandBuilder::Add(Posting p) {
+  AppendVarint(&bytes_, ZigZag(int64_t{p.doc} - int64_t{last_doc_}));
+  AppendVarint(&bytes_, p.tf);
+  last_doc_ = p.doc;
+}
+
+std::string_view OperandBuilder::Finish() {
+  const char trailer = (bytes_.size() + 1) % kPostingBytes != 0 ? 1 : 2;
+  if (trailer == 2) bytes_.push_back('\0');
+  bytes_.push_back(trailer);
+  return bytes_;
+}
+
+bool DecodeOperand(std::string_view in, std::vector<Posting>* out) {
+  return in.size() % kPostingBytes == 0 ? DecodePostings(in, out) : DecodeCompactOperand(in, out);
 }
 
 bool DecodePostings(std::string_view in, std::vector<Posting>* out) {

@@ -262,7 +262,7 @@ void SearchIndex::StageTerms(uint32_t docnum, const DocTerms* old_terms, const D
                              IndexChanges* changes) const {
   if (old_terms != nullptr) {
     for (const auto& [term, tf] : old_terms->tf) {
-      if (!new_terms.tf.contains(term)) AppendPosting(&changes->Operand(term), Posting{docnum, 0});
+      if (!new_terms.tf.contains(term)) changes->Operand(term).Add(Posting{docnum, 0});
     }
   }
   for (const auto& [term, tf] : new_terms.tf) {
@@ -270,7 +270,7 @@ void SearchIndex::StageTerms(uint32_t docnum, const DocTerms* old_terms, const D
       auto old = old_terms->tf.find(term);
       if (old != old_terms->tf.end() && old->second == tf) continue;  // unchanged posting
     }
-    AppendPosting(&changes->Operand(term), Posting{docnum, tf});
+    changes->Operand(term).Add(Posting{docnum, tf});
   }
 }
 
@@ -320,14 +320,14 @@ uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, uint32_t length,
 void SearchIndex::StageGroupedTerms(const GroupedTerms& grouped, absl::Span<const uint32_t> docnums,
                                     IndexChanges* changes) const {
   for (const auto& [term, postings] : grouped.by_term_) {
-    std::string* operand = nullptr;
+    OperandBuilder* operand = nullptr;
     for (const Posting& p : postings) {
       if (p.doc >= docnums.size() || docnums[p.doc] == kNoDocnum) continue;
       if (operand == nullptr) {
         operand = &changes->Operand(term);
-        operand->reserve(operand->size() + postings.size() * kPostingBytes);
+        operand->Reserve(postings.size());
       }
-      AppendPosting(operand, Posting{docnums[p.doc], p.tf});
+      operand->Add(Posting{docnums[p.doc], p.tf});
     }
   }
 }
@@ -341,7 +341,10 @@ void SearchIndex::StageDelete(const v1::ProjectPublic& old, IndexChanges* change
 
 void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const {
   rocksdb::ColumnFamilyHandle* cf = db_->family(Family::kIndex);
-  for (const auto& [term, operand] : changes->operands_) batch->Merge(cf, TermKey(term), operand);
+  for (auto& [term, operand] : changes->operands_) {
+    const std::string_view bytes = operand.Finish();
+    batch->Merge(cf, TermKey(term), rocksdb::Slice(bytes.data(), bytes.size()));
+  }
   for (const auto& [docnum, row] : changes->rows_) {
     if (row) {
       batch->Put(cf, DocKey(docnum), row->SerializeAsString());

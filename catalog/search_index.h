@@ -85,13 +85,13 @@ class IndexChanges {
 
  private:
   friend class SearchIndex;
-  std::string& Operand(absl::string_view term) { return operands_[term]; }
+  OperandBuilder& Operand(absl::string_view term) { return operands_[term]; }
   // Rows by docnum in staging order (nullopt: deleted), so that a document
   // deleted and created again in one batch, or the reverse, ends as it should.
   std::vector<std::pair<uint32_t, std::optional<v1::IndexedDoc>>> rows_;
   std::optional<uint32_t> next_docnum_;  // set once a docnum is allocated
   // term -> postings of this batch (several documents share one operand).
-  absl::flat_hash_map<std::string, std::string> operands_;
+  absl::flat_hash_map<std::string, OperandBuilder> operands_;
   absl::flat_hash_map<std::string, uint32_t> new_ids_;  // ids first seen in this batch
 };
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -130,21 +131,35 @@ int64_t ProcStatusKib(pid_t pid, const std::string& field) {
   return -1;
 }
 
-int64_t ProcCpuNanos(pid_t pid) {
+namespace {
+
+// Fields 3..15 of /proc/PID/stat (after the command name, which is in
+// parentheses and may hold spaces), or an empty vector.
+std::vector<int64_t> ProcStatFields(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Fields after the command name, which is in parentheses and may hold spaces.
   const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
+  if (close == std::string::npos) return {};
   std::istringstream fields(stat.substr(close + 2));
+  std::vector<int64_t> values(16, -1);
   std::string field;
-  int64_t utime = -1, stime = -1;
   for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stoll(field);
-    if (i == 15) stime = std::stoll(field);
+    if (i >= 4) values[i] = std::stoll(field);  // field 3 is the state letter
   }
-  if (utime < 0 || stime < 0) return -1;
-  return (utime + stime) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
+  return values;
+}
+
+}  // namespace
+
+int64_t ProcCpuNanos(pid_t pid) {
+  const std::vector<int64_t> f = ProcStatFields(pid);
+  if (f.empty() || f[14] < 0 || f[15] < 0) return -1;
+  return (f[14] + f[15]) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
+}
+
+int64_t ProcMinorFaults(pid_t pid) {
+  const std::vector<int64_t> f = ProcStatFields(pid);
+  return f.empty() ? -1 : f[10];
 }
 
 std::string TailOfFile(const std::string& path, int max_lines) {

@@ -53,6 +53,9 @@ int64_t ProcStatusKib(pid_t pid, const std::string& field);
 // CPU time (user + system) process `pid` has used so far, in nanoseconds
 // (clock-tick resolution), or -1 if it cannot be read.
 int64_t ProcCpuNanos(pid_t pid);
+// Minor page faults of process `pid` so far (each a page it touched first:
+// on a virtual machine, a sizeable cost), or -1 if it cannot be read.
+int64_t ProcMinorFaults(pid_t pid);
 
 // Last `max_lines` lines of a text file (for error reports).
 std::string TailOfFile(const std::string& path, int max_lines);

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -30,9 +31,27 @@ std::vector<Posting> Decode(std::string_view bytes) {
   return out;
 }
 
-std::vector<Posting> Merge(const std::vector<Posting>& base, const std::vector<std::vector<Posting>>& operands) {
+std::string EncodeOperand(const std::vector<Posting>& postings) {
+  OperandBuilder builder;
+  for (const Posting& p : postings) builder.Add(p);
+  return std::string(builder.Finish());
+}
+
+std::vector<Posting> DecodeOp(std::string_view bytes) {
+  std::vector<Posting> out;
+  EXPECT_TRUE(DecodeOperand(bytes, &out));
+  return out;
+}
+
+// Operand `i` is in the compact encoding unless `fixed_every` divides i + 1
+// (0: all compact): stores hold operands of both.
+std::vector<Posting> Merge(const std::vector<Posting>& base, const std::vector<std::vector<Posting>>& operands,
+                           size_t fixed_every = 0) {
   std::vector<std::string> encoded;
-  for (const auto& op : operands) encoded.push_back(Encode(op));
+  for (const auto& op : operands) {
+    const bool fixed = fixed_every != 0 && (encoded.size() + 1) % fixed_every == 0;
+    encoded.push_back(fixed ? Encode(op) : EncodeOperand(op));
+  }
   std::vector<std::string_view> views(encoded.begin(), encoded.end());
   return Decode(MergePostings(Encode(base), views));
 }
@@ -49,6 +68,47 @@ TEST(PostingEncodingTest, RoundTripsAndRejectsBadSizes) {
   PostingView view(bytes);
   ASSERT_EQ(view.size(), 3u);
   EXPECT_EQ(view.at(1), (Posting{7, 3}));
+}
+
+TEST(OperandEncodingTest, RoundTripsInAnyOrderAndIsSmall) {
+  const std::vector<Posting> postings = {{5, 1}, {6, 3}, {2, 0}, {0xffffffff, 0xffffffff}, {0, 7}, {9, 1}};
+  EXPECT_EQ(DecodeOp(EncodeOperand(postings)), postings);
+  EXPECT_THAT(DecodeOp(EncodeOperand({})), IsEmpty());
+  // Consecutive docs, small frequencies (a synced run): 2 bytes a posting.
+  std::vector<Posting> run;
+  for (uint32_t d = 1000; d < 1100; ++d) run.push_back({d, 3});
+  EXPECT_LE(EncodeOperand(run).size(), 2 * run.size() + 4);
+}
+
+TEST(OperandEncodingTest, SizeIsNeverAMultipleOfEight) {
+  // The size tells the encodings apart: every length of content is padded off it.
+  std::vector<Posting> postings;
+  for (uint32_t n = 0; n < 40; ++n) {
+    const std::string bytes = EncodeOperand(postings);
+    EXPECT_NE(bytes.size() % kPostingBytes, 0u) << n << " postings";
+    EXPECT_EQ(DecodeOp(bytes), postings);
+    postings.push_back({n * 37, n % 5});
+  }
+}
+
+TEST(OperandEncodingTest, DecodesTheFixedEncodingOfOlderStores) {
+  EXPECT_THAT(DecodeOp(Encode({{7, 2}, {3, 1}})), ElementsAre(Posting{7, 2}, Posting{3, 1}));
+}
+
+TEST(OperandEncodingTest, RejectsMalformedOperandsWithoutPartialOutput) {
+  std::string good = EncodeOperand({{1, 1}, {2, 2}});
+  std::vector<std::string> bad = {
+      good.substr(0, good.size() - 1) + '\3',  // trailer length out of range
+      good.substr(0, good.size() - 1) + '\0',  // trailer length 0
+      std::string("\x80\x80\x80\x80\x80\x01\x01", 7),  // varint past 33 bits (size 7)
+      std::string("\x03\x01\x01", 3),  // doc -2: before 0
+      std::string("\x02\x81\x01", 3),  // last varint unterminated inside the body
+  };
+  for (const std::string& b : bad) {
+    std::vector<Posting> out = {{9, 9}};
+    EXPECT_FALSE(DecodeOperand(b, &out)) << absl::CEscape(b);
+    EXPECT_THAT(out, ElementsAre(Posting{9, 9}));
+  }
 }
 
 TEST(MergePostingsTest, InsertsIntoEmptyAndExistingLists) {
@@ -108,6 +168,7 @@ TEST(MergePostingsTest, MatchesReferenceModelOnRandomInput) {
     std::vector<Posting> expected;
     for (auto [d, t] : model) expected.push_back({d, t});
     ASSERT_EQ(Merge(base, operands), expected) << "round " << round;
+    ASSERT_EQ(Merge(base, operands, /*fixed_every=*/2), expected) << "round " << round << ", mixed encodings";
   }
 }
 
@@ -180,7 +241,7 @@ TEST(PostingMergeOperatorTest, PartialThenFullMergeEqualsFullMerge) {
     for (std::string& operand : operands) {
       std::vector<Posting> postings(1 + rng() % 6);
       for (Posting& p : postings) p = {doc(rng), tf(rng)};
-      operand = Encode(postings);
+      operand = rng() % 3 == 0 ? Encode(postings) : EncodeOperand(postings);
     }
     std::vector<std::string_view> all(operands.begin(), operands.end());
     const std::string expected = MergePostings(base, all);
