@@ -299,14 +299,20 @@ uint32_t GroupedTerms::AddDocument(uint32_t slot, const v1::ProjectPublic& doc) 
   uint32_t length = 0;
   ForEachWeightedTerm(doc, &scratch_, [&](std::string_view term, uint32_t weight) {
     length += weight;
-    auto [it, inserted] = by_term_.try_emplace(Stage(term, out));
-    if (inserted) out += term.size();
-    std::vector<Posting>& postings = it->second;
-    if (!postings.empty() && postings.back().doc == slot) {
-      postings.back().tf += weight;  // again in the same document
-    } else {
-      postings.push_back(Posting{slot, weight});
+    auto [it, inserted] = term_ids_.try_emplace(Stage(term, out), static_cast<uint32_t>(terms_.size()));
+    const uint32_t id = it->second;
+    if (inserted) {
+      out += term.size();
+      terms_.push_back(it->first);
+      postings_of_.push_back(0);
+      latest_.push_back(0);
+    } else if (postings_[latest_[id]].posting.doc == slot) {
+      postings_[latest_[id]].posting.tf += weight;  // again in the same document
+      return;
     }
+    latest_[id] = static_cast<uint32_t>(postings_.size());
+    ++postings_of_[id];
+    postings_.push_back(TermPosting{id, Posting{slot, weight}});
   });
   return length;
 }
@@ -319,16 +325,25 @@ uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, uint32_t length,
 
 void SearchIndex::StageGroupedTerms(const GroupedTerms& grouped, absl::Span<const uint32_t> docnums,
                                     IndexChanges* changes) const {
-  for (const auto& [term, postings] : grouped.by_term_) {
-    OperandBuilder* operand = nullptr;
-    for (const Posting& p : postings) {
-      if (p.doc >= docnums.size() || docnums[p.doc] == kNoDocnum) continue;
-      if (operand == nullptr) {
-        operand = &changes->Operand(term);
-        operand->Reserve(postings.size());
-      }
-      operand->Add(Posting{docnums[p.doc], p.tf});
-    }
+  const auto staged = [&](const Posting& p) { return p.doc < docnums.size() && docnums[p.doc] != kNoDocnum; };
+  std::vector<bool> needed(grouped.terms_.size(), false);
+  for (const GroupedTerms::TermPosting& tp : grouped.postings_) {
+    if (staged(tp.posting)) needed[tp.term] = true;
+  }
+  // Every operand is created before pointers to them are taken: a pointer
+  // into the map stays valid only while nothing is inserted.
+  for (uint32_t t = 0; t < needed.size(); ++t) {
+    if (needed[t]) changes->Operand(grouped.terms_[t]);
+  }
+  std::vector<OperandBuilder*> operands(grouped.terms_.size(), nullptr);
+  for (uint32_t t = 0; t < needed.size(); ++t) {
+    if (!needed[t]) continue;
+    operands[t] = &changes->Operand(grouped.terms_[t]);
+    operands[t]->Reserve(grouped.postings_of_[t]);
+  }
+  // Then the postings in document order, without a lookup each.
+  for (const GroupedTerms::TermPosting& tp : grouped.postings_) {
+    if (staged(tp.posting)) operands[tp.term]->Add(Posting{docnums[tp.posting.doc], tp.posting.tf});
   }
 }
 

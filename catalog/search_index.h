@@ -69,13 +69,22 @@ class GroupedTerms {
   // Tokenizes `doc` as the document in `slot` (slots in increasing order);
   // returns its weighted length.
   uint32_t AddDocument(uint32_t slot, const v1::ProjectPublic& doc);
-  bool empty() const { return by_term_.empty(); }
+  bool empty() const { return terms_.empty(); }
 
  private:
   friend class SearchIndex;
-  std::vector<std::unique_ptr<char[]>> text_;  // the folded terms the keys point into
+  struct TermPosting {
+    uint32_t term;  // index in terms_
+    Posting posting;  // Posting.doc: the slot
+  };
+  std::vector<std::unique_ptr<char[]>> text_;  // the folded terms the views point into
   std::string scratch_;
-  absl::flat_hash_map<absl::string_view, std::vector<Posting>> by_term_;  // Posting.doc: the slot
+  absl::flat_hash_map<absl::string_view, uint32_t> term_ids_;  // term -> index in terms_
+  std::vector<absl::string_view> terms_;
+  std::vector<uint32_t> postings_of_;  // by term: how many postings
+  std::vector<uint32_t> latest_;  // by term: index in postings_ of its latest posting
+  // In document order, all terms mixed: one growing array instead of one per term.
+  std::vector<TermPosting> postings_;
 };
 
 // Changes staged into a WriteBatch and applied to memory once it committed.

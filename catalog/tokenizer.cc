@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
@@ -190,13 +192,35 @@ std::string FoldText(std::string_view utf8) {
 }
 
 bool IsStopWord(std::string_view folded) {
-  // Most words of a text are longer than any stop word: skip the hashing.
-  static const size_t kLongest = [] {
-    size_t longest = 0;
-    for (absl::string_view w : StopWords()) longest = std::max(longest, w.size());
-    return longest;
+  // Every word of every indexed text is asked about, so the stop words sit in
+  // a small open-addressed table of words packed into integers (bytes, and
+  // the length in the top byte): one multiply and a probe or two, no hashing
+  // of strings.
+  constexpr size_t kSlots = 512;  // a power of two, a few times the stop words
+  constexpr size_t kMaxPacked = 7;
+  const auto pack = [](std::string_view w) {
+    uint64_t v = 0;
+    std::memcpy(&v, w.data(), w.size());
+    return v | (static_cast<uint64_t>(w.size()) << 56);
+  };
+  const auto slot = [](uint64_t packed) { return static_cast<size_t>((packed * 0x9E3779B97F4A7C15ull) >> 55); };
+  static const auto* const kTable = [&] {
+    auto* table = new std::array<uint64_t, kSlots>{};  // 0: empty (a packed word has a length)
+    for (absl::string_view w : StopWords()) {
+      if (w.size() > kMaxPacked) std::abort();  // every stop word is short
+      const uint64_t packed = pack(std::string_view(w.data(), w.size()));
+      size_t i = slot(packed);
+      while ((*table)[i] != 0) i = (i + 1) % kSlots;
+      (*table)[i] = packed;
+    }
+    return table;
   }();
-  return folded.size() <= kLongest && StopWords().contains(absl::string_view(folded.data(), folded.size()));
+  if (folded.empty() || folded.size() > kMaxPacked) return false;
+  const uint64_t packed = pack(folded);
+  for (size_t i = slot(packed);; i = (i + 1) % kSlots) {
+    if ((*kTable)[i] == packed) return true;
+    if ((*kTable)[i] == 0) return false;
+  }
 }
 
 std::vector<std::string> SplitWords(std::string_view utf8) {

@@ -120,6 +120,20 @@ TEST(IsStopWordTest, FrenchAndEnglish) {
   EXPECT_THAT(Tokenize("À été"), IsEmpty());
 }
 
+TEST(IsStopWordTest, MatchesWholeWordsOnly) {
+  // The longest stop words, and near misses around them: prefixes, extensions,
+  // a NUL byte after a stop word (packed, it must not equal the word alone).
+  for (const char* w : {"cette", "leurs", "ainsi", "which", "their", "those", "entre", "comme"}) {
+    EXPECT_TRUE(IsStopWord(w)) << w;
+  }
+  for (const char* w : {"cett", "cettes", "leur2", "whic", "thosee", "aa", "dd", "ll", "thé", "ete2"}) {
+    EXPECT_FALSE(IsStopWord(w)) << w;
+  }
+  EXPECT_FALSE(IsStopWord(std::string_view("a\0", 2)));
+  EXPECT_FALSE(IsStopWord(std::string_view("le\0\0\0\0\0", 7)));
+  EXPECT_FALSE(IsStopWord("theirs12"));  // longer than any packed word
+}
+
 TEST(TokenizeTest, InvalidUtf8NeverCrashesAndSeparatesWords) {
   EXPECT_THAT(Tokenize("eau\xff" "air"), ElementsAre("eau", "air"));
   EXPECT_THAT(Tokenize("eau\xc3"), ElementsAre("eau"));           // truncated 2-byte sequence at end
