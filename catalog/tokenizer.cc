@@ -4,7 +4,6 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
@@ -195,31 +194,35 @@ bool IsStopWord(std::string_view folded) {
   // Every word of every indexed text is asked about, so the stop words sit in
   // a small open-addressed table of words packed into integers (bytes, and
   // the length in the top byte): one multiply and a probe or two, no hashing
-  // of strings.
+  // of strings. Most words are longer than any stop word and never get there.
   constexpr size_t kSlots = 512;  // a power of two, a few times the stop words
-  constexpr size_t kMaxPacked = 7;
   const auto pack = [](std::string_view w) {
-    uint64_t v = 0;
-    std::memcpy(&v, w.data(), w.size());
-    return v | (static_cast<uint64_t>(w.size()) << 56);
+    uint64_t v = static_cast<uint64_t>(w.size()) << 56;
+    for (size_t i = 0; i < w.size(); ++i) v |= static_cast<uint64_t>(static_cast<uint8_t>(w[i])) << (8 * i);
+    return v;
   };
   const auto slot = [](uint64_t packed) { return static_cast<size_t>((packed * 0x9E3779B97F4A7C15ull) >> 55); };
-  static const auto* const kTable = [&] {
-    auto* table = new std::array<uint64_t, kSlots>{};  // 0: empty (a packed word has a length)
+  struct Table {
+    size_t longest = 0;
+    std::array<uint64_t, kSlots> slots{};  // 0: empty (a packed word has a length)
+  };
+  static const Table* const kTable = [&] {
+    auto* table = new Table;
     for (absl::string_view w : StopWords()) {
-      if (w.size() > kMaxPacked) std::abort();  // every stop word is short
+      if (w.size() > 7) std::abort();  // the length byte must stay clear
+      table->longest = std::max(table->longest, w.size());
       const uint64_t packed = pack(std::string_view(w.data(), w.size()));
       size_t i = slot(packed);
-      while ((*table)[i] != 0) i = (i + 1) % kSlots;
-      (*table)[i] = packed;
+      while (table->slots[i] != 0) i = (i + 1) % kSlots;
+      table->slots[i] = packed;
     }
     return table;
   }();
-  if (folded.empty() || folded.size() > kMaxPacked) return false;
+  if (folded.empty() || folded.size() > kTable->longest) return false;
   const uint64_t packed = pack(folded);
   for (size_t i = slot(packed);; i = (i + 1) % kSlots) {
-    if ((*kTable)[i] == packed) return true;
-    if ((*kTable)[i] == 0) return false;
+    if (kTable->slots[i] == packed) return true;
+    if (kTable->slots[i] == 0) return false;
   }
 }
 
