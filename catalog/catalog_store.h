@@ -189,6 +189,10 @@ class CatalogStore {
   // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
   absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Reads in one batch the stored references of the keys `run` writes from
+  // `start` that `group` has not staged, for StageRemoteChange.
+  absl::Status PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages `run`'s entries from `start` into `group`'s batch.
   absl::Status StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -147,6 +147,23 @@ absl::StatusOr<std::optional<std::string>> Db::Get(Family f, std::string_view ke
   return std::optional<std::string>(std::move(value));
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> Db::MultiGet(
+    Family f, absl::Span<const std::string_view> keys) const {
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (std::string_view key : keys) slices.emplace_back(key.data(), key.size());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), family(f), keys.size(), slices.data(), values.data(), statuses.data());
+  std::vector<std::optional<std::string>> found(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], absl::StrCat("read ", FamilyName(f)));
+    found[i] = values[i].ToString();
+  }
+  return found;
+}
+
 std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Family f) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), family(f)));
 }

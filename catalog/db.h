@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "catalog/keys.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
@@ -56,6 +58,11 @@ class Db {
 
   // The value of `key`, or nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(Family f, std::string_view key) const;
+
+  // The values of `keys` in family `f` (nullopt: absent), read in one batch:
+  // much cheaper per key than a Get each when there are hundreds.
+  absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(Family f,
+                                                                   absl::Span<const std::string_view> keys) const;
 
   // A new iterator over family `f`; the caller owns it.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;

@@ -168,6 +168,9 @@ struct CatalogStore::RemoteGroup {
   absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
   // Records as the group leaves them so far (null: deleted).
   absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
+  // Stored references of the keys the run being staged writes and the group
+  // had not staged yet, read in one batch before it (nullopt: absent).
+  absl::flat_hash_map<std::string_view, std::optional<std::string>> stored_refs;
   std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
   int64_t hlc = 0;
   bool redacted = false;
@@ -200,7 +203,13 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
     exists = old != nullptr;
     if (exists) owner = old->origin();
   } else {
-    BIBIA_ASSIGN_OR_RETURN(auto ref, db_->Get(Family::kRecords, key));
+    std::optional<std::string> ref;
+    if (auto found = group->stored_refs.find(key); found != group->stored_refs.end()) {
+      ref = std::move(found->second);
+      group->stored_refs.erase(found);  // staged from now on
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(ref, db_->Get(Family::kRecords, key));
+    }
     if (ref) {
       exists = true;
       BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
@@ -320,8 +329,22 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
   return start;
 }
 
+absl::Status CatalogStore::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+  std::vector<std::string_view> keys;
+  for (size_t i = start; i < run.items_.size(); ++i) {
+    const std::string_view key = run.items_[i].entry.key;
+    if (group->staged.contains(key) || group->stored_refs.contains(key)) continue;
+    group->stored_refs.emplace(key, std::nullopt);
+    keys.push_back(key);
+  }
+  BIBIA_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> refs, db_->MultiGet(Family::kRecords, keys));
+  for (size_t i = 0; i < keys.size(); ++i) group->stored_refs[keys[i]] = std::move(refs[i]);
+  return absl::OkStatus();
+}
+
 absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
   Batch* b = &group->batch;
+  BIBIA_RETURN_IF_ERROR(PrefetchStoredRefs(run, start, group));
   std::vector<RemoteIndexOp> index_ops;
   bool all_new = true;  // every public facet of the run is new here: its grouped terms apply as they are
   for (size_t i = start; i < run.items_.size(); ++i) {

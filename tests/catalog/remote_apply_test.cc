@@ -257,6 +257,49 @@ TEST_F(RemoteApplyTest, AReplicaSearchesLikeItsOrigin) {
   EXPECT_EQ(p3->public_().title_fr(), "cantine");
 }
 
+// Runs applied one call each: every run reads what earlier ones committed (in
+// one batch per run), not what its own group staged.
+TEST_F(RemoteApplyTest, EachRunReadsTheRecordsStoredBeforeIt) {
+  // The replica owns p5 before the origin's p5 arrives: it keeps it.
+  ASSERT_THAT(replica_->PutProject(MakeProject("p5", "le vélo de la réplique")).status(), IsOk());
+  std::vector<v1::Project> projects;
+  for (int i = 0; i < 8; ++i) projects.push_back(MakeProject("p" + std::to_string(i), "cantine " + std::to_string(i)));
+  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "toitures solaires")).status(), IsOk());
+  ASSERT_THAT(origin_->DeleteProject("p2"), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p5", "cantine de l'origine, modifiée")).status(), IsOk());
+
+  const int64_t conflicts_before = replica_->conflicts();
+  int applied_runs = 0;
+  for (uint64_t after = 0;;) {
+    std::vector<v1::LogEntry> run = PublicRun(after);
+    if (run.empty()) break;
+    after = run.back().seq();
+    ASSERT_THAT(replica_->ApplyVerified(Verified(std::move(run))).status(), IsOk());
+    ++applied_runs;
+  }
+  EXPECT_EQ(applied_runs, 4);  // the import, the update, the deletion, the update of p5
+  EXPECT_EQ(replica_->conflicts() - conflicts_before, 2);  // p5 of the import and its update
+  auto p1 = replica_->GetProject("p1");
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_EQ(p1->public_().title_fr(), "toitures solaires");
+  EXPECT_THAT(replica_->GetProject("p2").status(), StatusIs(absl::StatusCode::kNotFound));
+  auto p5 = replica_->GetProject("p5");
+  ASSERT_THAT(p5.status(), IsOk());
+  EXPECT_EQ(p5->public_().title_fr(), "le vélo de la réplique");
+  // The index followed: the old title of p1 no longer matches, its new one does.
+  v1::SearchRequest request;
+  request.set_query("toitures");
+  auto found = replica_->Search(request);
+  ASSERT_THAT(found.status(), IsOk());
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).project().id(), "p1");
+  request.set_query("cantine");
+  found = replica_->Search(request);
+  ASSERT_THAT(found.status(), IsOk());
+  EXPECT_EQ(found->total_matches(), 5);  // p0, p3, p4, p6, p7: not p1 (renamed), p2 (deleted), p5 (the replica's)
+}
+
 TEST_F(RemoteApplyTest, RevocationsReplicateAndOnlyTheIssuerRevokesItsTokens) {
   ASSERT_THAT(origin_->RevokeToken("0123456789abcdef0123456789abcdef"), IsOk());
   ASSERT_THAT(origin_->RevokeToken("0123456789abcdef0123456789abcdef"), IsOk());  // again: nothing new
