@@ -299,11 +299,12 @@ uint32_t GroupedTerms::AddDocument(uint32_t slot, const v1::ProjectPublic& doc) 
   uint32_t length = 0;
   ForEachWeightedTerm(doc, &scratch_, [&](std::string_view term, uint32_t weight) {
     length += weight;
-    auto [it, inserted] = term_ids_.try_emplace(Stage(term, out), static_cast<uint32_t>(terms_.size()));
-    const uint32_t id = it->second;
+    const auto [id, inserted] = terms_.Insert(term, [&](std::string_view t) {
+      std::memcpy(out, t.data(), t.size());
+      out += t.size();
+      return std::string_view(out - t.size(), t.size());
+    });
     if (inserted) {
-      out += term.size();
-      terms_.push_back(it->first);
       postings_of_.push_back(0);
       latest_.push_back(0);
     } else if (postings_[latest_[id]].posting.doc == slot) {
@@ -326,6 +327,10 @@ uint32_t SearchIndex::StageNewRow(const v1::ProjectPublic& doc, uint32_t length,
 void SearchIndex::StageGroupedTerms(const GroupedTerms& grouped, absl::Span<const uint32_t> docnums,
                                     IndexChanges* changes) const {
   const auto staged = [&](const Posting& p) { return p.doc < docnums.size() && docnums[p.doc] != kNoDocnum; };
+  const auto term_of = [&](uint32_t id) {
+    const std::string_view term = grouped.terms_.term(id);
+    return absl::string_view(term.data(), term.size());
+  };
   std::vector<bool> needed(grouped.terms_.size(), false);
   for (const GroupedTerms::TermPosting& tp : grouped.postings_) {
     if (staged(tp.posting)) needed[tp.term] = true;
@@ -333,12 +338,12 @@ void SearchIndex::StageGroupedTerms(const GroupedTerms& grouped, absl::Span<cons
   // Every operand is created before pointers to them are taken: a pointer
   // into the map stays valid only while nothing is inserted.
   for (uint32_t t = 0; t < needed.size(); ++t) {
-    if (needed[t]) changes->Operand(grouped.terms_[t]);
+    if (needed[t]) changes->Operand(term_of(t));
   }
   std::vector<OperandBuilder*> operands(grouped.terms_.size(), nullptr);
   for (uint32_t t = 0; t < needed.size(); ++t) {
     if (!needed[t]) continue;
-    operands[t] = &changes->Operand(grouped.terms_[t]);
+    operands[t] = &changes->Operand(term_of(t));
     operands[t]->Reserve(grouped.postings_of_[t]);
   }
   // Then the postings in document order, without a lookup each.

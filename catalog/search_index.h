@@ -27,6 +27,7 @@
 #include "bibia/v1/storage.pb.h"
 #include "catalog/db.h"
 #include "catalog/posting_list.h"
+#include "catalog/term_table.h"
 
 namespace bibia::catalog {
 
@@ -69,18 +70,17 @@ class GroupedTerms {
   // Tokenizes `doc` as the document in `slot` (slots in increasing order);
   // returns its weighted length.
   uint32_t AddDocument(uint32_t slot, const v1::ProjectPublic& doc);
-  bool empty() const { return terms_.empty(); }
+  bool empty() const { return terms_.size() == 0; }
 
  private:
   friend class SearchIndex;
   struct TermPosting {
-    uint32_t term;  // index in terms_
+    uint32_t term;  // id in terms_
     Posting posting;  // Posting.doc: the slot
   };
-  std::vector<std::unique_ptr<char[]>> text_;  // the folded terms the views point into
+  std::vector<std::unique_ptr<char[]>> text_;  // the folded terms the table's views point into
   std::string scratch_;
-  absl::flat_hash_map<absl::string_view, uint32_t> term_ids_;  // term -> index in terms_
-  std::vector<absl::string_view> terms_;
+  TermTable terms_;
   std::vector<uint32_t> postings_of_;  // by term: how many postings
   std::vector<uint32_t> latest_;  // by term: index in postings_ of its latest posting
   // In document order, all terms mixed: one growing array instead of one per term.

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
@@ -124,19 +125,47 @@ const absl::flat_hash_set<absl::string_view>& StopWords() {
   return *kWords;
 }
 
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+// Lower-cases the eight ASCII bytes of `chunk` (all below 0x80) at once: a
+// byte gets 0x20 added where it lies in 'A'..'Z'.
+uint64_t LowerAscii8(uint64_t chunk) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  // High bit of each byte set iff byte >= 'A' (adding 0x80 - 'A' carries into it
+  // without crossing bytes, since every byte is below 0x80), and iff byte > 'Z'.
+  const uint64_t at_least_a = chunk + kOnes * (0x80 - 'A');
+  const uint64_t above_z = chunk + kOnes * (0x7f - 'Z');
+  const uint64_t upper = at_least_a & ~above_z & kHighBits;
+  return chunk | (upper >> 2);  // 0x80 >> 2 == 0x20
+}
+
 // Appends the folded form of `utf8` to `out`.
 void AppendFoldedText(std::string_view utf8, std::string* out) {
   out->reserve(out->size() + utf8.size());
   size_t pos = 0;
   while (pos < utf8.size()) {
-    // Most text is ASCII: fold each run of it in one pass, without decoding.
+    // Most text is ASCII: fold each run of it without decoding, eight bytes
+    // at a time while they are all ASCII.
     size_t end = pos;
+    while (end + 8 <= utf8.size()) {
+      uint64_t chunk;
+      std::memcpy(&chunk, utf8.data() + end, 8);
+      if ((chunk & kHighBits) != 0) break;
+      end += 8;
+    }
     while (end < utf8.size() && static_cast<uint8_t>(utf8[end]) < 0x80) ++end;
     if (end > pos) {
       const size_t at = out->size();
       out->resize(at + (end - pos));
       char* dst = out->data() + at;
-      for (size_t i = pos; i < end; ++i) {
+      size_t i = pos;
+      for (; i + 8 <= end; i += 8, dst += 8) {
+        uint64_t chunk;
+        std::memcpy(&chunk, utf8.data() + i, 8);
+        chunk = LowerAscii8(chunk);
+        std::memcpy(dst, &chunk, 8);
+      }
+      for (; i < end; ++i) {
         const char c = utf8[i];
         *dst++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
       }

@@ -33,6 +33,25 @@ TEST(FoldTextTest, LowerCasesAscii) {
   EXPECT_EQ(FoldText("Hello WORLD 42"), "hello world 42");
 }
 
+// ASCII is folded eight bytes at a time: every byte value, at every offset
+// and run length, must fold as a byte-by-byte lower-casing would.
+TEST(FoldTextTest, AsciiRunsOfAnyLengthFoldByteForByte) {
+  std::string all;
+  for (int c = 0; c < 0x80; ++c) all.push_back(static_cast<char>(c));
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    return s;
+  };
+  for (size_t start = 0; start < 16; ++start) {
+    for (size_t length = 0; start + length <= all.size(); length += 7) {
+      const std::string piece = all.substr(start, length);
+      ASSERT_EQ(FoldText(piece), lower(piece)) << start << "+" << length;
+      // Around a non-ASCII letter too, which ends a run mid-chunk.
+      ASSERT_EQ(FoldText(piece + "É" + piece), lower(piece) + "e" + lower(piece)) << start << "+" << length;
+    }
+  }
+}
+
 TEST(FoldTextTest, FoldsFrenchAccents) {
   EXPECT_EQ(FoldText("Élève Œuvre Ça"), "eleve oeuvre ca");
   EXPECT_EQ(FoldText("é è ê ë É È Ê Ë"), "e e e e e e e e");
