@@ -27,8 +27,9 @@
 //    Admin.InstallRoster; Peers.AddPeer on B with A's endpoint; one
 //    Peers.SyncNow on B, timed; --repeat times, each into an emptied B, the
 //    median reported. Right before each sync, with A and B idle, one more
-//    ceiling pass (entries + records, node options, sync=true) is written:
-//    the paired ratio (that pass's time / the sync's) measures both under the
+//    ceiling pass (entries + records, node options, sync=true) is written,
+//    with sync(2) before it and before the sync (no writeback of earlier
+//    steps pending during either): the paired ratio (that pass's time / the sync's) measures both under the
 //    same machine load, which drifts between minutes here; its median is
 //    reported next to the ratio against the best ceiling of step 3. Then B's
 //    frontier (Peers.Status) is checked against A's, and Federation.Sync is
@@ -720,9 +721,15 @@ int Run(const Flags& flags) {
     if (r == 0) Line("B", absl::StrCat("'", node_b.command_line(), "'"));
     // The same run's ceiling: entries + records, node options, sync=true,
     // written while A and B sit idle, right before the sync it is paired with.
-    auto paired = WriteCeiling((dir / absl::StrCat("ceiling-paired-", r)).string(), log_puts, record_puts,
-                               /*sync=*/true, /*node_options=*/true);
+    // Each of the two starts with no dirty pages of earlier steps waiting to
+    // be written back (the last B's files, the pass itself), which would
+    // otherwise slow the fsyncs of whichever comes next.
+    ::sync();
+    const fs::path paired_dir = dir / absl::StrCat("ceiling-paired-", r);
+    auto paired = WriteCeiling(paired_dir.string(), log_puts, record_puts, /*sync=*/true, /*node_options=*/true);
     if (!paired.ok()) return Fail(std::string(paired.status().message()));
+    fs::remove_all(paired_dir);
+    ::sync();
     v1::SyncNowRequest request;
     request.set_node_id("origin-a");
     sync_response.Clear();
