@@ -60,20 +60,20 @@ bool DecodeCompactOperand(std::string_view in, std::vector<Posting>* out) {
 // Collects `operands` into one list sorted by doc where the last operand wins;
 // removals (tf 0) are kept so they can still cancel a base posting.
 std::vector<Posting> CombineOperands(const std::vector<std::string_view>& operands) {
-  std::vector<std::pair<Posting, size_t>> all;  // posting, arrival order
-  size_t order = 0;
-  std::vector<Posting> decoded;
-  for (std::string_view op : operands) {
-    decoded.clear();
-    DecodeOperand(op, &decoded);  // a malformed operand changes nothing
-    for (const Posting& p : decoded) all.emplace_back(p, order++);
-  }
-  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) {
-    return a.first.doc != b.first.doc ? a.first.doc < b.first.doc : a.second < b.second;
-  });
+  std::vector<Posting> all;
+  for (std::string_view op : operands) DecodeOperand(op, &all);  // a malformed operand adds nothing
+  // Usually in order already: an operand lists new documents by increasing
+  // docnum, and later operands newer documents. Then there is nothing to
+  // sort, which matters when a search reads a term whose operands have not
+  // been merged yet (a memtable after a sync holds dozens per term).
+  bool ordered = true;
+  for (size_t i = 1; i < all.size() && ordered; ++i) ordered = all[i - 1].doc < all[i].doc;
+  if (ordered) return all;
+  // A stable sort keeps the postings of one doc in arrival order: the last wins.
+  std::stable_sort(all.begin(), all.end(), [](const Posting& a, const Posting& b) { return a.doc < b.doc; });
   std::vector<Posting> combined;
   combined.reserve(all.size());
-  for (const auto& [p, unused] : all) {
+  for (const Posting& p : all) {
     if (!combined.empty() && combined.back().doc == p.doc) {
       combined.back() = p;
     } else {
