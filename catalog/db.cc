@@ -149,6 +149,7 @@ absl::StatusOr<std::optional<std::string>> Db::Get(Family f, std::string_view ke
 
 absl::StatusOr<std::vector<std::optional<std::string>>> Db::MultiGet(
     Family f, absl::Span<const std::string_view> keys) const {
+  if (keys.empty()) return std::vector<std::optional<std::string>>();
   std::vector<rocksdb::Slice> slices;
   slices.reserve(keys.size());
   for (std::string_view key : keys) slices.emplace_back(key.data(), key.size());

@@ -31,8 +31,8 @@ void AppendPosting(std::string* out, Posting p);
 // Decodes a stored list; returns false if its size is not a multiple of 8.
 bool DecodePostings(std::string_view in, std::vector<Posting>* out);
 
-// Merge operands are most of what indexing writes (a sync of 100,000 entries
-// writes about 2.7 million postings), so they have a compact encoding of their
+// Merge operands are most of what indexing writes (the bench's sync of 100,000
+// entries writes about 2 million postings), so they have a compact encoding of their
 // own: per posting, the zigzag varint of doc minus the doc before (0 for the
 // first) and the varint tf, then a trailer of 1 or 2 bytes whose last byte is
 // its length, chosen so that the operand's size is never a multiple of 8. An
