@@ -169,4 +169,10 @@ std::unique_ptr<rocksdb::Iterator> Db::NewIterator(Family f) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), family(f)));
 }
 
+std::unique_ptr<rocksdb::Iterator> Db::NewScanIterator(Family f) const {
+  rocksdb::ReadOptions read_options;
+  read_options.fill_cache = false;
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read_options, family(f)));
+}
+
 }  // namespace bibia::catalog

@@ -66,6 +66,10 @@ class Db {
 
   // A new iterator over family `f`; the caller owns it.
   std::unique_ptr<rocksdb::Iterator> NewIterator(Family f) const;
+  // The same for reading a long range once (serving a peer that catches up):
+  // the blocks it reads are not kept in the block cache, whose room is for
+  // what searches read again and again.
+  std::unique_ptr<rocksdb::Iterator> NewScanIterator(Family f) const;
 
  private:
   Db() = default;

@@ -39,7 +39,7 @@ absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const s
   std::vector<std::string> entries;
   *last_seq = after_seq;
   const std::string prefix = FrontierKey(origin, tier);
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kLog);
   // Keys whose erased payloads still need their redaction entry in this run.
   absl::flat_hash_set<std::string> awaiting;
   for (it->Seek(LogKey(origin, tier, after_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {

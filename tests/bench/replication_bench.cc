@@ -734,12 +734,13 @@ int Run(const Flags& flags) {
     request.set_node_id("origin-a");
     sync_response.Clear();
     const int64_t cpu_a0 = ProcCpuNanos(node_a.pid()), cpu_b0 = ProcCpuNanos(node_b.pid());
-    const int64_t faults_b0 = ProcMinorFaults(node_b.pid());
+    const int64_t faults_a0 = ProcMinorFaults(node_a.pid()), faults_b0 = ProcMinorFaults(node_b.pid());
     const auto start = Clock::now();
     grpc::Status s = peers_b->SyncNow(Context(admin_b, std::chrono::seconds(flags.sync_timeout)).get(), request,
                                       &sync_response);
     const int64_t ns = NanosSince(start);
     const int64_t cpu_a = ProcCpuNanos(node_a.pid()) - cpu_a0, cpu_b = ProcCpuNanos(node_b.pid()) - cpu_b0;
+    const int64_t faults_a = ProcMinorFaults(node_a.pid()) - faults_a0;
     const int64_t faults_b = ProcMinorFaults(node_b.pid()) - faults_b0;
     // What B still does once the sync returned (a memtable flush), until idle.
     int64_t cpu_b_after = ProcCpuNanos(node_b.pid());
@@ -768,8 +769,9 @@ int Run(const Flags& flags) {
                       PerSecond(static_cast<double>(census.entries), ns), " entries, ", MBps(census.entry_bytes, ns)));
     Line("  CPU during the sync", absl::StrCat("A ", Ms(cpu_a), ", B ", Ms(cpu_b), " (", Fixed(static_cast<double>(cpu_a + cpu_b) / static_cast<double>(std::max<int64_t>(ns, 1)), 2),
                                         " cores busy); B after it returned, until idle: ", Ms(cpu_b_after)));
-    Line("  B's minor page faults", absl::StrCat(WithCommas(faults_b), " (", Mib(static_cast<uint64_t>(faults_b) * 4096),
-                                                 " of memory touched for the first time)"));
+    Line("  minor page faults", absl::StrCat("A ", WithCommas(faults_a), ", B ", WithCommas(faults_b), " (",
+                                             Mib(static_cast<uint64_t>(faults_a + faults_b) * 4096),
+                                             " of memory touched for the first time)"));
     sync_cpu_ns.push_back(cpu_a + cpu_b);
     Line("  ceiling pass just before it",
          absl::StrCat(Ms(paired->ns), ", ", PerSecond(static_cast<double>(census.entries), paired->ns),

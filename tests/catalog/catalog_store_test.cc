@@ -1098,5 +1098,35 @@ TEST_F(CatalogStoreTest, ReadersRunConcurrentlyWithWriter) {
   EXPECT_EQ(StatsProjects(), 31);
 }
 
+// Serving a peer that catches up reads the whole log once: its blocks must
+// not push out of the block cache what searches read again and again.
+TEST_F(CatalogStoreTest, ReadingTheLogForAPeerLeavesTheBlockCacheAlone) {
+  std::vector<v1::Project> projects;
+  for (int i = 0; i < 3000; ++i) {
+    projects.push_back(MakeProject("p" + std::to_string(i), "Cantine " + std::to_string(i),
+                                   std::string(400, static_cast<char>('a' + i % 26))));
+  }
+  ASSERT_THAT(store_->Import(projects, {}).status(), IsOk());
+  rocksdb::DB* raw = store_->db()->raw();
+  ASSERT_TRUE(raw->Flush(rocksdb::FlushOptions(), store_->db()->family(Family::kLog)).ok());
+  const auto cache_usage = [&] {
+    uint64_t usage = 0;
+    EXPECT_TRUE(raw->GetIntProperty(store_->db()->family(Family::kLog), "rocksdb.block-cache-usage", &usage));
+    return usage;
+  };
+  const uint64_t before = cache_usage();
+  uint64_t last_seq = 0, entries = 0, bytes = 0;
+  for (uint64_t after = 0;; after = last_seq) {
+    auto run = store_->ReadLogSerialized("node-a", v1::TIER_PUBLIC, after, 1000, &last_seq);
+    ASSERT_THAT(run, IsOk());
+    if (run->empty()) break;
+    entries += run->size();
+    for (const std::string& e : *run) bytes += e.size();
+  }
+  EXPECT_EQ(entries, 3000u);
+  EXPECT_GT(bytes, 1'000'000u);  // the log is much larger than what the cache may gain
+  EXPECT_LT(cache_usage() - before, bytes / 10);
+}
+
 }  // namespace
 }  // namespace bibia::catalog
