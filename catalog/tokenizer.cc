@@ -127,12 +127,13 @@ const absl::flat_hash_set<absl::string_view>& StopWords() {
 
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 
-// Lower-cases the eight ASCII bytes of `chunk` (all below 0x80) at once: a
-// byte gets 0x20 added where it lies in 'A'..'Z'.
+// Lower-cases the eight ASCII bytes of `chunk` (all below 0x80) at once: the
+// 0x20 bit is set in each byte that lies in 'A'..'Z'.
 uint64_t LowerAscii8(uint64_t chunk) {
   constexpr uint64_t kOnes = 0x0101010101010101ull;
-  // High bit of each byte set iff byte >= 'A' (adding 0x80 - 'A' carries into it
-  // without crossing bytes, since every byte is below 0x80), and iff byte > 'Z'.
+  // Every byte is below 0x80, so adding less than 0x81 to each never carries
+  // into the next: in at_least_a a byte's high bit is set iff it is >= 'A',
+  // in above_z iff it is > 'Z'.
   const uint64_t at_least_a = chunk + kOnes * (0x80 - 'A');
   const uint64_t above_z = chunk + kOnes * (0x7f - 'Z');
   const uint64_t upper = at_least_a & ~above_z & kHighBits;
