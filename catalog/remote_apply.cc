@@ -166,11 +166,13 @@ struct CatalogStore::RemoteGroup {
     bool advanced = false;  // by a run of this group: its frontier is written
   };
   absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
-  // Records as the group leaves them so far (null: deleted).
-  absl::flat_hash_map<std::string_view, const v1::StoredRecord*> staged;
+  // Records as the group leaves them so far (null: deleted). Keyed by
+  // absl::string_view: Debian's Abseil hashes a std::string_view through
+  // std::hash, which showed in profiles of a sync.
+  absl::flat_hash_map<absl::string_view, const v1::StoredRecord*> staged;
   // Stored references of the keys the run being staged writes and the group
   // had not staged yet, read in one batch before it (nullopt: absent).
-  absl::flat_hash_map<std::string_view, std::optional<std::string>> stored_refs;
+  absl::flat_hash_map<absl::string_view, std::optional<std::string>> stored_refs;
   std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
   int64_t hlc = 0;
   bool redacted = false;
@@ -190,6 +192,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   auto* staged = &group->staged;
   const LogEntryView& e = item.entry;
   const std::string_view key = e.key;
+  const absl::string_view map_key(key.data(), key.size());
   const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
   const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
   // The record as this group leaves it so far, else as stored: whether it
@@ -198,13 +201,13 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   bool exists = false;
   std::string owner;
   const v1::StoredRecord* old = nullptr;
-  if (auto it = staged->find(key); it != staged->end()) {
+  if (auto it = staged->find(map_key); it != staged->end()) {
     old = it->second;
     exists = old != nullptr;
     if (exists) owner = old->origin();
   } else {
     std::optional<std::string> ref;
-    if (auto found = group->stored_refs.find(key); found != group->stored_refs.end()) {
+    if (auto found = group->stored_refs.find(map_key); found != group->stored_refs.end()) {
       ref = std::move(found->second);
       group->stored_refs.erase(found);  // staged from now on
     } else {
@@ -233,7 +236,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
     if (is_public) *index_op = RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
-    (*staged)[key] = nullptr;
+    (*staged)[map_key] = nullptr;
     return absl::OkStatus();
   }
   if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
@@ -243,7 +246,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   if (is_feedback && !exists) ++b->feedback_delta;
   b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
                RecordRef(e.origin, e.tier, e.seq));
-  (*staged)[key] = item.record;
+  (*staged)[map_key] = item.record;
   return absl::OkStatus();
 }
 
@@ -333,12 +336,14 @@ absl::Status CatalogStore::PrefetchStoredRefs(const VerifiedRun& run, size_t sta
   std::vector<std::string_view> keys;
   for (size_t i = start; i < run.items_.size(); ++i) {
     const std::string_view key = run.items_[i].entry.key;
-    if (group->staged.contains(key) || group->stored_refs.contains(key)) continue;
-    group->stored_refs.emplace(key, std::nullopt);
+    const absl::string_view map_key(key.data(), key.size());
+    if (group->staged.contains(map_key) || !group->stored_refs.emplace(map_key, std::nullopt).second) continue;
     keys.push_back(key);
   }
   BIBIA_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> refs, db_->MultiGet(Family::kRecords, keys));
-  for (size_t i = 0; i < keys.size(); ++i) group->stored_refs[keys[i]] = std::move(refs[i]);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    group->stored_refs[absl::string_view(keys[i].data(), keys[i].size())] = std::move(refs[i]);
+  }
   return absl::OkStatus();
 }
 
