@@ -196,6 +196,57 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
+// A run that fails while it is staged is dropped with its group, and the
+// group after it is written with the same (reused) WriteBatch buffer: none of
+// the failed run's changes may come along.
+TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingInTheNextGroupsBatch) {
+  std::vector<v1::Project> projects;
+  for (const char* id : {"p1", "p2", "p3"}) {
+    v1::Project project = MakeProject(id, "cantine");
+    project.mutable_restricted()->set_procurement_notes("Marché subséquent");
+    projects.push_back(project);
+  }
+  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  // The replica's reference for p2 is unreadable: staging the public run
+  // fails there, after p1's record and entry were staged.
+  rocksdb::WriteBatch corrupt;
+  corrupt.Put(replica_->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p2"), "not a log key");
+  ASSERT_THAT(replica_->db()->Write(&corrupt), IsOk());
+
+  std::vector<VerifiedRun> runs;
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED}) {
+    auto entries = origin_->ReadLog(kOrigin, tier, 0, 1);
+    ASSERT_THAT(entries.status(), IsOk());
+    runs.push_back(Verified(*entries));
+  }
+  std::vector<absl::StatusOr<int64_t>> results = replica_->ApplyVerified(std::move(runs));
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_THAT(results[0].status(), StatusIs(absl::StatusCode::kDataLoss));
+  ASSERT_THAT(results[1].status(), IsOk());
+  EXPECT_EQ(*results[1], 3);
+
+  // Read from the database: no record, entry, frontier or posting of the public run.
+  auto p1 = replica_->db()->Get(Family::kRecords, RecordKey(RecordKind::kPublic, "p1"));
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_FALSE(p1->has_value());
+  auto public_log = replica_->ReadLog(kOrigin, v1::TIER_PUBLIC, 0, 1000);
+  ASSERT_THAT(public_log.status(), IsOk());
+  EXPECT_THAT(*public_log, IsEmpty());
+  auto frontier = replica_->Frontier();
+  ASSERT_THAT(frontier.status(), IsOk());
+  ASSERT_EQ(frontier->size(), 1u);
+  EXPECT_EQ(frontier->front().tier(), v1::TIER_RESTRICTED);
+  v1::SearchRequest request;
+  request.set_query("cantine");
+  auto found = replica_->Search(request);
+  ASSERT_THAT(found.status(), IsOk());
+  EXPECT_EQ(found->total_matches(), 0);
+  // The restricted run was written whole.
+  auto p3 = replica_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, "p3"));
+  ASSERT_THAT(p3.status(), IsOk());
+  EXPECT_TRUE(p3->has_value());
+}
+
 // New documents of a run are indexed term by term from the receiver's
 // grouping, updates document by document: both must give the index the
 // origin built one write at a time.
