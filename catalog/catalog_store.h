@@ -219,10 +219,6 @@ class CatalogStore {
   std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
-  // The last remote group's WriteBatch, cleared, for the next group to fill:
-  // a fresh buffer of several megabytes per group is memory touched for the
-  // first time, page by page (a fifth of a cold sync's page faults).
-  std::optional<rocksdb::WriteBatch> spare_remote_batch_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<int64_t> feedback_count_{0};
   std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;

@@ -269,35 +269,19 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
   for (const VerifiedRun& run : runs) {
     for (const std::string& entry : run.serialized_) bytes += entry.size() + 96;
   }
-  absl::MutexLock lock(&write_mu_);
-  const auto new_group = [this, reserve = bytes + bytes / 4]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
+  const auto new_group = [reserve = bytes + bytes / 4] {
     auto group = std::make_unique<RemoteGroup>();
-    if (spare_remote_batch_) {
-      group->batch.batch = std::move(*spare_remote_batch_);
-      spare_remote_batch_.reset();
-      group->batch.batch.Clear();
-    } else {
-      group->batch.batch = rocksdb::WriteBatch(reserve);
-    }
+    group->batch.batch = rocksdb::WriteBatch(reserve);
     return group;
   };
-  // The group's buffer goes back to spare_remote_batch_ unless it grew past
-  // what a node should hold on to between syncs.
-  const auto recycle = [this](std::unique_ptr<RemoteGroup> spent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
-    constexpr size_t kMaxSpareBytes = 64 << 20;
-    if (spent->batch.batch.GetDataSize() <= kMaxSpareBytes) spare_remote_batch_.emplace(std::move(spent->batch.batch));
-  };
+  absl::MutexLock lock(&write_mu_);
   auto group = new_group();
-  const auto next_group = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
-    recycle(std::move(group));
-    group = new_group();
-  };
   const auto commit = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
     absl::Status committed = CommitRemoteGroup(group.get());
     if (!committed.ok()) {
       for (size_t m : group->members) results[m] = committed;
     }
-    next_group();
+    group = new_group();
   };
   for (size_t i = 0; i < runs.size(); ++i) {
     const VerifiedRun& run = runs[i];
@@ -316,7 +300,7 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
       // The batch holds part of this run: drop the whole group.
       results[i] = staged;
       for (size_t m : group->members) results[m] = staged;
-      next_group();
+      group = new_group();
       continue;
     }
     results[i] = static_cast<int64_t>(run.items_.size() - *start);
@@ -324,7 +308,6 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     if (run.has_redaction_) commit();
   }
   commit();
-  recycle(std::move(group));
   return results;
 }
 

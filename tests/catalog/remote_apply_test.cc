@@ -196,10 +196,9 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
-// A run that fails while it is staged is dropped with its group, and the
-// group after it is written with the same (reused) WriteBatch buffer: none of
-// the failed run's changes may come along.
-TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingInTheNextGroupsBatch) {
+// A run that fails while it is staged is dropped with its group, halfway
+// through: none of its changes may come along with the group after it.
+TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingBehind) {
   std::vector<v1::Project> projects;
   for (const char* id : {"p1", "p2", "p3"}) {
     v1::Project project = MakeProject(id, "cantine");
