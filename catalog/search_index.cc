@@ -361,15 +361,9 @@ void SearchIndex::StageDelete(const v1::ProjectPublic& old, IndexChanges* change
 
 void SearchIndex::Flush(IndexChanges* changes, rocksdb::WriteBatch* batch) const {
   rocksdb::ColumnFamilyHandle* cf = db_->family(Family::kIndex);
-  // In key order: the memtable's skip list then finds each insertion point a
-  // few steps from the last one instead of searching from the top.
-  std::vector<std::pair<const std::string, OperandBuilder>*> in_order;
-  in_order.reserve(changes->operands_.size());
-  for (auto& term_operand : changes->operands_) in_order.push_back(&term_operand);
-  std::sort(in_order.begin(), in_order.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
-  for (auto* term_operand : in_order) {
-    const std::string_view bytes = term_operand->second.Finish();
-    batch->Merge(cf, TermKey(term_operand->first), rocksdb::Slice(bytes.data(), bytes.size()));
+  for (auto& [term, operand] : changes->operands_) {
+    const std::string_view bytes = operand.Finish();
+    batch->Merge(cf, TermKey(term), rocksdb::Slice(bytes.data(), bytes.size()));
   }
   for (const auto& [docnum, row] : changes->rows_) {
     if (row) {
