@@ -31,7 +31,12 @@
 //    with sync(2) before it and before the sync (no writeback of earlier
 //    steps pending during either): the paired ratio (that pass's time / the sync's) measures both under the
 //    same machine load, which drifts between minutes here; its median is
-//    reported next to the ratio against the best ceiling of step 3. Then B's
+//    reported next to the ratio against the best ceiling of step 3. The same
+//    pass is then written once more by a fresh process (this binary run with
+//    --ceiling-child, the entries loaded from a file before its clock starts),
+//    as a control: B is a fresh process, which gets all its memory from the
+//    kernel, while the in-process passes can reuse what earlier steps freed.
+//    Then B's
 //    frontier (Peers.Status) is checked against A's, and Federation.Sync is
 //    read from A by a client with B's certificate without applying anything
 //    (serving + transport alone).
@@ -70,6 +75,7 @@
 #include "rocksdb/version.h"
 #include "rocksdb/write_batch.h"
 #include "tests/bench/bench_util.h"
+#include "tests/bench/ceiling.h"
 #include "tests/bench/corpus.h"
 #include "tests/bench/latency.h"
 
@@ -89,7 +95,9 @@ and expert facets, signed import batches), measures the raw RocksDB write
 ceiling for the same entries (sync=true and sync=false), B's verification and
 apply in process (CatalogStore::ApplyRemote with the real verifier), then
 starts A (TLS) and an empty B (both --no-gossip), installs a roster of both,
-adds A as B's peer and times one Peers.SyncNow on B.
+adds A as B's peer and times one Peers.SyncNow on B. Before each sync, one
+more ceiling pass in this process and one in a fresh process (the paired
+ratios).
 
 Usage:
   bibia_replication_bench [flags]
@@ -253,74 +261,6 @@ std::string FrontierText(const std::map<std::string, uint64_t>& frontier) {
   std::string out;
   for (const auto& [key, seq] : frontier) absl::StrAppend(&out, out.empty() ? "" : ", ", key, "=", seq);
   return out.empty() ? "(empty)" : out;
-}
-
-// ---- the raw RocksDB ceiling -------------------------------------------------
-
-struct Ceiling {
-  int64_t ns = 0;
-  int64_t batches = 0;
-};
-
-struct KeyValue {
-  std::string key, value;
-};
-
-// Writes the batches into a fresh database at `path`: with RocksDB's default
-// options, or through catalog::Db (the node's own options: block cache, bloom
-// filters, LZ4, memtable hints), whichever `node_options` says.
-absl::StatusOr<Ceiling> WriteCeiling(const std::string& path, const std::vector<std::vector<KeyValue>>& log_puts,
-                                     const std::vector<std::vector<KeyValue>>& record_puts, bool sync,
-                                     bool node_options) {
-  rocksdb::DB* db = nullptr;
-  rocksdb::ColumnFamilyHandle* log_family = nullptr;
-  rocksdb::ColumnFamilyHandle* record_family = nullptr;
-  std::unique_ptr<rocksdb::DB> default_db;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  std::unique_ptr<catalog::Db> node_db;
-  if (node_options) {
-    catalog::Db::Options options;
-    options.sync_writes = sync;
-    auto opened = catalog::Db::Open(path, options);
-    if (!opened.ok()) return opened.status();
-    node_db = std::move(*opened);
-    db = node_db->raw();
-    log_family = node_db->family(catalog::Family::kLog);
-    record_family = node_db->family(catalog::Family::kRecords);
-  } else {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    options.create_missing_column_families = true;
-    std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-        {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
-        {"log", rocksdb::ColumnFamilyOptions()},
-        {"records", rocksdb::ColumnFamilyOptions()}};
-    rocksdb::Status s = rocksdb::DB::Open(options, path, families, &handles, &db);
-    if (!s.ok()) return absl::InternalError(absl::StrCat("open ", path, ": ", s.ToString()));
-    default_db.reset(db);
-    log_family = handles[1];
-    record_family = handles[2];
-  }
-  rocksdb::WriteOptions write_options;
-  write_options.sync = sync;
-  Ceiling ceiling;
-  rocksdb::Status s;
-  const auto start = Clock::now();
-  for (size_t b = 0; b < log_puts.size(); ++b) {
-    rocksdb::WriteBatch batch;
-    for (const KeyValue& kv : log_puts[b]) batch.Put(log_family, kv.key, kv.value);
-    if (!record_puts.empty()) {
-      for (const KeyValue& kv : record_puts[b]) batch.Put(record_family, kv.key, kv.value);
-    }
-    s = db->Write(write_options, &batch);
-    if (!s.ok()) break;
-    ++ceiling.batches;
-  }
-  ceiling.ns = NanosSince(start);
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  if (default_db) default_db->Close();
-  if (!s.ok()) return absl::InternalError(absl::StrCat("write ", path, ": ", s.ToString()));
-  return ceiling;
 }
 
 // ---- B's side in process ------------------------------------------------------
@@ -551,11 +491,12 @@ int Run(const Flags& flags) {
   Ceiling entries_only_ceiling;  // log entries alone, sync=true, best variant
   uint64_t ceiling_bytes = 0;
   // Kept for section 5, which writes one more ceiling pass before each sync.
-  std::vector<std::vector<KeyValue>> log_puts, record_puts;
+  CeilingInput ceiling_input;
+  CeilingInput entries_alone;  // the same without the records
   {
     for (const LogRun& run : census.runs) {
-      auto& logs = log_puts.emplace_back();
-      auto& records = record_puts.emplace_back();
+      auto& logs = ceiling_input.log.emplace_back();
+      auto& records = ceiling_input.records.emplace_back();
       for (const v1::LogEntry& e : run.entries) {
         logs.push_back({catalog::LogKey(e.origin(), e.tier(), e.seq()), e.SerializeAsString()});
         // What the node's records family stores: a reference to the entry.
@@ -576,12 +517,13 @@ int Run(const Flags& flags) {
         {"entries alone, sync=true, default options", false, true, false},
         {"entries alone, sync=true, node's options", false, true, true},
     };
+    entries_alone.log = ceiling_input.log;
     int pass = 0;
     for (const Variant& v : variants) {
       Ceiling best;
       for (int r = 0; r < flags.repeat; ++r) {
-        auto c = WriteCeiling((dir / absl::StrCat("ceiling-", pass++)).string(), log_puts,
-                              v.records ? record_puts : std::vector<std::vector<KeyValue>>(), v.sync, v.node_options);
+        auto c = WriteCeiling((dir / absl::StrCat("ceiling-", pass++)).string(),
+                              v.records ? ceiling_input : entries_alone, v.sync, v.node_options);
         if (!c.ok()) return Fail(std::string(c.status().message()));
         if (best.ns == 0 || c->ns < best.ns) best = *c;
       }
@@ -707,6 +649,12 @@ int Run(const Flags& flags) {
                    "one Peers.SyncNow timed");
   std::vector<int64_t> sync_runs_ns;
   std::vector<double> paired_ratios;  // each sync against the ceiling pass written just before it
+  std::vector<double> fresh_ratios;  // the same against a pass written by a fresh process
+  const std::string self_exe = fs::read_symlink("/proc/self/exe").string();
+  const std::string ceiling_file = (dir / "ceiling-input.bin").string();
+  if (absl::Status saved = SaveCeilingInput(ceiling_input, ceiling_file); !saved.ok()) {
+    return Fail(std::string(saved.message()));
+  }
   std::vector<int64_t> sync_cpu_ns;  // CPU time of A and B during each sync
   v1::SyncNowResponse sync_response;
   for (int r = 0; r < flags.repeat; ++r) {
@@ -726,8 +674,14 @@ int Run(const Flags& flags) {
     // otherwise slow the fsyncs of whichever comes next.
     ::sync();
     const fs::path paired_dir = dir / absl::StrCat("ceiling-paired-", r);
-    auto paired = WriteCeiling(paired_dir.string(), log_puts, record_puts, /*sync=*/true, /*node_options=*/true);
+    auto paired = WriteCeiling(paired_dir.string(), ceiling_input, /*sync=*/true, /*node_options=*/true);
     if (!paired.ok()) return Fail(std::string(paired.status().message()));
+    fs::remove_all(paired_dir);
+    ::sync();
+    // The same pass by a process as new as B (a control: this process can
+    // reuse memory it freed, B cannot).
+    auto fresh = WriteCeilingInFreshProcess(self_exe, ceiling_file, paired_dir.string());
+    if (!fresh.ok()) return Fail(std::string(fresh.status().message()));
     fs::remove_all(paired_dir);
     ::sync();
     v1::SyncNowRequest request;
@@ -764,6 +718,7 @@ int Run(const Flags& flags) {
     }
     sync_runs_ns.push_back(ns);
     paired_ratios.push_back(static_cast<double>(paired->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
+    fresh_ratios.push_back(static_cast<double>(fresh->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
     Line(absl::StrCat("SyncNow run ", r + 1, " (B pulls from A)"),
          absl::StrCat(Ms(ns), ": ", WithCommas(sync_response.entries_applied()), " entries applied, ",
                       PerSecond(static_cast<double>(census.entries), ns), " entries, ", MBps(census.entry_bytes, ns)));
@@ -776,10 +731,16 @@ int Run(const Flags& flags) {
     Line("  ceiling pass just before it",
          absl::StrCat(Ms(paired->ns), ", ", PerSecond(static_cast<double>(census.entries), paired->ns),
                       " entries: ratio ", Fixed(paired_ratios.back(), 3)));
+    Line("  the same pass, fresh process",
+         absl::StrCat(Ms(fresh->ns), ", ", PerSecond(static_cast<double>(census.entries), fresh->ns),
+                      " entries: ratio ", Fixed(fresh_ratios.back(), 3)));
   }
-  std::vector<double> sorted_ratios = paired_ratios;
-  std::sort(sorted_ratios.begin(), sorted_ratios.end());
-  const double paired_fraction = sorted_ratios[sorted_ratios.size() / 2];
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const double paired_fraction = median(paired_ratios);
+  const double fresh_fraction = median(fresh_ratios);
   std::vector<int64_t> sorted_runs = sync_runs_ns;
   std::sort(sorted_runs.begin(), sorted_runs.end());
   const int64_t sync_ns = sorted_runs[sorted_runs.size() / 2];
@@ -860,6 +821,11 @@ int Run(const Flags& flags) {
                                                             Fixed(kTargetFraction, 3), "): ",
                                                             paired_fraction >= kTargetFraction ? "MET" : "MISSED"),
        40);
+  Line("paired, ceiling pass in a fresh process", absl::StrCat(Fixed(fresh_fraction, 3), " median of ",
+                                                               fresh_ratios.size(), " pairs (target >= ",
+                                                               Fixed(kTargetFraction, 3), "): ",
+                                                               fresh_fraction >= kTargetFraction ? "MET" : "MISSED"),
+       40);
   const double entries_only_rate = RatePerSecond(static_cast<double>(census.entries), entries_only_ceiling.ns);
   Line("ceiling, entries alone (sync=true)", absl::StrCat(WithCommas(static_cast<int64_t>(entries_only_rate)),
                                                           " entries/s: the log without the records it updates"),
@@ -903,12 +869,13 @@ int Run(const Flags& flags) {
   Line("frontier check", frontier_equal ? "B's frontier equals A's" : "B's frontier DIFFERS from A's", 40);
   Line("load average at end", absl::StrCat(LoadAverage(), "  (shared machine)"), 40);
   std::printf("\nReplication %s the target against the best ceiling: %s entries/s end to end = %s of the sync=true "
-              "ceiling (%s entries/s); paired with the ceiling pass written just before each sync: %s (%s); "
-              "target a third.\n",
+              "ceiling (%s entries/s); paired with the ceiling pass written just before each sync: %s (%s), "
+              "with that pass written by a fresh process: %s (%s); target a third.\n",
               fraction >= kTargetFraction ? "MET" : "MISSED",
               WithCommas(static_cast<int64_t>(replication_rate)).c_str(), Fixed(fraction, 3).c_str(),
               WithCommas(static_cast<int64_t>(ceiling_rate)).c_str(), Fixed(paired_fraction, 3).c_str(),
-              paired_fraction >= kTargetFraction ? "MET" : "MISSED");
+              paired_fraction >= kTargetFraction ? "MET" : "MISSED", Fixed(fresh_fraction, 3).c_str(),
+              fresh_fraction >= kTargetFraction ? "MET" : "MISSED");
   return frontier_equal && sync_response.entries_applied() == census.entries ? 0 : 1;
 }
 
@@ -917,6 +884,7 @@ int Run(const Flags& flags) {
 
 int main(int argc, char** argv) {
   using namespace bibia::bench;
+  if (argc == 4 && std::string_view(argv[1]) == kCeilingChildFlag) return RunCeilingChild(argv[2], argv[3]);
   ParsedArgs args =
       ParseArgs(argc, argv, {"entries", "batch", "sync-timeout", "dir", "node-binary", "seed", "repeat"}, {"keep"});
   if (!args.error.empty()) return Usage(args.error);
