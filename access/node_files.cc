@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 #include "access/tls_certificate.h"
 #include "catalog/validate.h"
 #include "google/protobuf/text_format.h"
@@ -21,6 +22,9 @@ absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& option
     return absl::InvalidArgumentError(absl::StrCat("--id: '", options.node_id, "' must match [a-z0-9-]{1,80}"));
   }
   if (options.collectivity.empty()) return absl::InvalidArgumentError("--collectivity: required");
+  if (!options.endpoint.empty()) {
+    if (absl::Status s = CheckEndpoint(options.endpoint, "--endpoint"); !s.ok()) return s;
+  }
   std::optional<std::string> operator_pem;
   if (!options.operator_public_key_file.empty()) {
     auto pem = ReadFile(options.operator_public_key_file);

@@ -2,11 +2,12 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 
 namespace bibia::access {
 
 absl::Status ValidateRoster(const v1::Roster& roster) {
-  absl::flat_hash_set<std::string> ids;
+  absl::flat_hash_set<std::string> ids, keys, fingerprints;
   for (int i = 0; i < roster.members_size(); ++i) {
     const v1::RosterMember& m = roster.members(i);
     std::string where = absl::StrCat("roster.members[", i, "] (", m.node_id(), ")");
@@ -19,6 +20,17 @@ absl::Status ValidateRoster(const v1::Roster& roster) {
     }
     if (m.max_tier() == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(m.max_tier())) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".max_tier: required"));
+    }
+    // A peer is known by its TLS fingerprint and its entries by its key: two
+    // members sharing either would make its tier, or an entry's origin, ambiguous.
+    if (!keys.insert(m.public_key()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".public_key: the key of another member"));
+    }
+    if (!m.tls_fingerprint().empty() && !fingerprints.insert(m.tls_fingerprint()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".tls_fingerprint: the certificate of another member"));
+    }
+    if (!m.endpoint().empty()) {
+      if (absl::Status s = CheckEndpoint(m.endpoint(), absl::StrCat(where, ".endpoint")); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

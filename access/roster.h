@@ -11,8 +11,9 @@
 
 namespace bibia::access {
 
-// Checks the roster's own consistency: unique node ids, 32-byte keys, a tier
-// for each member. INVALID_ARGUMENT names the member at fault.
+// Checks the roster's own consistency: unique node ids, keys and TLS
+// fingerprints, 32-byte keys, a tier for each member, endpoints (when given)
+// of the HOST:PORT form. INVALID_ARGUMENT names the member at fault.
 absl::Status ValidateRoster(const v1::Roster& roster);
 
 v1::SignedRoster SignRoster(const v1::Roster& roster, const SigningKey& operator_key);

@@ -56,6 +56,7 @@ Global flags (before or after the command):
   --json               print the node's response as one JSON document
   --timeout SECONDS    deadline of each call to the node (default: 10)
   -h, --help           show this help; 'bibia COMMAND --help' for a command
+  --version            print bibia's version (alone)
 Without --ca, --roster or --insecure, bibia uses TLS with the system's
 trusted roots, which do not trust a node's own self-signed certificate.
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
 #include "cli/commands.h"
 #include "cli/errors.h"
@@ -28,9 +29,11 @@ absl::StatusOr<std::string> NodeIdArgument(const Invocation& invocation) {
 absl::Status SyncFailure(const std::vector<const v1::PeerState*>& failed) {
   if (failed.empty()) return absl::OkStatus();
   auto describe = [](const v1::PeerState& state) {
+    absl::string_view error = state.last_error();
+    // The node's own message may already say which peer: say it once.
+    absl::ConsumePrefix(&error, absl::StrCat("sync with ", state.peer().node_id(), ": "));
     return absl::StrCat(state.peer().node_id(), ": ",
-                        state.last_error().empty() ? "failed (no error message)"
-                                                   : state.last_error());
+                        error.empty() ? "failed (no error message)" : error);
   };
   if (failed.size() == 1) {
     return absl::UnavailableError(absl::StrCat("sync with ", describe(*failed[0])));

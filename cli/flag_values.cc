@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 #include "cli/absl_view.h"
 #include "cli/enum_names.h"
 #include "cli/errors.h"
@@ -169,18 +170,8 @@ absl::StatusOr<std::optional<std::string>> EndpointFlag(const Invocation& invoca
                                                         std::string_view name) {
   std::optional<std::string> text = invocation.Flag(name);
   if (!text.has_value()) return std::nullopt;
-  const size_t colon = text->rfind(':');
-  const std::string_view host =
-      colon == std::string::npos ? "" : std::string_view(*text).substr(0, colon);
-  const std::string_view port =
-      colon == std::string::npos ? "" : std::string_view(*text).substr(colon + 1);
-  int number = 0;
-  bool digits = !port.empty() && port.size() <= 5;
-  for (const char c : port) digits = digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
-  if (host.empty() || !digits || !absl::SimpleAtoi(AbslView(port), &number) || number < 1 ||
-      number > 65535) {
-    return FlagError(invocation, name,
-                     absl::StrCat("expected HOST:PORT, got '", *text, "'"));
+  if (absl::Status status = access::CheckEndpoint(*text, absl::StrCat("--", AbslView(name))); !status.ok()) {
+    return UsageError(StdView(status.message()), invocation.command);
   }
   return text;
 }

@@ -181,6 +181,8 @@ absl::StatusOr<std::string> RunRosterAddNode(const CommandContext& context) {
   if (!tier.ok()) return tier.status();
   absl::StatusOr<std::string> identity_path = FileFlag(invocation, "identity", /*stdin_ok=*/true);
   if (!identity_path.ok()) return identity_path.status();
+  absl::StatusOr<std::optional<std::string>> endpoint = EndpointFlag(invocation, "endpoint");
+  if (!endpoint.ok()) return endpoint.status();
   absl::StatusOr<OperatorRoster> state = LoadOperatorRoster(context);
   if (!state.ok()) return state.status();
   absl::StatusOr<v1::NodeIdentity> identity = ReadNodeIdentity(*identity_path, context.in);
@@ -192,7 +194,7 @@ absl::StatusOr<std::string> RunRosterAddNode(const CommandContext& context) {
   member.set_public_key(identity->public_key());
   member.set_tls_fingerprint(identity->tls_fingerprint());
   member.set_tls_certificate(identity->tls_certificate());
-  member.set_endpoint(invocation.Flag("endpoint").value_or(identity->endpoint()));
+  member.set_endpoint(endpoint->value_or(identity->endpoint()));
   member.set_max_tier(*tier);
 
   bool replaced = false;

@@ -30,6 +30,10 @@ absl::Status WithoutToken(const absl::Status& status, const std::string& token) 
 }  // namespace
 
 int Run(const std::vector<std::string>& args, const Environment& env, Io io) {
+  if (args.size() == 1 && args[0] == "--version") {
+    io.out << "bibia " << BIBIA_VERSION << "\n" << std::flush;
+    return kExitOk;
+  }
   absl::StatusOr<Invocation> invocation = ParseArgs(args, kDefaultNode);
   if (!invocation.ok()) return ReportError(invocation.status(), io.err);
   if (invocation->help) {

@@ -8,7 +8,9 @@
 #include <system_error>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 #include "cli/absl_view.h"
 #include "cli/errors.h"
 
@@ -148,14 +150,27 @@ absl::Status ResolveGlobalOptions(const Environment& env, const ConfigFile& conf
     return it == config.entries.end() ? nullptr : &it->second;
   };
 
+  // Where the address came from, for the error if it is malformed.
+  std::string node_source = "--node";
   if (!given("node")) {
     if (!env.node.empty()) {
       global.node = env.node;
+      node_source = "BIBIA_NODE";
     } else if (const ConfigEntry* node = entry("node")) {
       global.node = node->value;
+      node_source = absl::StrCat(config.Where(*node), ": node");
     } else {
       global.node = std::string(kDefaultNode);
     }
+  }
+  // gRPC's own target forms (unix:PATH, dns:///HOST:PORT, ...) are passed on
+  // as they are; a bare address must be HOST:PORT.
+  const bool grpc_target = absl::StartsWith(global.node, "unix:") || absl::StartsWith(global.node, "unix-abstract:") ||
+                           absl::StartsWith(global.node, "dns:") || absl::StartsWith(global.node, "ipv4:") ||
+                           absl::StartsWith(global.node, "ipv6:");
+  if (absl::Status status = access::CheckEndpoint(global.node, node_source);
+      !grpc_target && !status.ok()) {
+    return UsageError(StdView(status.message()), "");
   }
 
   if (given("token")) {

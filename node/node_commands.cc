@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "access/access_control.h"
+#include "access/endpoint.h"
 #include "access/node_files.h"
 #include "access/token.h"
 #include "catalog/clock.h"
@@ -47,7 +49,8 @@ Serving options:
   --fanout N                 peers per gossip round (default 3)
   --no-gossip                sync only when asked (bibia sync), no timer, no hints
   --log-level LEVEL          debug, info (default), warning or error
-  -h, --help                 this help
+  -h, --help                 this help ('bibia-node init --help' etc. for a command)
+  --version                  print the version
 
 token issue prints a bearer token signed by the node's key, alone on stdout:
   --tier public|restricted|expert   --role reader|editor|admin   --ttl 30m|24h|7d (default 24h)
@@ -57,6 +60,45 @@ The node stops gracefully on SIGTERM or SIGINT: running calls finish (up to 5 s)
 Example:
   bibia-node init --data-dir /var/lib/bibia --id nantes --collectivity "Nantes Métropole"
   bibia-node --data-dir /var/lib/bibia --listen 127.0.0.1:7700
+  export BIBIA_TOKEN=$(bibia-node token issue --data-dir /var/lib/bibia --subject me --tier expert --role admin)
+)";
+
+constexpr char kInitUsage[] = R"(Usage: bibia-node init --data-dir DIR --id ID --collectivity NAME
+                       [--endpoint HOST:PORT] [--operator-key FILE]
+
+Creates DIR with the node's Ed25519 key (node.key, mode 0600), a TLS key and
+self-signed certificate (tls.key 0600, tls.crt), and its settings (node.conf).
+Never overwrites a directory that already holds a node identity.
+
+  --data-dir DIR          the directory to create (the store will be DIR/db)
+  --id ID                 the node's id, [a-z0-9-]{1,80}, e.g. nantes
+  --collectivity NAME     the authority running it, e.g. "Nantes Métropole"
+  --endpoint HOST:PORT    where peers reach it (goes into its identity)
+  --operator-key FILE     the federation operator's public key (operator.pub)
+
+Example:
+  bibia-node init --data-dir /var/lib/bibia --id nantes --collectivity "Nantes Métropole"
+)";
+
+constexpr char kIdentityUsage[] = R"(Usage: bibia-node identity --data-dir DIR
+
+Prints, as JSON, what the federation operator needs to add this node to the
+roster (bibia roster add-node --identity FILE): id, collectivity, public key,
+TLS certificate and fingerprint, endpoint. Nothing secret.
+)";
+
+constexpr char kTokenUsage[] = R"(Usage: bibia-node token issue --data-dir DIR --subject NAME --tier TIER --role ROLE
+                             [--ttl DURATION]
+
+Prints a bearer token signed by the node's key, alone on stdout. Works
+offline, from the data directory: the way to get a node's first admin token.
+
+  --subject NAME    who the token is for (shown in the audit log)
+  --tier TIER       public, restricted or expert
+  --role ROLE       reader, editor or admin
+  --ttl DURATION    lifetime, e.g. 30m, 24h (default) or 7d
+
+Example:
   export BIBIA_TOKEN=$(bibia-node token issue --data-dir /var/lib/bibia --subject me --tier expert --role admin)
 )";
 
@@ -87,7 +129,7 @@ int64_t ParseDuration(const std::string& text) {
 int RunInit(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 2, {"data-dir", "id", "collectivity", "endpoint", "operator-key"}, {});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
-  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  if (flags->help) return std::fputs(kInitUsage, stdout), 0;
   for (const char* required : {"data-dir", "id", "collectivity"}) {
     if (!flags->has(required)) return UsageError(absl::StrCat("init: --", required, " is required"));
   }
@@ -104,7 +146,7 @@ int RunInit(int argc, char** argv) {
 int RunIdentity(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 2, {"data-dir"}, {});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
-  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  if (flags->help) return std::fputs(kIdentityUsage, stdout), 0;
   if (!flags->has("data-dir")) return UsageError("identity: --data-dir is required");
   auto files = access::LoadNodeFiles(flags->get("data-dir"));
   if (!files.ok()) return Failure(files.status());
@@ -122,13 +164,13 @@ int RunIdentity(int argc, char** argv) {
 int RunTokenIssue(int argc, char** argv) {
   if (argc < 3 || std::string(argv[2]) != "issue") {
     if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
-      return std::fputs(kUsage, stdout), 0;
+      return std::fputs(kTokenUsage, stdout), 0;
     }
     return UsageError("token: expected 'token issue'");
   }
   auto flags = ParseFlags(argc, argv, 3, {"data-dir", "subject", "tier", "role", "ttl"}, {});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
-  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  if (flags->help) return std::fputs(kTokenUsage, stdout), 0;
   for (const char* required : {"data-dir", "subject", "tier", "role"}) {
     if (!flags->has(required)) return UsageError(absl::StrCat("token issue: --", required, " is required"));
   }
@@ -173,12 +215,20 @@ int RunServe(int argc, char** argv) {
   options.listen = flags->get("listen", kDefaultListenAddress);
   options.port_file = flags->get("port-file");
   options.insecure = flags->has("insecure");
-  if (flags->has("anonymous-rate") && !absl::SimpleAtod(flags->get("anonymous-rate"), &options.access.anonymous_rate)) {
-    return UsageError("--anonymous-rate: expected a number");
+  if (auto listen = access::CheckEndpoint(options.listen, "--listen", /*allow_port_zero=*/true); !listen.ok()) {
+    return UsageError(std::string(listen.message()));
   }
-  if (flags->has("anonymous-burst") &&
-      !absl::SimpleAtod(flags->get("anonymous-burst"), &options.access.anonymous_burst)) {
-    return UsageError("--anonymous-burst: expected a number");
+  // NaN and infinities parse as numbers too: only finite ones from `least`.
+  const auto number = [&](const char* name, double least, double* value) {
+    return !flags->has(name) ||
+           (absl::SimpleAtod(flags->get(name), value) && std::isfinite(*value) && *value >= least);
+  };
+  if (!number("anonymous-rate", 0, &options.access.anonymous_rate)) {
+    return UsageError("--anonymous-rate: expected a number of requests per second, 0 or more (0: no limit)");
+  }
+  // A bucket smaller than one request would refuse every anonymous call.
+  if (!number("anonymous-burst", 1, &options.access.anonymous_burst)) {
+    return UsageError("--anonymous-burst: expected a number of requests, 1 or more");
   }
   if (flags->has("audit-retention-days") &&
       (!absl::SimpleAtoi(flags->get("audit-retention-days"), &options.access.audit_retention_days) ||
@@ -228,6 +278,7 @@ int RunServe(int argc, char** argv) {
 
 int RunNodeCommand(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
+  if (command == "--version" && argc == 2) return std::printf("bibia-node %s\n", BIBIA_VERSION), 0;
   if (command == "init") return RunInit(argc, argv);
   if (command == "identity") return RunIdentity(argc, argv);
   if (command == "token") return RunTokenIssue(argc, argv);

@@ -6,7 +6,9 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
+#include "catalog/status_macros.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "catalog/log_entry_view.h"
@@ -88,6 +90,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerManager::ChannelTo(const v1::
 absl::Status PeerManager::AddPeer(const v1::Peer& peer) {
   if (peer.node_id().empty()) return absl::InvalidArgumentError("peer.node_id: required");
   if (peer.node_id() == access_->node_id()) return absl::InvalidArgumentError("peer.node_id: that is this node");
+  if (!peer.endpoint().empty()) BIBIA_RETURN_IF_ERROR(access::CheckEndpoint(peer.endpoint(), "peer.endpoint"));
   if (!access_->Member(peer.node_id())) {
     return absl::FailedPreconditionError(
         absl::StrCat("peer.node_id: '", peer.node_id(), "' is not in the installed roster"));
@@ -151,10 +154,11 @@ absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id) {
   if (!node_id.empty() && targets.empty()) {
     return absl::NotFoundError(absl::StrCat("peer '", node_id, "' is not a peer of this node"));
   }
+  // A peer that fails is not this call's error: its state (last_error) says
+  // what went wrong, and the caller sees it next to the others'.
   int64_t applied = 0;
   for (const auto& id : targets) {
     auto n = SyncWith(id);
-    if (!n.ok() && !node_id.empty()) return n.status();  // the one peer asked for failed: say so
     if (n.ok()) applied += *n;
   }
   return applied;

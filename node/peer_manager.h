@@ -47,7 +47,8 @@ class PeerManager {
   absl::Status RemovePeer(const std::string& node_id);
   std::vector<v1::PeerState> ListPeers() const;
   // One sync round now with `node_id`, or every peer if empty; returns the
-  // entries applied. A failing peer does not stop the others.
+  // entries applied. A failing peer does not stop the others, nor fail the
+  // call: its state's last_error tells. NOT_FOUND if `node_id` is no peer.
   absl::StatusOr<int64_t> SyncNow(const std::string& node_id);
   int64_t entries_rejected() const;
 

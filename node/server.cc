@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "access/endpoint.h"
 #include "catalog/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -69,10 +70,8 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const access::NodeFiles
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   if (options.data_dir.empty()) return absl::InvalidArgumentError("--data-dir: required");
-  size_t colon = options.listen.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == options.listen.size()) {
-    return absl::InvalidArgumentError(absl::StrCat("--listen: '", options.listen, "' is not HOST:PORT"));
-  }
+  BIBIA_RETURN_IF_ERROR(access::CheckEndpoint(options.listen, "--listen", /*allow_port_zero=*/true));
+  const size_t colon = options.listen.rfind(':');
 
   auto server = std::unique_ptr<Server>(new Server());
   BIBIA_ASSIGN_OR_RETURN(access::NodeFiles files, access::LoadNodeFiles(options.data_dir));
@@ -96,6 +95,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(options.listen, MakeCredentials(*server->files_, options.insecure), &port);
+  // gRPC sets SO_REUSEPORT by default: a second node on a port in use would
+  // start and share its connections with the first instead of failing.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.RegisterService(&server->services_->catalog);

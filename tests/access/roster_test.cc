@@ -78,6 +78,28 @@ TEST_F(RosterTest, InconsistentRosterNamesTheMember) {
   s = ValidateRoster(no_tier);
   EXPECT_NE(s.message().find("members[1] (rennes).max_tier"), std::string::npos) << s;
 
+  // Two members with one key or one TLS certificate: whose entries, which
+  // peer's tier, would be ambiguous.
+  v1::Roster same_key = roster_;
+  same_key.mutable_members(1)->set_public_key(roster_.members(0).public_key());
+  s = ValidateRoster(same_key);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("members[1] (rennes).public_key: the key of another member"), std::string::npos) << s;
+
+  v1::Roster same_certificate = roster_;
+  same_certificate.mutable_members(0)->set_tls_fingerprint("fingerprint");
+  same_certificate.mutable_members(1)->set_tls_fingerprint("fingerprint");
+  s = ValidateRoster(same_certificate);
+  EXPECT_NE(s.message().find("members[1] (rennes).tls_fingerprint"), std::string::npos) << s;
+
+  v1::Roster bad_endpoint = roster_;
+  bad_endpoint.mutable_members(0)->set_endpoint("nantes.example.org:99999");
+  s = ValidateRoster(bad_endpoint);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("members[0] (nantes).endpoint: expected HOST:PORT"), std::string::npos) << s;
+  bad_endpoint.mutable_members(0)->set_endpoint("nantes.example.org:7700");
+  EXPECT_TRUE(ValidateRoster(bad_endpoint).ok());
+
   // Signed but inconsistent: verification refuses it too.
   EXPECT_EQ(VerifyRoster(SignRoster(duplicate, *operator_key_), operator_key_->PublicKey()).status().code(),
             absl::StatusCode::kInvalidArgument);

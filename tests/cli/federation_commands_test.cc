@@ -194,7 +194,7 @@ TEST(PeerCommandTest, AddRefusesABadEndpointOrAnEmptyIdBeforeCalling) {
   EXPECT_EQ(result.code, kExitUsage);
   EXPECT_EQ(result.out, "");
   EXPECT_EQ(result.err,
-            "bibia: --endpoint: expected HOST:PORT, got 'rennes'\n"
+            "bibia: --endpoint: expected HOST:PORT, got 'rennes' (no port)\n"
             "Run 'bibia peer add --help' for usage.\n");
   result = node.Run({"peer", "add", ""});
   EXPECT_EQ(result.code, kExitUsage);
@@ -297,6 +297,15 @@ TEST(SyncCommandTest, OnlyTheSelectedPeerCounts) {
   result = node.Run({"sync", "--peer", "lyon"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_EQ(result.err, "bibia: error: sync with lyon: connection refused\n");
+}
+
+TEST(SyncCommandTest, ThePeerIsNamedOnceWhenTheNodesMessageNamesItToo) {
+  FakeNode node;
+  *node.peers.peers.add_peers() = Failing("lyon", "sync with lyon: entries of 1 log(s) rejected");
+  const FakeNode::Result result = node.Run({"sync", "--peer", "lyon"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_EQ(result.err, "bibia: error: sync with lyon: entries of 1 log(s) rejected\n");
+  EXPECT_THAT(result.out, HasSubstr("lyon"));  // the peer's table is printed all the same
 }
 
 TEST(SyncCommandTest, FailuresFromBeforeTheLastSuccessDoNotCount) {

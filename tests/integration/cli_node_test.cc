@@ -267,6 +267,35 @@ TEST(CliWithoutNode, HelpEverywhere) {
   CommandResult node_help = RunCommand({NodeBinary(), "--help"});
   EXPECT_EQ(node_help.exit_code, 0);
   EXPECT_THAT(node_help.out, HasSubstr("--data-dir"));
+  // Each command of the node has help of its own.
+  for (const auto& [args, usage] : std::vector<std::pair<std::vector<std::string>, std::string>>{
+           {{"init", "--help"}, "Usage: bibia-node init"},
+           {{"identity", "-h"}, "Usage: bibia-node identity"},
+           {{"token", "--help"}, "Usage: bibia-node token issue"},
+           {{"token", "issue", "--help"}, "Usage: bibia-node token issue"}}) {
+    std::vector<std::string> argv = {NodeBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 0) << args[0];
+    EXPECT_THAT(r.out, HasSubstr(usage)) << args[0];
+  }
+}
+
+TEST(CliWithoutNode, VersionOfBothBinaries) {
+  CommandResult cli = RunCommand({CliBinary(), "--version"});
+  EXPECT_EQ(cli.exit_code, 0);
+  EXPECT_THAT(cli.out, ::testing::MatchesRegex("bibia [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  CommandResult node = RunCommand({NodeBinary(), "--version"});
+  EXPECT_EQ(node.exit_code, 0);
+  EXPECT_THAT(node.out, ::testing::MatchesRegex("bibia-node [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+}
+
+TEST(CliWithoutNode, AMalformedNodeAddressIsAUsageError) {
+  for (const char* address : {"127.0.0.1", "127.0.0.1:99999", "nohost:", "bad host:7700"}) {
+    CommandResult r = RunCommand({CliBinary(), "--node", address, "stats"});
+    EXPECT_EQ(r.exit_code, 2) << address << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr("--node: expected HOST:PORT")) << address;
+  }
 }
 
 TEST(NodeStartup, BadFlagsAreUsageErrors) {
@@ -276,6 +305,30 @@ TEST(NodeStartup, BadFlagsAreUsageErrors) {
   CommandResult unknown = RunCommand({NodeBinary(), "--data-dir", "/tmp/x", "--frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.err, HasSubstr("--frobnicate"));
+  // Values out of range are refused before anything is opened.
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--listen", "127.0.0.1:99999"}, {"--listen", "127.0.0.1"}, {"--listen", "127.0.0.1:-1"},
+           {"--anonymous-rate", "-1"}, {"--anonymous-rate", "nan"}, {"--anonymous-burst", "0"}}) {
+    CommandResult r = RunCommand({NodeBinary(), "--data-dir", "/nonexistent-bibia-dir", flag, value});
+    EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(flag)) << value;
+  }
+}
+
+TEST(NodeStartup, APortInUseIsRefused) {
+  TempDir dir;
+  NodeProcess first(dir.path() + "/first");
+  ASSERT_TRUE(first.Start()) << first.log();
+  CommandResult init = RunCommand({NodeBinary(), "init", "--data-dir", dir.path() + "/second", "--id", "second",
+                                   "--collectivity", "Second"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  // Were the port shared (SO_REUSEPORT), the second node would serve; the
+  // timeout bounds the test if it does.
+  CommandResult second =
+      RunCommand({NodeBinary(), "--data-dir", dir.path() + "/second", "--listen", first.address()}, "", 20);
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("cannot listen"));
+  EXPECT_EQ(first.Stop(), 0);
 }
 
 TEST(NodeStartup, GracefulShutdownOnSigterm) {
