@@ -43,6 +43,12 @@ bool Contains(std::string_view text, std::string_view part) {
 // What to do about a connection failure, or empty when there is nothing
 // specific to say.
 std::string ConnectionHint(std::string_view message, const GlobalOptions& options) {
+  // Whatever the transport: the address itself leads nowhere.
+  if (Contains(message, "Connection refused")) {
+    return "connection refused (is the node running, and listening on that port?)";
+  }
+  if (Contains(message, "DNS resolution failed")) return "the host name does not resolve";
+  if (Contains(message, "No such file or directory")) return "no such socket file";
   if (options.insecure) {
     if (!Contains(message, "Socket closed")) return "";
     return "the node closed the connection: if it serves TLS (the default), use "

@@ -1,6 +1,7 @@
 #include "cli/errors.h"
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cli/absl_view.h"
 
@@ -10,6 +11,23 @@ namespace {
 constexpr absl::string_view kUsagePayload = "bibia.cli/usage";
 constexpr absl::string_view kRpcPayload = "bibia.cli/rpc";
 constexpr absl::string_view kStdoutPayload = "bibia.cli/stdout";
+
+// True if `message` of an UNAVAILABLE status is gRPC's account of a
+// connection that failed, not a message of the node's own (a node answers
+// UNAVAILABLE too, e.g. when its disk fails).
+bool IsTransportFailure(absl::string_view message, absl::string_view node) {
+  constexpr absl::string_view kTransportWords[] = {
+      "failed to connect", "DNS resolution failed", "Socket closed", "Connection refused",
+      "Connection reset", "connections to all backends failing", "Broken pipe", "andshake",
+      "empty address list"};
+  if (message.empty()) return true;
+  // A missing unix socket; from a node the same words are about its files.
+  if (absl::StartsWith(node, "unix") && absl::StrContains(message, "No such file or directory")) return true;
+  for (absl::string_view words : kTransportWords) {
+    if (absl::StrContains(message, words)) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -27,7 +45,7 @@ absl::Status RpcError(const grpc::Status& status, std::string_view node,
                       double timeout_seconds) {
   const auto code = static_cast<absl::StatusCode>(status.error_code());
   std::string message = status.error_message();
-  if (code == absl::StatusCode::kUnavailable) {
+  if (code == absl::StatusCode::kUnavailable && IsTransportFailure(message, AbslView(node))) {
     message = absl::StrCat("cannot reach node at ", AbslView(node));
   } else if (code == absl::StatusCode::kDeadlineExceeded) {
     message = absl::StrCat("no answer from node at ", AbslView(node), " within ",

@@ -44,6 +44,17 @@ TEST(ErrorsTest, UnavailableNamesTheNode) {
   EXPECT_EQ(err.str(), "bibia: error: UNAVAILABLE: cannot reach node at 127.0.0.1:7700\n");
 }
 
+TEST(ErrorsTest, TheNodesOwnUnavailableKeepsItsMessage) {
+  // A node answers UNAVAILABLE itself when its store cannot write: the node
+  // was reached, and its message says what is wrong.
+  std::ostringstream err;
+  const absl::Status status =
+      RpcError(grpc::Status(grpc::StatusCode::UNAVAILABLE, "write batch: IO error: No space left on device"),
+               "127.0.0.1:7700", 10);
+  EXPECT_EQ(ReportError(status, err), kExitFailure);
+  EXPECT_EQ(err.str(), "bibia: error: UNAVAILABLE: write batch: IO error: No space left on device\n");
+}
+
 TEST(ErrorsTest, DeadlineNamesNodeAndTimeout) {
   std::ostringstream err;
   const absl::Status status =

@@ -71,7 +71,7 @@ TEST(RunTest, UnreachableNodeIsUnavailableExitOne) {
   const Result result = RunWith({"--node", kNoNode, "--json", "stats"});
   EXPECT_EQ(result.code, kExitFailure);
   EXPECT_EQ(result.out, "");
-  EXPECT_EQ(result.err, "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + "\n");
+  EXPECT_EQ(result.err, "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + ": no such socket file\n");
 }
 
 TEST(RunTest, TheTokenNeverAppearsInTheErrorOfAFailingCall) {
@@ -102,7 +102,7 @@ TEST(RunTest, TheTokenFromTheEnvironmentNeverAppearsEither) {
                        Environment{.token = "bibia1.SECRET-from-env"},
                        {.in = in, .out = out, .err = err, .err_is_tty = false});
   EXPECT_EQ(code, kExitFailure);
-  EXPECT_EQ(err.str(), "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + "\n");
+  EXPECT_EQ(err.str(), "bibia: error: UNAVAILABLE: cannot reach node at " + kNoNode + ": no such socket file\n");
 }
 
 TEST(RunTest, AMistypedTokenFlagDoesNotEchoTheToken) {
