@@ -13,8 +13,9 @@
 namespace bibia::cli {
 
 // Parses `json` into `message` (cleared first). Unknown fields are errors.
-// On failure: InvalidArgument with protobuf's description, which names the
-// offending field.
+// On failure: InvalidArgument naming the offending field (protobuf's
+// description), or the line and column of a syntax error, and for an unknown
+// enum value the valid ones.
 absl::Status ParseJson(std::string_view json, google::protobuf::Message& message);
 
 // One JSON document with proto field names, fields at their default value
