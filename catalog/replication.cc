@@ -101,7 +101,16 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   absl::MutexLock lock(&write_mu_);
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
-  if (!record) return absl::NotFoundError(absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
+  if (!record) {
+    // No such project, or one without this facet: say which.
+    if (kind != RecordKind::kPublic) {
+      BIBIA_ASSIGN_OR_RETURN(auto project, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
+      if (!project) return absl::NotFoundError(absl::StrCat("project '", id, "': not found"));
+    }
+    return absl::NotFoundError(kind == RecordKind::kPublic
+                                   ? absl::StrCat("project '", id, "': not found")
+                                   : absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
+  }
   BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   record->clear_origin();
   record->clear_seq();

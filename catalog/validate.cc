@@ -1,5 +1,6 @@
 #include "catalog/validate.h"
 
+#include <cmath>
 #include <cstdint>
 #include <string_view>
 #include <tuple>
@@ -133,6 +134,54 @@ absl::Status CheckFields(const Message& message, const std::string& path) {
   return absl::OkStatus();
 }
 
+// YYYY-MM-DD, a day that exists (2026-02-30 does not).
+bool IsIsoDate(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  int parts[3] = {0, 0, 0};
+  for (size_t i = 0, part = 0; i < text.size(); ++i) {
+    if (i == 4 || i == 7) {
+      ++part;
+      continue;
+    }
+    if (text[i] < '0' || text[i] > '9') return false;
+    parts[part] = parts[part] * 10 + (text[i] - '0');
+  }
+  const int year = parts[0], month = parts[1], day = parts[2];
+  if (month < 1 || month > 12 || day < 1) return false;
+  constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+absl::Status CheckDate(std::string_view path, const std::string& text) {
+  if (text.empty() || IsIsoDate(text)) return absl::OkStatus();
+  return FieldError(path, absl::StrCat("'", text, "' is not a date YYYY-MM-DD"));
+}
+
+// An address a person can be written to: one '@', no spaces, a domain with a
+// dot in it. Not RFC 5322, which accepts far more than any mail form does.
+absl::Status CheckEmail(std::string_view path, const std::string& email) {
+  if (email.empty()) return absl::OkStatus();
+  const size_t at = email.find('@');
+  const std::string_view domain = at == std::string::npos ? "" : std::string_view(email).substr(at + 1);
+  const bool ok = at != std::string::npos && at > 0 && domain.find('@') == std::string_view::npos &&
+                  domain.find('.') != std::string_view::npos && domain.front() != '.' && domain.back() != '.' &&
+                  email.find_first_of(" \t\r\n,;<>") == std::string::npos;
+  if (ok) return absl::OkStatus();
+  return FieldError(path, absl::StrCat("'", email, "' is not an email address"));
+}
+
+// Energy and money figures: finite and not negative, when given.
+absl::Status CheckAmount(std::string_view path, bool present, double value) {
+  if (!present || (std::isfinite(value) && value >= 0)) return absl::OkStatus();
+  return FieldError(path, absl::StrCat(value, " must be a number, 0 or more"));
+}
+
+absl::Status CheckLink(std::string_view path, const std::string& url) {
+  if (url.empty() || url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) return absl::OkStatus();
+  return FieldError(path, absl::StrCat("'", url, "' must start with https:// or http://"));
+}
+
 absl::Status CheckFacetId(std::string_view path, const std::string& id, const std::string& public_id) {
   if (!id.empty() && id != public_id) {
     return FieldError(path, absl::StrCat("'", id, "' differs from public.id '", public_id, "'"));
@@ -180,6 +229,40 @@ absl::Status ValidateProject(const v1::Project& project) {
   if (p.start_year() != 0 && (p.start_year() < 1950 || p.start_year() > 2100)) {
     return FieldError("public.start_year", absl::StrCat(p.start_year(), " is not a plausible year"));
   }
+  const std::string& siren = p.collectivity().siren();
+  if (!siren.empty() && (siren.size() != 9 || siren.find_first_not_of("0123456789") != std::string::npos)) {
+    return FieldError("public.collectivity.siren", absl::StrCat("'", siren, "' is not a SIREN (9 digits)"));
+  }
+  if (absl::Status s = CheckDate("public.next_review_date", p.next_review_date()); !s.ok()) return s;
+  if (absl::Status s = CheckLink("public.transparency.dpia_url", p.transparency().dpia_url()); !s.ok()) return s;
+  const v1::Footprint& footprint = p.footprint();
+  if (absl::Status s = CheckAmount("public.footprint.training_kwh", footprint.has_training_kwh(),
+                                   footprint.training_kwh());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckAmount("public.footprint.annual_inference_kwh", footprint.has_annual_inference_kwh(),
+                                   footprint.annual_inference_kwh());
+      !s.ok()) {
+    return s;
+  }
+  const v1::ProjectRestricted& restricted = project.restricted();
+  for (int i = 0; i < restricted.contacts_size(); ++i) {
+    const v1::Contact& contact = restricted.contacts(i);
+    const std::string path = absl::StrCat("restricted.contacts[", i, "]");
+    if (absl::Status s = CheckEmail(path + ".email", contact.email()); !s.ok()) return s;
+    if (absl::Status s = CheckDate(path + ".expires", contact.expires()); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckAmount("restricted.budget_eur", restricted.has_budget_eur(), restricted.budget_eur());
+      !s.ok()) {
+    return s;
+  }
+  // Links (public.links) are sources, which may be citations rather than
+  // URLs, and a repository may be a git remote: only the *_url fields are URLs.
+  for (const auto& [path, url] : {std::pair{"expert.documentation_url", &project.expert().documentation_url()},
+                                  std::pair{"expert.demonstrator_url", &project.expert().demonstrator_url()}}) {
+    if (absl::Status s = CheckLink(path, *url); !s.ok()) return s;
+  }
   if (absl::Status s = CheckFacetId("restricted.id", project.restricted().id(), p.id()); !s.ok()) return s;
   if (absl::Status s = CheckFacetId("expert.id", project.expert().id(), p.id()); !s.ok()) return s;
   return CheckFields(project, "");
@@ -192,6 +275,12 @@ absl::Status ValidateFeedback(const v1::Feedback& feedback) {
   if (feedback.kind() == v1::FEEDBACK_KIND_UNSPECIFIED) return FieldError("feedback.kind", "required");
   if (feedback.text().empty() && feedback.outcome().empty()) {
     return FieldError("feedback.text", "required (text or outcome)");
+  }
+  if (absl::Status s = CheckAmount("feedback.cost_eur", feedback.has_cost_eur(), feedback.cost_eur()); !s.ok()) {
+    return s;
+  }
+  if (feedback.has_duration_months() && feedback.duration_months() < 0) {
+    return FieldError("feedback.duration_months", absl::StrCat(feedback.duration_months(), " must be 0 or more"));
   }
   return CheckFields(feedback, "feedback");
 }

@@ -270,10 +270,12 @@ constexpr std::string_view kImportHelp =
     R"(Usage: bibia import FILE.json
 
 Bulk-imports a demo catalogue file (a bibia.v1.DemoCatalogue in the protobuf
-JSON mapping, like deploy/demo/projects.json). Every record is checked
-first: a bad one is reported as "record N (id X): field: problem" and
-nothing is sent. The projects then go to the node in batches of 100, with
-their feedback; the node writes nothing unless the whole import is valid.
+JSON mapping, like deploy/demo/projects.json). The file's form is checked
+first (a malformed file or record is reported and nothing is sent). The
+projects then go to the node in batches of 100, with their feedback; the
+node checks every field of every record and writes nothing unless the whole
+import is valid: a bad record is reported as "record N (id X): field:
+problem", N counting from 1.
 '-' reads the file from stdin. Progress is shown on stderr.
 Prints "imported N projects (M new), K feedback".
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
+#include "bibia/v1/project.pb.h"
 #include "cli/channel.h"
 #include "cli/commands.h"
 #include "cli/demo_catalogue.h"
@@ -52,6 +53,11 @@ absl::StatusOr<std::vector<ImportRecord>> LoadCatalogue(const CommandContext& co
   v1::DemoCatalogue catalogue;
   absl::Status parsed = ParseJson(*json, catalogue);
   if (!parsed.ok()) {
+    // A common mix-up: the file of one project, as `project put` takes it.
+    if (v1::Project project; ParseJson(*json, project).ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": holds one project, not a catalogue: use 'bibia project put ", path, "'"));
+    }
     return absl::InvalidArgumentError(absl::StrCat(name, ": ", parsed.message()));
   }
   absl::StatusOr<std::vector<ImportRecord>> records = ConvertDemoCatalogue(catalogue);

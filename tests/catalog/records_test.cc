@@ -96,6 +96,16 @@ TEST_F(RecordsTest, RedactionMovesTheReferenceToItsOwnEntry) {
   EXPECT_EQ(project->restricted().contacts(0).email(), "new@example.org");
 }
 
+TEST_F(RecordsTest, RedactingWhatIsNotThereSaysWhichIsMissing) {
+  EXPECT_THAT(store_->RedactHistory("nope", v1::TIER_RESTRICTED),
+              StatusIs(absl::StatusCode::kNotFound, "project 'nope': not found"));
+  EXPECT_THAT(store_->RedactHistory("nope", v1::TIER_PUBLIC),
+              StatusIs(absl::StatusCode::kNotFound, "project 'nope': not found"));
+  ASSERT_THAT(store_->PutProject(MakeProject("p1", "Fuites")), IsOk());  // no expert facet
+  EXPECT_THAT(store_->RedactHistory("p1", v1::TIER_EXPERT),
+              StatusIs(absl::StatusCode::kNotFound, "project 'p1' has no TIER_EXPERT facet"));
+}
+
 TEST_F(RecordsTest, AReferenceToAnErasedPayloadIsDataLoss) {
   ASSERT_THAT(store_->PutProject(WithContact(MakeProject("p1", "Fuites"), "old@example.org")), IsOk());
   ASSERT_THAT(store_->PutProject(WithContact(MakeProject("p1", "Fuites"), "new@example.org")), IsOk());

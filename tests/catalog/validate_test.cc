@@ -1,5 +1,6 @@
 #include "catalog/validate.h"
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <utility>
@@ -242,6 +243,50 @@ TEST(ValidateProjectTest, RejectsInvalidUtf8) {
   EXPECT_THAT(ValidateFeedback(f), FieldError("feedback.text"));
 }
 
+TEST(ValidateProjectTest, FieldsWithAFormat) {
+  const auto with = [](const std::function<void(v1::Project*)>& change) {
+    v1::Project p = ValidProject();
+    change(&p);
+    return ValidateProject(p);
+  };
+  // Well-formed values pass.
+  EXPECT_THAT(with([](v1::Project* p) {
+                p->mutable_public_()->mutable_collectivity()->set_siren("244400404");
+                p->mutable_public_()->set_next_review_date("2028-02-29");  // a leap day
+                p->mutable_public_()->add_links("seed notes of the network (a citation, not a URL)");
+                p->mutable_public_()->mutable_transparency()->set_dpia_url("https://nantes.example.org/aipd");
+                p->mutable_public_()->mutable_footprint()->set_training_kwh(0);
+                v1::Contact* c = p->mutable_restricted()->add_contacts();
+                c->set_email("dsi.eau@nantes.example.org");
+                c->set_expires("2027-12-31");
+                p->mutable_restricted()->set_budget_eur(120000);
+                p->mutable_expert()->set_source_repository("git@forge.example.org:nantes/fuites.git");
+                p->mutable_expert()->set_documentation_url("http://docs.example.org/fuites");
+              }),
+              IsOk());
+  // Each malformed one is named.
+  const std::pair<const char*, std::function<void(v1::Project*)>> bad[] = {
+      {"public.collectivity.siren", [](v1::Project* p) { p->mutable_public_()->mutable_collectivity()->set_siren("abc"); }},
+      {"public.collectivity.siren", [](v1::Project* p) { p->mutable_public_()->mutable_collectivity()->set_siren("24440040"); }},
+      {"public.next_review_date", [](v1::Project* p) { p->mutable_public_()->set_next_review_date("2027-02-29"); }},
+      {"public.next_review_date", [](v1::Project* p) { p->mutable_public_()->set_next_review_date("31/12/2027"); }},
+      {"public.transparency.dpia_url",
+       [](v1::Project* p) { p->mutable_public_()->mutable_transparency()->set_dpia_url("intranet/aipd"); }},
+      {"public.footprint.training_kwh",
+       [](v1::Project* p) { p->mutable_public_()->mutable_footprint()->set_training_kwh(-3); }},
+      {"public.footprint.annual_inference_kwh",
+       [](v1::Project* p) { p->mutable_public_()->mutable_footprint()->set_annual_inference_kwh(std::nan("")); }},
+      {"restricted.contacts[0].email", [](v1::Project* p) { p->mutable_restricted()->add_contacts()->set_email("notanemail"); }},
+      {"restricted.contacts[0].email", [](v1::Project* p) { p->mutable_restricted()->add_contacts()->set_email("a@b"); }},
+      {"restricted.contacts[0].email",
+       [](v1::Project* p) { p->mutable_restricted()->add_contacts()->set_email("dsi @nantes.example.org"); }},
+      {"restricted.contacts[0].expires", [](v1::Project* p) { p->mutable_restricted()->add_contacts()->set_expires("notadate"); }},
+      {"restricted.budget_eur", [](v1::Project* p) { p->mutable_restricted()->set_budget_eur(-1); }},
+      {"expert.demonstrator_url", [](v1::Project* p) { p->mutable_expert()->set_demonstrator_url("demo.example.org"); }},
+  };
+  for (const auto& [path, change] : bad) EXPECT_THAT(with(change), FieldError(path)) << path;
+}
+
 TEST(Utf8LengthTest, CountsCodePoints) {
   EXPECT_EQ(Utf8Length(""), 0u);
   EXPECT_EQ(Utf8Length("abc"), 3u);
@@ -274,6 +319,12 @@ TEST(ValidateFeedbackTest, AcceptsValidAndRejectsBad) {
   f = ValidFeedback();
   f.set_kind(static_cast<v1::FeedbackKind>(50));
   EXPECT_THAT(ValidateFeedback(f), FieldError("feedback.kind"));
+  f = ValidFeedback();
+  f.set_cost_eur(-10);
+  EXPECT_THAT(ValidateFeedback(f), FieldError("feedback.cost_eur"));
+  f = ValidFeedback();
+  f.set_duration_months(-2);
+  EXPECT_THAT(ValidateFeedback(f), FieldError("feedback.duration_months"));
 }
 
 }  // namespace

@@ -149,6 +149,14 @@ TEST(RunTest, ImportWithABadRecordSendsNothing) {
   EXPECT_THAT(result.err, Not(HasSubstr("importing")));
 }
 
+TEST(RunTest, ImportingTheFileOfOneProjectPointsToProjectPut) {
+  const Result result = RunWith({"--node", kNoNode, "import", "-"},
+                                R"({"public": {"id": "a", "title_fr": "Fuites"}, "expert": {"license": "MIT"}})");
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err, "bibia: error: <stdin>: holds one project, not a catalogue: use 'bibia project put -'\n");
+}
+
 TEST(RunTest, ValidImportReachesTheNetworkStep) {
   const Result result = RunWith({"--node", kNoNode, "import", "-"},
                                 R"({"projects": [{"id": "a", "domain": "water"}]})");

@@ -53,7 +53,8 @@ constexpr char kExpertSentinel[] = "XSENTINEL";
 
 // Sets every string field of `message` (recursively; two items in repeated
 // fields, two elements in repeated messages) to `sentinel` + the field's
-// path, except the fields named in `skip`.
+// path, except the fields named in `skip`. Fields the node checks the form
+// of get it around the sentinel: an email address, an https URL.
 void FillStrings(google::protobuf::Message* message, const std::string& sentinel, const std::string& path,
                  const std::set<std::string>& skip) {
   using google::protobuf::FieldDescriptor;
@@ -63,11 +64,18 @@ void FillStrings(google::protobuf::Message* message, const std::string& sentinel
     const FieldDescriptor* field = descriptor->field(i);
     if (skip.count(field->name())) continue;
     const std::string name = absl::StrCat(path, "-", field->name());
+    const auto shaped = [&](const std::string& text) {
+      if (absl::EndsWith(field->name(), "email")) return text + "@example.org";
+      if (absl::EndsWith(field->name(), "_url")) return "https://" + text;
+      return text;
+    };
     if (field->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       if (field->is_repeated()) {
-        for (int k = 0; k < 2; ++k) reflection->AddString(message, field, absl::StrCat(sentinel, name, "-", k));
+        for (int k = 0; k < 2; ++k) {
+          reflection->AddString(message, field, shaped(absl::StrCat(sentinel, name, "-", k)));
+        }
       } else {
-        reflection->SetString(message, field, absl::StrCat(sentinel, name));
+        reflection->SetString(message, field, shaped(absl::StrCat(sentinel, name)));
       }
     } else if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       if (field->is_repeated()) {
@@ -84,12 +92,14 @@ void FillStrings(google::protobuf::Message* message, const std::string& sentinel
 v1::Project SentinelProject(const std::string& id) {
   v1::Project project;
   v1::ProjectPublic* p = project.mutable_public_();
-  FillStrings(p, kPublicSentinel, "", {"id", "based_on", "next_review_date"});
+  // A SIREN is digits and a date is a date: they cannot carry a sentinel.
+  FillStrings(p, kPublicSentinel, "", {"id", "based_on", "next_review_date", "siren"});
   p->set_id(id);
+  p->mutable_collectivity()->set_siren("123456789");
   p->set_domain(v1::DOMAIN_WATER);
   p->set_status(v1::STATUS_PILOT);
   p->set_start_year(2024);
-  FillStrings(project.mutable_restricted(), kRestrictedSentinel, "", {"id"});
+  FillStrings(project.mutable_restricted(), kRestrictedSentinel, "", {"id", "expires"});
   project.mutable_restricted()->set_budget_eur(4242);
   FillStrings(project.mutable_expert(), kExpertSentinel, "", {"id"});
   return project;
