@@ -120,7 +120,8 @@ protobuf JSON mapping, with its facets:
   {"public": {"id": "...", "title_fr": "...", "domain": "DOMAIN_WATER", ...},
    "restricted": {...}, "expert": {...}}
 Unknown fields are errors. '-' reads the project from stdin.
-Prints "created ID" or "updated ID".
+Prints "created ID", "updated ID", or "unchanged ID" when the project is
+identical to the stored one (nothing is written).
 
 Examples:
   bibia project put nantes-fuites-reseau.json

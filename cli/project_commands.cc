@@ -27,6 +27,7 @@ absl::StatusOr<std::string> RunProjectPut(const CommandContext& context) {
       CallNode(context, stub, &v1::Contribute::Stub::PutProject, request);
   if (!response.ok()) return response.status();
   if (context.global().json) return ToJson(*response);
+  if (response->unchanged()) return absl::StrCat("unchanged ", response->id(), " (identical to the stored project)\n");
   return absl::StrCat(response->created() ? "created " : "updated ", response->id(), "\n");
 }
 

@@ -38,7 +38,7 @@ In another terminal, from $(pwd):
   export BIBIA_NODE=$ADDRESS BIBIA_CA=$DATA_DIR/tls.crt
   $CLI stats
   $CLI search "cantine gaspillage"
-  $CLI search "pollution" --status production
+  $CLI search "donnée" --status production
   $CLI project list --domain water
   $CLI project get nantes-prevision-frequentation-cantines      # public facet only
 

@@ -73,6 +73,7 @@ grpc::Status ContributeService::PutProject(grpc::ServerContext* context, const v
   if (result.ok()) {
     response->set_id(request->project().public_().id());
     response->set_created(result->created);
+    response->set_unchanged(!result->changed);
   }
   return guard.Finish(result.status());
 }

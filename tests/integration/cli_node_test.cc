@@ -86,7 +86,11 @@ TEST_F(CliNodeTest, PutGetListSearch) {
   std::string file = WriteFile("p.json", kWaterProject);
   CommandResult put = Bibia({"project", "put", file});
   ASSERT_EQ(put.exit_code, 0) << put.err;
-  EXPECT_THAT(put.out, HasSubstr("test-fuites-reseau"));
+  EXPECT_EQ(put.out, "created test-fuites-reseau\n");
+  // The same project again writes nothing, and says so.
+  CommandResult again = Bibia({"project", "put", file});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "unchanged test-fuites-reseau (identical to the stored project)\n");
 
   CommandResult get = Bibia({"project", "get", "test-fuites-reseau", "--json"});
   ASSERT_EQ(get.exit_code, 0) << get.err;
