@@ -8,6 +8,7 @@
 #include "access/endpoint.h"
 #include "access/tls_certificate.h"
 #include "catalog/validate.h"
+#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
 namespace bibia::access {
@@ -76,8 +77,22 @@ absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
   NodeFiles files(*key);
   auto conf = ReadFile(conf_path);
   if (!conf.ok()) return conf.status();
-  if (!google::protobuf::TextFormat::ParseFromString(*conf, &files.config) || files.config.node_id().empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(conf_path, ": malformed"));
+  // Errors collected, not logged by protobuf on stderr: the message names
+  // the line and column instead.
+  class Collector : public google::protobuf::io::ErrorCollector {
+   public:
+    void AddError(int line, int column, const std::string& message) override {
+      if (first.empty()) first = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+    }
+    std::string first;
+  } collector;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  if (!parser.ParseFromString(*conf, &files.config)) {
+    return absl::InvalidArgumentError(absl::StrCat(conf_path, ": malformed: ", collector.first));
+  }
+  if (files.config.node_id().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(conf_path, ": node_id is required"));
   }
   const std::string tls_key_path = PathIn(dir, "tls.key");
   if (auto s = CheckPrivateFileMode(tls_key_path); !s.ok()) return s;

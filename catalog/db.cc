@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/posting_list.h"
@@ -20,6 +21,10 @@ absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.IsBusy() || status.IsTryAgain() || status.IsTimedOut()) return absl::UnavailableError(message);
   if (status.IsIOError()) {
     // Another process holding the LOCK file is the common case worth naming.
+    if (absl::StrContains(status.ToString(), "lock file")) {
+      return absl::UnavailableError(absl::StrCat(std::string(what),
+                                                 ": in use by another process (is a bibia-node already running on it?)"));
+    }
     return absl::UnavailableError(message);
   }
   return absl::InternalError(message);

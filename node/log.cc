@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "grpc/support/log.h"
 
 namespace bibia::node {
 namespace {
@@ -41,7 +42,16 @@ void AppendValue(std::string* line, std::string_view value) {
   line->push_back('"');
 }
 
+void ForwardGrpcLog(gpr_log_func_args* args) {
+  const LogLevel level = args->severity == GPR_LOG_SEVERITY_ERROR  ? LogLevel::kError
+                         : args->severity == GPR_LOG_SEVERITY_INFO ? LogLevel::kInfo
+                                                                   : LogLevel::kDebug;
+  Log(level, "grpc", {{"detail", args->message}, {"at", absl::StrCat(args->file, ":", args->line)}});
+}
+
 }  // namespace
+
+void RouteGrpcLogs() { gpr_set_log_function(ForwardGrpcLog); }
 
 void SetLogLevel(LogLevel level) { min_level = static_cast<int>(level); }
 

@@ -21,6 +21,11 @@ using LogField = std::pair<std::string_view, std::string>;
 // '=' are quoted. Thread-safe.
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 
+// Sends gRPC's own log lines (bind failures, handshake errors) through Log as
+// msg=grpc events, instead of gRPC's unstructured stderr format. Call once,
+// before gRPC starts.
+void RouteGrpcLogs();
+
 }  // namespace bibia::node
 
 #endif  // BIBIA_NODE_LOG_H_
