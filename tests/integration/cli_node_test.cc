@@ -335,6 +335,23 @@ TEST(NodeStartup, APortInUseIsRefused) {
   EXPECT_EQ(first.Stop(), 0);
 }
 
+TEST(NodeStartup, ADataDirInUseOrAMalformedConfigIsNamed) {
+  TempDir dir;
+  NodeProcess first(dir.path() + "/node");
+  ASSERT_TRUE(first.Start()) << first.log();
+  CommandResult second = RunCommand({NodeBinary(), "--data-dir", first.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("in use by another process"));
+  EXPECT_EQ(first.Stop(), 0);
+
+  std::ofstream(first.data_dir() + "/node.conf", std::ios::app) << "colour: \"red\"\n";
+  CommandResult broken = RunCommand({NodeBinary(), "--data-dir", first.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  EXPECT_THAT(broken.err, HasSubstr("node.conf: malformed: line "));
+  EXPECT_THAT(broken.err, HasSubstr("colour"));
+  EXPECT_THAT(broken.err, Not(HasSubstr("[libprotobuf")));  // protobuf's own log line
+}
+
 TEST(NodeStartup, GracefulShutdownOnSigterm) {
   TempDir dir;
   NodeProcess node(dir.path() + "/node");
