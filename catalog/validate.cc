@@ -182,6 +182,46 @@ absl::Status CheckLink(std::string_view path, const std::string& url) {
   return FieldError(path, absl::StrCat("'", url, "' must start with https:// or http://"));
 }
 
+// The fields that have a form of their own, beyond lengths and UTF-8.
+absl::Status CheckForms(const v1::Project& project) {
+  const v1::ProjectPublic& p = project.public_();
+  const std::string& siren = p.collectivity().siren();
+  if (!siren.empty() && (siren.size() != 9 || siren.find_first_not_of("0123456789") != std::string::npos)) {
+    return FieldError("public.collectivity.siren", absl::StrCat("'", siren, "' is not a SIREN (9 digits)"));
+  }
+  if (absl::Status s = CheckDate("public.next_review_date", p.next_review_date()); !s.ok()) return s;
+  if (absl::Status s = CheckLink("public.transparency.dpia_url", p.transparency().dpia_url()); !s.ok()) return s;
+  const v1::Footprint& footprint = p.footprint();
+  if (absl::Status s = CheckAmount("public.footprint.training_kwh", footprint.has_training_kwh(),
+                                   footprint.training_kwh());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = CheckAmount("public.footprint.annual_inference_kwh", footprint.has_annual_inference_kwh(),
+                                   footprint.annual_inference_kwh());
+      !s.ok()) {
+    return s;
+  }
+  const v1::ProjectRestricted& restricted = project.restricted();
+  for (int i = 0; i < restricted.contacts_size(); ++i) {
+    const v1::Contact& contact = restricted.contacts(i);
+    const std::string path = absl::StrCat("restricted.contacts[", i, "]");
+    if (absl::Status s = CheckEmail(path + ".email", contact.email()); !s.ok()) return s;
+    if (absl::Status s = CheckDate(path + ".expires", contact.expires()); !s.ok()) return s;
+  }
+  if (absl::Status s = CheckAmount("restricted.budget_eur", restricted.has_budget_eur(), restricted.budget_eur());
+      !s.ok()) {
+    return s;
+  }
+  // Links (public.links) are sources, which may be citations rather than
+  // URLs, and a repository may be a git remote: only the *_url fields are URLs.
+  for (const auto& [path, url] : {std::pair{"expert.documentation_url", &project.expert().documentation_url()},
+                                  std::pair{"expert.demonstrator_url", &project.expert().demonstrator_url()}}) {
+    if (absl::Status s = CheckLink(path, *url); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckFacetId(std::string_view path, const std::string& id, const std::string& public_id) {
   if (!id.empty() && id != public_id) {
     return FieldError(path, absl::StrCat("'", id, "' differs from public.id '", public_id, "'"));
@@ -229,40 +269,7 @@ absl::Status ValidateProject(const v1::Project& project) {
   if (p.start_year() != 0 && (p.start_year() < 1950 || p.start_year() > 2100)) {
     return FieldError("public.start_year", absl::StrCat(p.start_year(), " is not a plausible year"));
   }
-  const std::string& siren = p.collectivity().siren();
-  if (!siren.empty() && (siren.size() != 9 || siren.find_first_not_of("0123456789") != std::string::npos)) {
-    return FieldError("public.collectivity.siren", absl::StrCat("'", siren, "' is not a SIREN (9 digits)"));
-  }
-  if (absl::Status s = CheckDate("public.next_review_date", p.next_review_date()); !s.ok()) return s;
-  if (absl::Status s = CheckLink("public.transparency.dpia_url", p.transparency().dpia_url()); !s.ok()) return s;
-  const v1::Footprint& footprint = p.footprint();
-  if (absl::Status s = CheckAmount("public.footprint.training_kwh", footprint.has_training_kwh(),
-                                   footprint.training_kwh());
-      !s.ok()) {
-    return s;
-  }
-  if (absl::Status s = CheckAmount("public.footprint.annual_inference_kwh", footprint.has_annual_inference_kwh(),
-                                   footprint.annual_inference_kwh());
-      !s.ok()) {
-    return s;
-  }
-  const v1::ProjectRestricted& restricted = project.restricted();
-  for (int i = 0; i < restricted.contacts_size(); ++i) {
-    const v1::Contact& contact = restricted.contacts(i);
-    const std::string path = absl::StrCat("restricted.contacts[", i, "]");
-    if (absl::Status s = CheckEmail(path + ".email", contact.email()); !s.ok()) return s;
-    if (absl::Status s = CheckDate(path + ".expires", contact.expires()); !s.ok()) return s;
-  }
-  if (absl::Status s = CheckAmount("restricted.budget_eur", restricted.has_budget_eur(), restricted.budget_eur());
-      !s.ok()) {
-    return s;
-  }
-  // Links (public.links) are sources, which may be citations rather than
-  // URLs, and a repository may be a git remote: only the *_url fields are URLs.
-  for (const auto& [path, url] : {std::pair{"expert.documentation_url", &project.expert().documentation_url()},
-                                  std::pair{"expert.demonstrator_url", &project.expert().demonstrator_url()}}) {
-    if (absl::Status s = CheckLink(path, *url); !s.ok()) return s;
-  }
+  if (absl::Status s = CheckForms(project); !s.ok()) return s;
   if (absl::Status s = CheckFacetId("restricted.id", project.restricted().id(), p.id()); !s.ok()) return s;
   if (absl::Status s = CheckFacetId("expert.id", project.expert().id(), p.id()); !s.ok()) return s;
   return CheckFields(project, "");
