@@ -119,6 +119,20 @@ TEST(PrecedenceTest, NodeFlagOverEnvironmentOverFileOverDefault) {
   EXPECT_EQ(Resolve({}, {}, "")->node, "127.0.0.1:7700");
 }
 
+TEST(PrecedenceTest, AMalformedNodeAddressNamesWhereItCameFrom) {
+  absl::StatusOr<GlobalOptions> from_env = Resolve({}, Environment{.node = "env-node"});
+  EXPECT_TRUE(IsUsageError(from_env.status()));
+  EXPECT_THAT(std::string(from_env.status().message()), ::testing::StartsWith("BIBIA_NODE: expected HOST:PORT"));
+  absl::StatusOr<GlobalOptions> from_file = Resolve({}, {}, "node = file-node:99999\n");
+  EXPECT_TRUE(IsUsageError(from_file.status()));
+  EXPECT_THAT(std::string(from_file.status().message()),
+              ::testing::StartsWith("/etc/bibia/config:1: node: expected HOST:PORT"));
+  // gRPC's own target forms pass as they are.
+  EXPECT_EQ(Resolve({"--node", "unix:/run/bibia.sock"}, {})->node, "unix:/run/bibia.sock");
+  EXPECT_EQ(Resolve({"--node", "dns:///nantes.example.org:7700"}, {})->node, "dns:///nantes.example.org:7700");
+  EXPECT_EQ(Resolve({"--node", "[::1]:7700"}, {})->node, "[::1]:7700");
+}
+
 TEST(PrecedenceTest, TokenFlagOverEnvironmentOverFile) {
   const Environment env{.token = "bibia1.ENVTOKEN"};
   EXPECT_EQ(Resolve({"--token", "bibia1.FLAGTOKEN"}, env, kFullConfig)->token,
