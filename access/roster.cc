@@ -5,6 +5,20 @@
 #include "access/endpoint.h"
 
 namespace bibia::access {
+namespace {
+
+constexpr size_t kFingerprintBytes = 32;
+
+// The alphabet of node ids (the same as project ids).
+bool IsNodeId(std::string_view id) {
+  if (id.empty() || id.size() > 80) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 absl::Status ValidateRoster(const v1::Roster& roster) {
   absl::flat_hash_set<std::string> ids, keys, fingerprints;
@@ -12,6 +26,9 @@ absl::Status ValidateRoster(const v1::Roster& roster) {
     const v1::RosterMember& m = roster.members(i);
     std::string where = absl::StrCat("roster.members[", i, "] (", m.node_id(), ")");
     if (m.node_id().empty()) return absl::InvalidArgumentError(absl::StrCat(where, ".node_id: required"));
+    if (!IsNodeId(m.node_id())) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".node_id: must match [a-z0-9-]{1,80}"));
+    }
     if (!ids.insert(m.node_id()).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".node_id: duplicate"));
     }
@@ -26,7 +43,15 @@ absl::Status ValidateRoster(const v1::Roster& roster) {
     if (!keys.insert(m.public_key()).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".public_key: the key of another member"));
     }
-    if (!m.tls_fingerprint().empty() && !fingerprints.insert(m.tls_fingerprint()).second) {
+    // Without its certificate a member could neither be reached (peers trust
+    // exactly the roster's certificate) nor recognised when it calls.
+    if (m.tls_certificate().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".tls_certificate: required"));
+    }
+    if (m.tls_fingerprint().size() != kFingerprintBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ".tls_fingerprint: not a SHA-256 (32 bytes)"));
+    }
+    if (!fingerprints.insert(m.tls_fingerprint()).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".tls_fingerprint: the certificate of another member"));
     }
     if (!m.endpoint().empty()) {

@@ -11,9 +11,10 @@
 
 namespace bibia::access {
 
-// Checks the roster's own consistency: unique node ids, keys and TLS
-// fingerprints, 32-byte keys, a tier for each member, endpoints (when given)
-// of the HOST:PORT form. INVALID_ARGUMENT names the member at fault.
+// Checks the roster's own consistency: node ids of [a-z0-9-]{1,80}, unique,
+// as are keys and TLS certificates; 32-byte keys; a certificate and its
+// SHA-256 fingerprint and a tier for each member; endpoints (when given) of
+// the HOST:PORT form. INVALID_ARGUMENT names the member at fault.
 absl::Status ValidateRoster(const v1::Roster& roster);
 
 v1::SignedRoster SignRoster(const v1::Roster& roster, const SigningKey& operator_key);

@@ -512,8 +512,10 @@ Examples:
 constexpr std::string_view kRosterVerifyHelp =
     R"(Usage: bibia roster verify --roster ROSTER.json --operator-key OP.key.pub
 
-Checks that the roster file is signed by the operator's key and consistent
-(unique node ids, 32-byte keys, a tier per member). On success prints
+Checks that the roster file is signed by the operator's key and consistent:
+node ids of [a-z0-9-]{1,80}, and unique; each member with its own 32-byte
+key and its own TLS certificate (and fingerprint), a tier, and an endpoint,
+when given, of the form HOST:PORT. On success prints
   roster version N verifies (M members)
 and exits 0; otherwise names the problem and exits 1.
 

@@ -197,10 +197,15 @@ TEST_F(AccessControlTest, TokensOfOtherNodesNeedTheRosterAndAreCappedAtTheirTier
   self->set_node_id("nantes");
   self->set_public_key(files_->key.PublicKey());
   self->set_max_tier(v1::TIER_EXPERT);
+  // Certificates are not looked at here, but a roster must list one each.
+  self->set_tls_certificate("nantes certificate (PEM)");
+  self->set_tls_fingerprint(std::string(32, 'n'));
   v1::RosterMember* rennes = roster.add_members();
   rennes->set_node_id("rennes");
   rennes->set_public_key(rennes_key->PublicKey());
   rennes->set_max_tier(v1::TIER_PUBLIC);
+  rennes->set_tls_certificate("rennes certificate (PEM)");
+  rennes->set_tls_fingerprint(std::string(32, 'r'));
   auto installed = access_->InstallRoster(SignRoster(roster, *operator_key_));
   ASSERT_TRUE(installed.ok()) << installed.status();
 

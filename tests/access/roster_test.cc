@@ -30,6 +30,8 @@ class RosterTest : public ::testing::Test {
     m->set_node_id(id);
     m->set_public_key(key);
     m->set_max_tier(tier);
+    m->set_tls_certificate(id + " certificate (PEM)");
+    m->set_tls_fingerprint(std::string(32, id[0]));
   }
   std::optional<SigningKey> operator_key_;
   v1::Roster roster_;
@@ -87,10 +89,26 @@ TEST_F(RosterTest, InconsistentRosterNamesTheMember) {
   EXPECT_NE(s.message().find("members[1] (rennes).public_key: the key of another member"), std::string::npos) << s;
 
   v1::Roster same_certificate = roster_;
-  same_certificate.mutable_members(0)->set_tls_fingerprint("fingerprint");
-  same_certificate.mutable_members(1)->set_tls_fingerprint("fingerprint");
+  same_certificate.mutable_members(1)->set_tls_fingerprint(roster_.members(0).tls_fingerprint());
   s = ValidateRoster(same_certificate);
-  EXPECT_NE(s.message().find("members[1] (rennes).tls_fingerprint"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("members[1] (rennes).tls_fingerprint: the certificate of another member"),
+            std::string::npos)
+      << s;
+
+  // A member without a certificate could never be reached nor recognised.
+  v1::Roster no_certificate = roster_;
+  no_certificate.mutable_members(1)->clear_tls_certificate();
+  s = ValidateRoster(no_certificate);
+  EXPECT_NE(s.message().find("members[1] (rennes).tls_certificate: required"), std::string::npos) << s;
+  v1::Roster bad_fingerprint = roster_;
+  bad_fingerprint.mutable_members(0)->set_tls_fingerprint("short");
+  s = ValidateRoster(bad_fingerprint);
+  EXPECT_NE(s.message().find("members[0] (nantes).tls_fingerprint: not a SHA-256"), std::string::npos) << s;
+
+  v1::Roster bad_id = roster_;
+  bad_id.mutable_members(1)->set_node_id("Node E!");
+  s = ValidateRoster(bad_id);
+  EXPECT_NE(s.message().find("members[1] (Node E!).node_id: must match [a-z0-9-]{1,80}"), std::string::npos) << s;
 
   v1::Roster bad_endpoint = roster_;
   bad_endpoint.mutable_members(0)->set_endpoint("nantes.example.org:99999");
