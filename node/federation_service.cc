@@ -65,6 +65,14 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
     absl::MutexLock lock(&mu_);
     seen = generation_;
   }
+  // A first hint at once: the subscriber may have missed writes while it was
+  // disconnected (this node restarting, say), and learns that it is back.
+  {
+    v1::Hint hint;
+    hint.set_origin(access_->node_id());
+    hint.set_seq(seen);
+    if (!writer->Write(hint)) return guard.Finish();
+  }
   while (true) {
     uint64_t current;
     bool stop;

@@ -20,8 +20,32 @@ namespace {
 
 constexpr char kPeerSettingPrefix[] = "peer/";
 constexpr int kMaxMessageBytes = 64 << 20;
+// A peer that accepts connections but never completes the TLS handshake
+// must not hold a sync round (or the caller of SyncNow) for long.
+constexpr absl::Duration kConnectTimeout = absl::Seconds(10);
+// The longest a pull may stream: a cold sync of a large federation.
+constexpr absl::Duration kMaxPull = absl::Minutes(10);
+// Reconnecting a Subscribe stream is cheap: a peer that comes back is
+// noticed within this, whatever its sync backoff.
+constexpr absl::Duration kMaxResubscribePause = absl::Seconds(5);
+// Kept from the caller's deadline, for the answer to travel back.
+constexpr absl::Duration kAnswerMargin = absl::Milliseconds(300);
 
 int64_t NowMs() { return absl::ToUnixMillis(absl::Now()); }
+
+// Waits until `channel` is connected or has failed (a refused connection, a
+// handshake refused: the call made next reports why), false if it is still
+// connecting at `by`: a peer that accepts connections and never completes
+// the TLS handshake.
+bool ConnectedOrFailed(grpc::Channel& channel, absl::Time by) {
+  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+  while (state != GRPC_CHANNEL_READY && state != GRPC_CHANNEL_TRANSIENT_FAILURE &&
+         state != GRPC_CHANNEL_SHUTDOWN) {
+    if (!channel.WaitForStateChange(state, absl::ToChronoTime(by))) return false;
+    state = channel.GetState(/*try_to_connect=*/true);
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -143,7 +167,7 @@ int64_t PeerManager::entries_rejected() const {
   return rejected_;
 }
 
-absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id) {
+absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id, absl::Time deadline) {
   std::vector<std::string> targets;
   {
     absl::MutexLock lock(&mu_);
@@ -157,14 +181,18 @@ absl::StatusOr<int64_t> PeerManager::SyncNow(const std::string& node_id) {
   // A peer that fails is not this call's error: its state (last_error) says
   // what went wrong, and the caller sees it next to the others'.
   int64_t applied = 0;
-  for (const auto& id : targets) {
-    auto n = SyncWith(id);
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const absl::Time share =
+        deadline == absl::InfiniteFuture()
+            ? deadline
+            : absl::Now() + (deadline - kAnswerMargin - absl::Now()) / static_cast<int64_t>(targets.size() - i);
+    auto n = SyncWith(targets[i], share);
     if (n.ok()) applied += *n;
   }
   return applied;
 }
 
-absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id) {
+absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id, absl::Time deadline) {
   v1::Peer peer;
   {
     absl::MutexLock lock(&mu_);
@@ -174,7 +202,7 @@ absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id) {
     it->second->state.set_last_attempt_unix_ms(NowMs());
   }
   v1::PeerState observed;
-  auto applied = PullFrom(peer, &observed);
+  auto applied = PullFrom(peer, deadline, &observed);
   absl::MutexLock lock(&mu_);
   rejected_ += observed.entries_rejected();
   auto it = peers_.find(node_id);
@@ -191,21 +219,37 @@ absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id) {
   } else {
     entry.state.set_consecutive_failures(entry.state.consecutive_failures() + 1);
     entry.state.set_last_error(std::string(applied.status().message()));
-    entry.next_attempt = absl::Now() + BackoffFor(entry.state.consecutive_failures());
+    const absl::Duration backoff = BackoffFor(entry.state.consecutive_failures());
+    entry.next_attempt = absl::Now() + backoff;
+    // At most one line a minute per peer while it stays down (the backoff).
+    Log(LogLevel::kWarning, "sync failed",
+        {{"peer", node_id},
+         {"error", std::string(applied.status().message())},
+         {"failures", absl::StrCat(entry.state.consecutive_failures())},
+         {"retry_in", absl::FormatDuration(backoff)}});
   }
   return applied;
 }
 
-absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, v1::PeerState* observed) {
+absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time deadline, v1::PeerState* observed) {
   auto channel = ChannelTo(peer);
   if (!channel.ok()) return channel.status();
+  const absl::Time started = absl::Now();
+  deadline = std::min(deadline, started + kMaxPull);
+  const absl::Time connect_by = std::min(deadline, started + kConnectTimeout);
+  if (!ConnectedOrFailed(**channel, connect_by)) {
+    return absl::UnavailableError(absl::StrCat(
+        "sync with ", peer.node_id(), ": not connected within ",
+        absl::FormatDuration(absl::Trunc(connect_by - started, absl::Milliseconds(100))),
+        " (unreachable, or the TLS handshake did not complete)"));
+  }
   auto stub = v1::Federation::NewStub(*channel);
   auto frontier = store_->Frontier();
   if (!frontier.ok()) return frontier.status();
   v1::SyncRequest request;
   for (auto& f : *frontier) *request.add_frontier() = std::move(f);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::minutes(10));
+  context.set_deadline(absl::ToChronoTime(deadline));
   auto reader = stub->Sync(&context, request);
 
   // Entries are buffered per (origin, tier) until a signed one closes a run,
@@ -314,7 +358,8 @@ void PeerManager::SubscribeLoop(const std::string& node_id) {
     // Reconnect after a pause that grows while the peer stays unreachable,
     // or at once when it is re-added with a new endpoint.
     absl::MutexLock lock(&mu_);
-    const absl::Time until = absl::Now() + std::max(absl::Milliseconds(200), BackoffFor(failures));
+    const absl::Time until =
+        absl::Now() + std::clamp(BackoffFor(failures), absl::Milliseconds(200), kMaxResubscribePause);
     auto readded = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       auto it = peers_.find(node_id);
       return it != peers_.end() && it->second->generation != generation;

@@ -49,7 +49,9 @@ class PeerManager {
   // One sync round now with `node_id`, or every peer if empty; returns the
   // entries applied. A failing peer does not stop the others, nor fail the
   // call: its state's last_error tells. NOT_FOUND if `node_id` is no peer.
-  absl::StatusOr<int64_t> SyncNow(const std::string& node_id);
+  // Each peer gets an equal share of the time left before `deadline` (the
+  // caller's), so that the answer, failures included, arrives before it.
+  absl::StatusOr<int64_t> SyncNow(const std::string& node_id, absl::Time deadline = absl::InfiniteFuture());
   int64_t entries_rejected() const;
 
  private:
@@ -65,9 +67,10 @@ class PeerManager {
 
   // The channel to `peer` (mutual TLS, trusting the roster's certificate).
   absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelTo(const v1::Peer& peer) const;
-  // One pull sync with `node_id`; updates its state and backoff.
-  absl::StatusOr<int64_t> SyncWith(const std::string& node_id);
-  absl::StatusOr<int64_t> PullFrom(const v1::Peer& peer, v1::PeerState* observed);
+  // One pull sync with `node_id`, ending by `deadline`; updates its state
+  // and backoff, and logs a failure.
+  absl::StatusOr<int64_t> SyncWith(const std::string& node_id, absl::Time deadline = absl::InfiniteFuture());
+  absl::StatusOr<int64_t> PullFrom(const v1::Peer& peer, absl::Time deadline, v1::PeerState* observed);
   void GossipLoop();
   void SubscribeLoop(const std::string& node_id);
   void StartSubscriber(const std::string& node_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -35,7 +35,12 @@ grpc::Status PeersService::SyncNow(grpc::ServerContext* context, const v1::SyncN
   RequestGuard guard(*access_, context, Operation::kSyncNow);
   guard.AddRecord(request->node_id());
   if (!guard.allowed()) return guard.Finish();
-  auto applied = peers_->SyncNow(request->node_id());
+  // The caller's deadline bounds the rounds, so that it hears how each went.
+  const auto caller_deadline = context->deadline();
+  const absl::Time deadline = caller_deadline == std::chrono::system_clock::time_point::max()
+                                  ? absl::InfiniteFuture()
+                                  : absl::FromChrono(caller_deadline);
+  auto applied = peers_->SyncNow(request->node_id(), deadline);
   if (applied.ok()) response->set_entries_applied(*applied);
   for (auto& state : peers_->ListPeers()) {
     if (request->node_id().empty() || state.peer().node_id() == request->node_id()) {

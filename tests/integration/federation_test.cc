@@ -1,6 +1,12 @@
 // Federation between real bibia-node processes on 127.0.0.1: transitive
 // replication, convergence, and what crosses to whom.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -60,6 +66,40 @@ TEST_F(FederationTest, ChainReplicatesTransitively) {
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (f.HasProject(2, "chain-project") && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
   EXPECT_FALSE(f.HasProject(2, "chain-project"));
+}
+
+// A peer that accepts TCP connections and never answers (no TLS handshake):
+// `bibia sync --peer` must still hear, within its --timeout, which peer failed
+// and why, instead of running out of time itself.
+TEST_F(FederationTest, ASyncWithAPeerThatNeverAnswersEndsInTimeNamingIt) {
+  // A listening socket nobody accepts on: the kernel completes connections.
+  const int silent = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(silent, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(silent, 16), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  const std::string endpoint = "127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+
+  std::vector<std::string> cli = {CliBinary()};
+  for (const std::string& flag : f.node(2).CliFlags(f.admin_token(2))) cli.push_back(flag);
+  std::vector<std::string> add = cli;
+  add.insert(add.end(), {"peer", "add", "n0", "--endpoint", endpoint});
+  CommandResult added = RunCommand(add);
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+
+  std::vector<std::string> sync = cli;
+  sync.insert(sync.end(), {"--timeout", "3", "sync", "--peer", "n0"});
+  CommandResult synced = RunCommand(sync, "", 30);
+  ::close(silent);
+  EXPECT_EQ(synced.exit_code, 1) << synced.err;
+  EXPECT_THAT(synced.err, ::testing::HasSubstr("sync with n0: not connected within"));
+  // The node answered before the CLI's own deadline ran out.
+  EXPECT_THAT(synced.err, ::testing::Not(::testing::HasSubstr("DEADLINE_EXCEEDED")));
+  EXPECT_THAT(synced.out, ::testing::HasSubstr("n0"));  // the peer's table
 }
 
 // A token one node issued is accepted by the others; revoking it on its
