@@ -1,5 +1,8 @@
 #include "catalog/catalog_store.h"
 
+#include <map>
+#include <set>
+#include <string_view>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -43,14 +46,51 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
     absl::MutexLock lock(&store->write_mu_);
     BIBIA_ASSIGN_OR_RETURN(store->log_,
                            LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
+    BIBIA_RETURN_IF_ERROR(store->CountAndReconcileFeedback());
   }
-  int64_t feedback = 0;
-  std::unique_ptr<rocksdb::Iterator> it = store->db_->NewIterator(Family::kRecords);
-  const std::string prefix(1, static_cast<char>(RecordKind::kFeedback));
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++feedback;
-  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "count feedback"));
-  store->feedback_count_ = feedback;
   return store;
+}
+
+absl::Status CatalogStore::CountAndReconcileFeedback() {
+  int64_t feedback = 0;
+  std::set<std::string> orphaned;  // projects gone that this node's feedback is still about
+  std::map<std::string, bool, std::less<>> exists;  // by project id, read once each
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+  const std::string prefix(1, static_cast<char>(RecordKind::kFeedback));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ++feedback;
+    const std::string_view key(it->key().data(), it->key().size());
+    BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(std::string_view(it->value().data(), it->value().size()), key));
+    if (origin != node_id_) continue;  // other members' feedback is theirs to delete
+    const std::string project(key.substr(1, key.find('/') - 1));
+    auto [known, inserted] = exists.try_emplace(project, false);
+    if (inserted) {
+      BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, RecordKey(RecordKind::kPublic, project)));
+      known->second = record.has_value();
+    }
+    if (!known->second) orphaned.insert(project);
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "count feedback"));
+  feedback_count_ = feedback;
+  for (const std::string& project : orphaned) BIBIA_RETURN_IF_ERROR(DeleteOwnFeedback(project));
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::StageOwnFeedbackDeletion(const std::string& project_id, Batch* b) {
+  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(project_id));
+  for (const v1::Feedback& f : feedback) {
+    if (f.origin() != node_id_) continue;  // other members' feedback is theirs to delete
+    StageRecord(v1::TIER_RESTRICTED, FeedbackKey(project_id, f.id()), nullptr, b);
+    --b->feedback_delta;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::DeleteOwnFeedback(const std::string& project_id) {
+  Batch b;
+  b.log = log_->Begin();
+  BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(project_id, &b));
+  return Commit(&b);
 }
 
 absl::Status CatalogStore::LoadNodeId() {
@@ -231,12 +271,9 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
   index_->StageDelete(old.public_(), &b.index);
   if (old.has_restricted()) StageRecord(v1::TIER_RESTRICTED, RecordKey(RecordKind::kRestricted, id), nullptr, &b);
   if (old.has_expert()) StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), nullptr, &b);
-  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(id));
-  for (const v1::Feedback& f : feedback) {
-    if (f.origin() != node_id_) continue;  // other members' feedback is theirs to delete
-    StageRecord(v1::TIER_RESTRICTED, FeedbackKey(id, f.id()), nullptr, &b);
-    --b.feedback_delta;
-  }
+  // Other members' feedback on it goes too, each deleted by its own node
+  // when it applies this deletion (CommitRemoteGroup).
+  BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(id, &b));
   return Commit(&b);
 }
 

@@ -183,6 +183,16 @@ class CatalogStore {
   void StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the deletion of this node's own feedback on `project_id`: a
+  // project's deletion by its owner (on this node or another) takes every
+  // member's feedback on it along, each member deleting its own.
+  absl::Status StageOwnFeedbackDeletion(const std::string& project_id, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The same, committed on its own.
+  absl::Status DeleteOwnFeedback(const std::string& project_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Counts the feedback and deletes this node's own feedback on projects
+  // that are gone (a crash between a replicated deletion and its cascade).
+  absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
   // Where `run` joins its stored log (as `group` leaves it): the index of its

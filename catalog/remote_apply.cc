@@ -174,6 +174,7 @@ struct CatalogStore::RemoteGroup {
   // had not staged yet, read in one batch before it (nullopt: absent).
   absl::flat_hash_map<absl::string_view, std::optional<std::string>> stored_refs;
   std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
+  std::vector<std::string> deleted_projects;  // public facets deleted: this node's feedback on them goes too
   int64_t hlc = 0;
   bool redacted = false;
 };
@@ -233,7 +234,10 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   }
   if (e.tombstone) {
     if (!exists) return absl::OkStatus();
-    if (is_public) *index_op = RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
+    if (is_public) {
+      *index_op = RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
+      group->deleted_projects.emplace_back(key.substr(1));
+    }
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
     (*staged)[map_key] = nullptr;
@@ -430,6 +434,9 @@ absl::Status CatalogStore::CommitRemoteGroup(RemoteGroup* group) {
   feedback_count_ += b->feedback_delta;
   conflicts_ += b->conflicts;
   NotifyWrite();
+  // A second commit, of this node's own log: a crash between the two leaves
+  // feedback that the next Open deletes (CountAndReconcileFeedback).
+  for (const std::string& project : group->deleted_projects) BIBIA_RETURN_IF_ERROR(DeleteOwnFeedback(project));
   if (group->redacted) BIBIA_RETURN_IF_ERROR(ScrubErased());
   return absl::OkStatus();
 }

@@ -138,6 +138,11 @@ std::string RenderFederationStatus(const v1::FederationStatusResponse& response)
     out.append("peers\n").append(health.Render("  "));
   }
   absl::StrAppend(&out, "\nrejected entries  ", response.entries_rejected(), "\n");
+  // Shown only when there are some: two nodes wrote the same id.
+  if (response.ownership_conflicts() > 0) {
+    absl::StrAppend(&out, "ownership conflicts  ", response.ownership_conflicts(),
+                    " (entries for records another node owns here: two nodes wrote the same id)\n");
+  }
   return out;
 }
 

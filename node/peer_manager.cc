@@ -202,7 +202,16 @@ absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id, absl::
     it->second->state.set_last_attempt_unix_ms(NowMs());
   }
   v1::PeerState observed;
+  const int64_t conflicts_before = store_->conflicts();
   auto applied = PullFrom(peer, deadline, &observed);
+  if (const int64_t conflicts = store_->conflicts() - conflicts_before; conflicts > 0) {
+    // Rare and worth an operator's look: the copies stay different until one
+    // of the two nodes deletes its record.
+    Log(LogLevel::kWarning, "ownership conflict",
+        {{"peer", node_id},
+         {"entries", absl::StrCat(conflicts)},
+         {"meaning", "records another node owns here; kept in the log, not applied"}});
+  }
   absl::MutexLock lock(&mu_);
   rejected_ += observed.entries_rejected();
   auto it = peers_.find(node_id);

@@ -102,6 +102,72 @@ TEST_F(RemoteApplyTest, SeveralRunsOfOneLogApplyInOneCall) {
   EXPECT_EQ(found->hits(0).project().id(), "p3");
 }
 
+// A project's owner deletes it: each member deletes its own feedback on it
+// when it applies the deletion, in its own log, so that it goes everywhere.
+TEST_F(RemoteApplyTest, AReplicatedDeletionTakesTheReplicasOwnFeedbackAlong) {
+  ImportOnOrigin({"p1", "p2"});
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(0))).status(), IsOk());
+  std::string p1_feedback_id;
+  for (const char* id : {"p1", "p2"}) {
+    v1::Feedback feedback;
+    feedback.set_project_id(id);
+    feedback.set_kind(v1::FEEDBACK_KIND_LESSON);
+    feedback.set_text(std::string("Retour sur ") + id);
+    auto added = replica_->AddFeedback(feedback);
+    ASSERT_THAT(added.status(), IsOk());
+    if (std::string(id) == "p1") p1_feedback_id = added->id();
+  }
+  ASSERT_EQ(replica_->Stats()->feedback(), 2);
+
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(2))).status(), IsOk());
+  EXPECT_THAT(replica_->GetProject("p1").status(), StatusIs(absl::StatusCode::kNotFound));
+  auto p1 = replica_->ListFeedback("p1");
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_TRUE(p1->empty());
+  auto p2 = replica_->ListFeedback("p2");
+  ASSERT_THAT(p2.status(), IsOk());
+  EXPECT_EQ(p2->size(), 1u);  // feedback on a project that stays is untouched
+  EXPECT_EQ(replica_->Stats()->feedback(), 1);
+
+  // The replica's restricted log ends with the tombstone of its feedback on p1.
+  auto log = replica_->ReadLog("replica-b", v1::TIER_RESTRICTED, 0, 100);
+  ASSERT_THAT(log.status(), IsOk());
+  ASSERT_FALSE(log->empty());
+  EXPECT_TRUE(log->back().tombstone());
+  EXPECT_EQ(log->back().key(), FeedbackKey("p1", p1_feedback_id));
+}
+
+// A crash between applying a deletion and deleting the feedback it takes
+// along leaves that feedback; opening the store deletes it.
+TEST_F(RemoteApplyTest, OpeningTheStoreDeletesOwnFeedbackOnProjectsGone) {
+  ImportOnOrigin({"p1"});
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(0))).status(), IsOk());
+  v1::Feedback feedback;
+  feedback.set_project_id("p1");
+  feedback.set_kind(v1::FEEDBACK_KIND_LESSON);
+  feedback.set_text("Retour sur p1");
+  ASSERT_THAT(replica_->AddFeedback(feedback).status(), IsOk());
+  // The project's record goes as the replicated deletion would have taken it,
+  // the feedback stays: the state a crash right after that commit leaves.
+  rocksdb::WriteBatch batch;
+  batch.Delete(replica_->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p1"));
+  ASSERT_THAT(replica_->db()->Write(&batch), IsOk());
+  ASSERT_EQ(replica_->Stats()->feedback(), 1);
+
+  replica_.reset();
+  CatalogStore::Options options;
+  options.node_id = "replica-b";
+  options.clock = &clock_;
+  auto reopened = CatalogStore::Open(dir_b_.path(), options);
+  ASSERT_THAT(reopened.status(), IsOk());
+  replica_ = std::move(*reopened);
+  EXPECT_EQ(replica_->Stats()->feedback(), 0);
+  auto left = replica_->ListFeedback("p1");
+  ASSERT_THAT(left.status(), IsOk());
+  EXPECT_TRUE(left->empty());
+}
+
 TEST_F(RemoteApplyTest, ARunThatLeavesAGapIsLeftOutAndTheOthersApply) {
   ImportOnOrigin({"p1", "p2"});
   ImportOnOrigin({"p3"});

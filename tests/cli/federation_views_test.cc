@@ -137,6 +137,15 @@ TEST(FederationStatusViewTest, LagPerPeerAndUnknownSeqs) {
             "rejected entries  2\n");
 }
 
+TEST(FederationStatusViewTest, OwnershipConflictsShowWhenThereAreSome) {
+  v1::FederationStatusResponse response;
+  response.set_node_id("nantes");
+  response.set_ownership_conflicts(3);
+  EXPECT_THAT(RenderFederationStatus(response),
+              HasSubstr("\nrejected entries  0\nownership conflicts  3 (entries for records another node owns "
+                        "here: two nodes wrote the same id)\n"));
+}
+
 TEST(FederationStatusViewTest, AFederationOfOne) {
   v1::FederationStatusResponse response;
   response.set_node_id("nantes");

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/federation_harness.h"
@@ -66,6 +67,81 @@ TEST_F(FederationTest, ChainReplicatesTransitively) {
   const absl::Time deadline = absl::Now() + absl::Seconds(30);
   while (f.HasProject(2, "chain-project") && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
   EXPECT_FALSE(f.HasProject(2, "chain-project"));
+}
+
+// The feedback n1 wrote about n0's project goes when n0 deletes the project:
+// n1 deletes it on applying the deletion, and n2 (which n0 never talks to)
+// gets that from n1. Stats count what is left.
+TEST_F(FederationTest, DeletingAProjectTakesEveryMembersFeedbackAlong) {
+  ASSERT_TRUE(f.Put(0, ThreeFacetProject("feedback-project")).ok());
+  ASSERT_TRUE(f.WaitForProject(1, "feedback-project", absl::Seconds(30))) << f.node(1).log();
+  v1::AddFeedbackRequest add;
+  add.mutable_feedback()->set_project_id("feedback-project");
+  add.mutable_feedback()->set_kind(v1::FEEDBACK_KIND_LESSON);
+  add.mutable_feedback()->set_text("Retour de n1");
+  v1::AddFeedbackResponse added;
+  grpc::Status s = f.stubs(1).contribute->AddFeedback(Context(Bearer(f.admin_token(1))).get(), add, &added);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+
+  // Feedback on node `i`: how many n1 wrote, and the node's feedback total.
+  const auto feedback_on = [&](int i) {
+    v1::ListFeedbackRequest list;
+    list.set_project_id("feedback-project");
+    v1::ListFeedbackResponse listed;
+    grpc::Status got = f.stubs(i).catalog->ListFeedback(Context(Bearer(f.admin_token(i))).get(), list, &listed);
+    v1::StatsResponse stats;
+    (void)f.stubs(i).catalog->Stats(Context(Bearer(f.admin_token(i))).get(), v1::StatsRequest(), &stats);
+    return std::pair<int, int64_t>(got.ok() ? listed.feedback_size() : -1, stats.feedback());
+  };
+  const auto wait_for = [&](int i, std::pair<int, int64_t> expected) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (feedback_on(i) != expected && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+    return feedback_on(i);
+  };
+  EXPECT_EQ(wait_for(2, {1, 1}), (std::pair<int, int64_t>(1, 1))) << f.node(2).log();
+
+  v1::DeleteProjectRequest del;
+  del.set_id("feedback-project");
+  v1::DeleteProjectResponse deleted;
+  s = f.stubs(0).contribute->DeleteProject(Context(Bearer(f.admin_token(0))).get(), del, &deleted);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  // Once the project is gone, listing its feedback is NOT_FOUND (-1); the
+  // totals come down to 0 on both.
+  EXPECT_EQ(wait_for(1, {-1, 0}), (std::pair<int, int64_t>(-1, 0))) << f.node(1).log();
+  EXPECT_EQ(wait_for(2, {-1, 0}), (std::pair<int, int64_t>(-1, 0))) << f.node(2).log();
+
+  // Created again by its owner, the project comes back without the old feedback.
+  ASSERT_TRUE(f.Put(0, ThreeFacetProject("feedback-project")).ok());
+  ASSERT_TRUE(f.WaitForProject(2, "feedback-project", absl::Seconds(30))) << f.node(2).log();
+  EXPECT_EQ(feedback_on(2), (std::pair<int, int64_t>(0, 0)));
+  EXPECT_EQ(feedback_on(1), (std::pair<int, int64_t>(0, 0)));
+}
+
+// Two nodes write the same id: each keeps its own, and says so.
+TEST_F(FederationTest, AnOwnershipConflictIsReportedByFederationStatus) {
+  ASSERT_TRUE(f.Put(2, ThreeFacetProject("contested", "n2")).ok());
+  ASSERT_TRUE(f.Put(0, ThreeFacetProject("contested", "n0")).ok());
+  ASSERT_TRUE(f.WaitForProject(1, "contested", absl::Seconds(30)));
+  std::vector<std::string> status = {CliBinary()};
+  for (const std::string& flag : f.node(2).CliFlags(f.admin_token(2))) status.push_back(flag);
+  status.insert(status.end(), {"federation", "status"});
+  CommandResult shown;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  do {
+    shown = RunCommand(status);
+    if (absl::StrContains(shown.out, "ownership conflicts")) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  } while (absl::Now() < deadline);
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_THAT(shown.out, ::testing::HasSubstr("ownership conflicts  ")) << shown.out;
+  EXPECT_THAT(f.node(2).log(), ::testing::HasSubstr("msg=\"ownership conflict\""));
+  // n2 keeps its own version.
+  v1::GetProjectRequest get;
+  get.set_id("contested");
+  v1::GetProjectResponse got;
+  ASSERT_TRUE(f.stubs(2).catalog->GetProject(Context(Bearer(f.admin_token(2))).get(), get, &got).ok());
+  ASSERT_EQ(got.project().restricted().contacts_size(), 1);
+  EXPECT_EQ(got.project().restricted().contacts(0).email(), "n2@testville.example.org");
 }
 
 // A peer that accepts TCP connections and never answers (no TLS handshake):
