@@ -56,7 +56,12 @@ std::string RenderPeerStates(const PeerStates& peers) {
                {"REJECTED", 0, Table::Align::kRight},
                {"LAST ERROR", kErrorWidth}});
   for (const v1::PeerState& state : peers) {
-    table.AddRow({state.peer().node_id(), OrDash(state.peer().endpoint()),
+    // The roster's endpoint when the peer was added without one.
+    const std::string endpoint =
+        !state.peer().endpoint().empty() ? state.peer().endpoint()
+        : !state.endpoint_in_use().empty() ? absl::StrCat(state.endpoint_in_use(), " (roster)")
+                                           : "-";
+    table.AddRow({state.peer().node_id(), endpoint,
                   FormatTableTime(state.last_success_unix_ms(), /*seconds=*/true, "never"),
                   absl::StrCat(state.consecutive_failures()),
                   absl::StrCat(state.entries_applied()),
@@ -81,6 +86,9 @@ std::string PeerHealth(const v1::PeerState& peer) {
     std::string line = absl::StrCat("failing: ", peer.consecutive_failures(),
                                     peer.consecutive_failures() == 1 ? " failure" : " consecutive failures",
                                     ", last success ", last_success);
+    if (peer.next_attempt_unix_ms() > 0) {
+      absl::StrAppend(&line, ", next try ", FormatTableTime(peer.next_attempt_unix_ms(), /*seconds=*/true), " UTC");
+    }
     if (!peer.last_error().empty()) absl::StrAppend(&line, ": ", peer.last_error());
     return line;
   }

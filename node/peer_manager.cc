@@ -158,7 +158,17 @@ absl::Status PeerManager::RemovePeer(const std::string& node_id) {
 std::vector<v1::PeerState> PeerManager::ListPeers() const {
   absl::MutexLock lock(&mu_);
   std::vector<v1::PeerState> states;
-  for (const auto& [id, entry] : peers_) states.push_back(entry->state);
+  for (const auto& [id, entry] : peers_) {
+    v1::PeerState& state = states.emplace_back(entry->state);
+    if (!state.peer().endpoint().empty()) {
+      state.set_endpoint_in_use(state.peer().endpoint());
+    } else if (std::optional<v1::RosterMember> member = access_->Member(id)) {
+      state.set_endpoint_in_use(member->endpoint());
+    }
+    if (state.consecutive_failures() > 0 && entry->next_attempt != absl::InfinitePast()) {
+      state.set_next_attempt_unix_ms(absl::ToUnixMillis(entry->next_attempt));
+    }
+  }
   return states;
 }
 

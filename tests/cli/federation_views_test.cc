@@ -137,6 +137,24 @@ TEST(FederationStatusViewTest, LagPerPeerAndUnknownSeqs) {
             "rejected entries  2\n");
 }
 
+TEST(PeerViewTest, TheRostersEndpointAndTheNextTryAreShown) {
+  v1::PeerState state;
+  state.mutable_peer()->set_node_id("rennes");
+  state.set_endpoint_in_use("rennes.example.org:7700");
+  state.set_consecutive_failures(2);
+  state.set_last_attempt_unix_ms(1790000000000);
+  state.set_next_attempt_unix_ms(1790000002000);
+  state.set_last_error("connection refused");
+  v1::ListPeersResponse response;
+  *response.add_peers() = state;
+  EXPECT_THAT(RenderPeerList(response), HasSubstr("rennes.example.org:7700 (roster)"));
+  EXPECT_THAT(PeerHealth(state), HasSubstr(", next try 2026-09-21 14:13:22 UTC: connection refused"));
+  state.mutable_peer()->set_endpoint("10.0.0.12:7700");  // given with peer add: shown as it is
+  *response.mutable_peers(0) = state;
+  EXPECT_THAT(RenderPeerList(response), HasSubstr("10.0.0.12:7700 "));
+  EXPECT_THAT(RenderPeerList(response), ::testing::Not(HasSubstr("(roster)")));
+}
+
 TEST(FederationStatusViewTest, OwnershipConflictsShowWhenThereAreSome) {
   v1::FederationStatusResponse response;
   response.set_node_id("nantes");
