@@ -178,6 +178,29 @@ TEST_F(FederationTest, ASyncWithAPeerThatNeverAnswersEndsInTimeNamingIt) {
   EXPECT_THAT(synced.out, ::testing::HasSubstr("n0"));  // the peer's table
 }
 
+// With no gossip timer to speak of, only hints move entries: a node that
+// restarts is caught up by its peers' Subscribe streams (a hint as each
+// opens), and its subscribers reconnect and are caught up in turn.
+TEST(FederationRestartTest, ARestartedRelayIsCaughtUpByHintsAlone) {
+  TempDir dir;
+  FederationHarness f{dir.path(), 3, {"--gossip-interval", "1h"}};
+  ASSERT_TRUE(f.StartAll().ok());
+  ASSERT_TRUE(f.InstallRoster().ok());
+  ASSERT_TRUE(f.AddPeer(1, 0).ok());
+  ASSERT_TRUE(f.AddPeer(2, 1).ok());
+  ASSERT_TRUE(f.Put(0, ThreeFacetProject("before-restart")).ok());
+  ASSERT_TRUE(f.WaitForProject(2, "before-restart", absl::Seconds(30))) << f.node(2).log();
+
+  f.Stop(1);
+  ASSERT_TRUE(f.Put(0, ThreeFacetProject("while-down")).ok());
+  absl::SleepFor(absl::Seconds(2));  // n2's subscriber to n1 fails meanwhile
+  const std::string address = f.node(1).address();
+  ASSERT_TRUE(f.Start(1).ok());
+  ASSERT_EQ(f.node(1).address(), address) << "n1 came back elsewhere: its peers would not find it";
+  EXPECT_TRUE(f.WaitForProject(1, "while-down", absl::Seconds(30))) << f.node(1).log();
+  EXPECT_TRUE(f.WaitForProject(2, "while-down", absl::Seconds(30))) << f.node(2).log();
+}
+
 // A token one node issued is accepted by the others; revoking it on its
 // issuer must reach them all, through a relay too.
 TEST_F(FederationTest, ARevocationReachesEveryNodeThatAcceptsTheToken) {

@@ -119,6 +119,14 @@ std::vector<std::string> NodeProcess::CliFlags(const std::string& token) const {
 }
 
 bool NodeProcess::Start() {
+  // A restarted node listens where it did, as a real one would: its peers
+  // and the roster still name that address. If someone took the port since,
+  // it picks another.
+  if (!address_.empty() && StartOn(address_)) return true;
+  return StartOn("127.0.0.1:0");
+}
+
+bool NodeProcess::StartOn(const std::string& listen) {
   std::filesystem::remove(port_file_);
   if (!std::filesystem::exists(data_dir_ + "/node.conf")) {
     CommandResult init = RunCommand({NodeBinary(), "init", "--data-dir", data_dir_, "--id", node_id_,
@@ -128,7 +136,7 @@ bool NodeProcess::Start() {
       return false;
     }
   }
-  std::vector<std::string> argv = {NodeBinary(), "--data-dir", data_dir_, "--listen", "127.0.0.1:0",
+  std::vector<std::string> argv = {NodeBinary(), "--data-dir", data_dir_, "--listen", listen,
                                    "--port-file", port_file_};
   argv.insert(argv.end(), extra_flags_.begin(), extra_flags_.end());
   pid_ = Spawn(argv, "/dev/null", "/dev/null", log_file_);

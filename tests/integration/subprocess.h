@@ -40,8 +40,9 @@ class NodeProcess {
   NodeProcess(std::string data_dir, std::vector<std::string> extra_flags = {}, std::string node_id = "test-node");
   ~NodeProcess();  // SIGTERM, then SIGKILL after 10 s
 
-  // Starts the node on 127.0.0.1 port 0 and waits for its port file; returns
-  // false (with the node's log in `log()`) if it did not listen within 30 s.
+  // Starts the node on 127.0.0.1 (the address it had, when restarted; else a
+  // free port) and waits for its port file; returns false (with the node's
+  // log in `log()`) if it did not listen within 30 s.
   bool Start();
   // SIGKILL: no chance to flush anything not yet durable.
   void Kill9();
@@ -61,6 +62,8 @@ class NodeProcess {
   std::string log() const;
 
  private:
+  bool StartOn(const std::string& listen);
+
   std::string data_dir_;
   std::vector<std::string> extra_flags_;
   std::string node_id_;
