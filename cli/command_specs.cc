@@ -215,7 +215,7 @@ Paging:
 
 Examples:
   bibia search "détection de fuites"
-  bibia search chatbot --domain public_services --limit 5
+  bibia search callbot --domain public_services --limit 5
 )";
 
 constexpr std::string_view kFeedbackHelp =

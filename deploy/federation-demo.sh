@@ -64,8 +64,9 @@ echo "== what each node holds"
 for id in nantes rennes mirror; do
   printf '%-7s ' "$id"; admin "$id" --json stats | tr -d '\n ' | sed 's/,"by_facet.*//'; echo
 done
-echo "== the public mirror serves public facets only, and never received the others:"
-admin mirror project get nantes-prevision-frequentation-cantines | tail -3
+echo "== the public mirror never received the other facets: asked with its own expert admin token,"
+echo "   it has the public facet of a Nantes project and no other, and none of its feedback:"
+admin mirror --json project get nantes-prevision-frequentation-cantines | grep -oE '^  "(public|restricted|expert)"'
 admin mirror feedback list nantes-prevision-frequentation-cantines | head -3 || true
 echo "== Rennes (restricted) has the feedback:"
 admin rennes feedback list nantes-prevision-frequentation-cantines | head -4

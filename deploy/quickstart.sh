@@ -18,6 +18,11 @@ fi
 # An admin token for the import only, valid one hour, kept out of argv.
 ADMIN_TOKEN=$("$NODE" token issue --data-dir "$DATA_DIR" --subject quickstart --tier expert --role admin --ttl 1h)
 
+# A node already serving this data directory keeps it (and its port file).
+if [ -s "$DATA_DIR.port" ] && "$CLI" --node "$(cat "$DATA_DIR.port")" --ca "$DATA_DIR/tls.crt" --timeout 2 stats >/dev/null 2>&1; then
+  echo "a demo node is already serving $DATA_DIR on $(cat "$DATA_DIR.port"); stop it first (Ctrl-C where it runs)" >&2
+  exit 1
+fi
 rm -f "$DATA_DIR.port"
 "$NODE" --data-dir "$DATA_DIR" --listen "$ADDRESS" --port-file "$DATA_DIR.port" &
 NODE_PID=$!
@@ -37,7 +42,7 @@ In another terminal, from $(pwd):
 
   export BIBIA_NODE=$ADDRESS BIBIA_CA=$DATA_DIR/tls.crt
   $CLI stats
-  $CLI search "cantine gaspillage"
+  $CLI search "prévision repas"
   $CLI search "donnée" --status production
   $CLI project list --domain water
   $CLI project get nantes-prevision-frequentation-cantines      # public facet only
