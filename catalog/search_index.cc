@@ -216,13 +216,32 @@ absl::StatusOr<std::unique_ptr<SearchIndex>> SearchIndex::Load(Db* db) {
 uint32_t SearchIndex::Intern(const std::string& value) {
   std::string key = FoldText(value);
   auto [it, inserted] = string_ids_.try_emplace(key, static_cast<uint32_t>(strings_.size()));
-  if (inserted) strings_.push_back(value);
+  if (inserted) {
+    strings_.push_back(value);
+    string_words_.push_back(SplitWords(value));
+  }
   return it->second;
 }
 
-uint32_t SearchIndex::Lookup(const std::string& value) const {
-  auto it = string_ids_.find(FoldText(value));
-  return it == string_ids_.end() ? 0 : it->second;
+absl::flat_hash_set<uint32_t> SearchIndex::ValuesContaining(const std::string& text) const {
+  absl::flat_hash_set<uint32_t> values;
+  const std::vector<std::string> words = SplitWords(text);
+  if (words.empty()) return values;  // punctuation alone names nothing
+  for (uint32_t ordinal = 1; ordinal < string_words_.size(); ++ordinal) {
+    const std::vector<std::string>& value = string_words_[ordinal];
+    if (std::search(value.begin(), value.end(), words.begin(), words.end()) != value.end()) values.insert(ordinal);
+  }
+  return values;
+}
+
+SearchIndex::ResolvedFilter SearchIndex::Resolve(const v1::ProjectFilter& filter) const {
+  ResolvedFilter resolved;
+  resolved.domain = filter.domain();
+  resolved.status = filter.status();
+  if (!filter.region().empty()) resolved.regions = ValuesContaining(filter.region());
+  if (!filter.collectivity().empty()) resolved.collectivities = ValuesContaining(filter.collectivity());
+  if (!filter.technique().empty()) resolved.techniques = ValuesContaining(filter.technique());
+  return resolved;
 }
 
 void SearchIndex::SetDoc(uint32_t docnum, const v1::IndexedDoc& row) {
@@ -402,23 +421,18 @@ void SearchIndex::Apply(const IndexChanges& changes) {
   if (changes.next_docnum_) next_docnum_ = std::max(next_docnum_, *changes.next_docnum_);
 }
 
-bool SearchIndex::Accepts(const Doc& doc, const v1::ProjectFilter& filter) const {
+bool SearchIndex::Accepts(const Doc& doc, const ResolvedFilter& filter) const {
   if (!doc.live) return false;
-  if (filter.domain() != v1::DOMAIN_UNSPECIFIED && doc.domain != filter.domain()) return false;
-  if (filter.status() != v1::STATUS_UNSPECIFIED && doc.status != filter.status()) return false;
-  // Lookup gives 0 both for "" and for a value no document has, so a value
-  // that is not found must match nothing, not the documents without one.
-  if (!filter.region().empty()) {
-    const uint32_t r = Lookup(filter.region());
-    if (r == 0 || doc.region != r) return false;
-  }
-  if (!filter.collectivity().empty()) {
-    const uint32_t c = Lookup(filter.collectivity());
-    if (c == 0 || doc.collectivity != c) return false;
-  }
-  if (!filter.technique().empty()) {
-    const uint32_t t = Lookup(filter.technique());
-    if (t == 0 || std::find(doc.techniques.begin(), doc.techniques.end(), t) == doc.techniques.end()) return false;
+  if (filter.domain != v1::DOMAIN_UNSPECIFIED && doc.domain != filter.domain) return false;
+  if (filter.status != v1::STATUS_UNSPECIFIED && doc.status != filter.status) return false;
+  // A value no document has resolves to no ordinal, so it matches nothing
+  // (not the documents without a value, whose ordinal is 0).
+  if (filter.regions && !filter.regions->contains(doc.region)) return false;
+  if (filter.collectivities && !filter.collectivities->contains(doc.collectivity)) return false;
+  if (filter.techniques &&
+      std::none_of(doc.techniques.begin(), doc.techniques.end(),
+                   [&](uint32_t t) { return filter.techniques->contains(t); })) {
+    return false;
   }
   return true;
 }
@@ -521,7 +535,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   std::vector<std::vector<size_t>> cursors(groups.size());
   for (size_t g = 0; g < groups.size(); ++g) cursors[g].assign(groups[g].lists.size(), 0);
 
-  const v1::ProjectFilter& filter = request.filter();
+  const ResolvedFilter filter = Resolve(request.filter());
   FacetCounter counter;
   std::vector<Match> matches;
   int64_t total = 0;
@@ -576,8 +590,9 @@ std::vector<std::string> SearchIndex::ListIds(const v1::ProjectFilter& filter, s
   absl::ReaderMutexLock lock(&mu_);
   std::vector<std::string> ids;
   *more = false;
+  const ResolvedFilter resolved = Resolve(filter);
   for (auto it = ids_.upper_bound(std::string(after)); it != ids_.end(); ++it) {
-    if (!Accepts(docs_[it->second], filter)) continue;
+    if (!Accepts(docs_[it->second], resolved)) continue;
     if (ids.size() == limit) {
       *more = true;
       break;

@@ -17,6 +17,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -167,12 +168,22 @@ class SearchIndex {
   explicit SearchIndex(Db* db) : db_(db) {}
   uint32_t Intern(const std::string& value) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void SetDoc(uint32_t docnum, const v1::IndexedDoc& row) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool Accepts(const Doc& doc, const v1::ProjectFilter& filter) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // A filter with its region, collectivity and technique resolved once per
+  // request to the interned values each matches (unset: no condition).
+  struct ResolvedFilter {
+    v1::Domain domain = v1::DOMAIN_UNSPECIFIED;
+    v1::Status status = v1::STATUS_UNSPECIFIED;
+    std::optional<absl::flat_hash_set<uint32_t>> regions, collectivities, techniques;
+  };
+  ResolvedFilter Resolve(const v1::ProjectFilter& filter) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  // The interned values whose words contain the words of `text`, in order
+  // and next to each other ("nantes" is in "Ville de Nantes" and in "Nantes
+  // Métropole"; "de nantes" only in the first).
+  absl::flat_hash_set<uint32_t> ValuesContaining(const std::string& text) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  bool Accepts(const Doc& doc, const ResolvedFilter& filter) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   uint32_t DocnumFor(const std::string& id, IndexChanges* changes) const ABSL_LOCKS_EXCLUDED(mu_);
   void StageTerms(uint32_t docnum, const DocTerms* old_terms, const DocTerms& new_terms,
                   IndexChanges* changes) const;
-  // Ordinal of an interned string, or 0 if never seen (0 is "").
-  uint32_t Lookup(const std::string& value) const ABSL_SHARED_LOCKS_REQUIRED(mu_);
 
   Db* const db_;
   mutable absl::Mutex mu_;
@@ -182,6 +193,7 @@ class SearchIndex {
   uint32_t next_docnum_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t total_length_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> strings_ ABSL_GUARDED_BY(mu_) = {""};
+  std::vector<std::vector<std::string>> string_words_ ABSL_GUARDED_BY(mu_) = {{}};  // by ordinal: folded words
   absl::flat_hash_map<std::string, uint32_t> string_ids_ ABSL_GUARDED_BY(mu_) = {{"", 0}};
 };
 

@@ -151,8 +151,10 @@ Filters:
                       security, culture_tourism, administration
   --status S          one of: idea, experiment, pilot, production, stopped
   --region R          French administrative region, e.g. "Bretagne"
-  --collectivity C    collectivity name, e.g. "Rennes Métropole"
-  --technique T       technique, e.g. "computer vision"
+  --collectivity C    collectivity name, e.g. "Rennes Métropole", or words
+                      of it: "nantes" matches "Ville de Nantes" and
+                      "Nantes Métropole"
+  --technique T       technique, e.g. "computer vision", or words of it
 
 Paging:
   --limit N           projects per page (node default 50, at most 500)
@@ -205,9 +207,9 @@ Filters:
                       citizen_participation, urban_planning, health_social,
                       security, culture_tourism, administration
   --status S          one of: idea, experiment, pilot, production, stopped
-  --region R          French administrative region
-  --collectivity C    collectivity name
-  --technique T       technique
+  --region R          French administrative region (or words of it)
+  --collectivity C    collectivity name (or words of it, e.g. "nantes")
+  --technique T       technique (or words of it, e.g. "forecasting")
 
 Paging:
   --limit N           hits per page (node default 20, at most 100)

@@ -717,6 +717,27 @@ TEST_F(ListProjectsTest, Filters) {
   EXPECT_EQ(ListAll(filter, 3), Expected([](int i) { return i % 2 == 1; }));
 }
 
+TEST_F(ListProjectsTest, AFilterMatchesTheValuesThatContainItsWords) {
+  // "Métropole" is a word of both collectivities, "rennes" of one.
+  v1::ProjectFilter filter;
+  filter.set_collectivity("métropole");
+  EXPECT_EQ(ListAll(filter, 5), all_);
+  filter.set_collectivity("RENNES");
+  EXPECT_EQ(ListAll(filter, 5), Expected([](int i) { return i % 4 == 0; }));
+  // Whole words, in order: not a word's beginning, not the words reversed.
+  filter.set_collectivity("renn");
+  EXPECT_THAT(ListAll(filter, 5), IsEmpty());
+  filter.set_collectivity("metropole rennes");
+  EXPECT_THAT(ListAll(filter, 5), IsEmpty());
+  filter.Clear();
+  filter.set_technique("ordinateur");
+  EXPECT_EQ(ListAll(filter, 5), Expected([](int i) { return i % 2 == 1; }));
+  // Search takes the same filters.
+  filter.Clear();
+  filter.set_collectivity("nantes");
+  EXPECT_EQ(SearchOk("projet", filter).total_matches(), 23 - 6);  // i % 4 == 0 for 6 of 0..22
+}
+
 TEST_F(ListProjectsTest, UnknownFilterValuesMatchNothing) {
   // Some projects have no region: a region no project has must not match them.
   v1::ProjectFilter filter;
@@ -731,6 +752,8 @@ TEST_F(ListProjectsTest, UnknownFilterValuesMatchNothing) {
   filter.Clear();
   filter.set_region("Atlantide");
   EXPECT_EQ(SearchOk("projet", filter).total_matches(), 0);
+  filter.set_region("-");  // no word at all
+  EXPECT_THAT(ListAll(filter, 10), IsEmpty());
 }
 
 TEST_F(ListProjectsTest, RejectsBadPageSizeAndToken) {
