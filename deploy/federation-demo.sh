@@ -22,7 +22,15 @@ declare -A PORT=([nantes]=7711 [rennes]=7712 [mirror]=7713)
 declare -A TIER=([nantes]=expert [rennes]=restricted [mirror]=public)
 declare -A NAME=([nantes]="Nantes Métropole" [rennes]="Rennes Métropole" [mirror]="Miroir public")
 PIDS=()
-trap 'kill -TERM "${PIDS[@]}" 2>/dev/null; wait' EXIT INT TERM
+# Ctrl-C stops the nodes, removes their port files (nothing listens there
+# any more) and ends the demo as a success; so does the end of the script.
+stop_nodes() {
+  kill -TERM "${PIDS[@]}" 2>/dev/null || true
+  wait || true
+  rm -f "$ROOT"/*.port
+}
+trap 'stop_nodes; exit 0' INT TERM
+trap stop_nodes EXIT
 for id in nantes rennes mirror; do
   "$NODE" init --data-dir "$ROOT/$id" --id "$id" --collectivity "${NAME[$id]}" \
     --endpoint "127.0.0.1:${PORT[$id]}" --operator-key "$ROOT/operator.key.pub" >/dev/null
