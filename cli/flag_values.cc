@@ -35,6 +35,14 @@ absl::StatusOr<std::optional<Enum>> EnumFlag(const Invocation& invocation,
 
 absl::StatusOr<v1::ProjectFilter> FilterFromFlags(const Invocation& invocation) {
   v1::ProjectFilter filter;
+  // Tables and facets show "unspecified" for the projects without one, but
+  // a filter on it is not possible: say so rather than only listing values.
+  for (const char* name : {"status", "domain"}) {
+    if (invocation.Flag(name) == "unspecified") {
+      return FlagError(invocation, name,
+                       "projects without one cannot be selected; leave the flag out to list them with the others");
+    }
+  }
   absl::StatusOr<std::optional<v1::Domain>> domain =
       EnumFlag<v1::Domain>(invocation, "domain", ParseDomain);
   if (!domain.ok()) return domain.status();

@@ -84,6 +84,24 @@ TEST(TierAndRoleTest, ShortAndFullNames) {
   EXPECT_FALSE(ParseTier("unspecified").ok());
 }
 
+TEST(FilterTest, UnspecifiedCannotBeSelectedAndSaysSo) {
+  for (const char* flag : {"status", "domain"}) {
+    Invocation invocation;
+    invocation.command = "project list";
+    invocation.flags[flag] = "unspecified";
+    absl::StatusOr<v1::ProjectFilter> filter = FilterFromFlags(invocation);
+    ASSERT_FALSE(filter.ok()) << flag;
+    EXPECT_TRUE(IsUsageError(filter.status()));
+    EXPECT_THAT(StdView(filter.status().message()),
+                StartsWith(std::string("--") + flag + ": projects without one cannot be selected"));
+  }
+  Invocation valid;
+  valid.flags["status"] = "pilot";
+  absl::StatusOr<v1::ProjectFilter> filter = FilterFromFlags(valid);
+  ASSERT_TRUE(filter.ok()) << filter.status();
+  EXPECT_EQ(filter->status(), v1::STATUS_PILOT);
+}
+
 TEST(EndpointTest, HostAndPort) {
   Invocation invocation;
   invocation.command = "peer add";
