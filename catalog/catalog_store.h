@@ -155,6 +155,21 @@ class CatalogStore {
   // (personal data that must go), keeping their hashes for the chain.
   absl::Status RedactHistory(const std::string& id, v1::Tier tier);
 
+  // What HoldTiersUpTo removed.
+  struct DroppedHoldings {
+    int64_t logs = 0;     // (origin, tier) logs
+    int64_t entries = 0;  // their entries
+    int64_t records = 0;  // records whose values they held
+  };
+  // Makes `tier` the highest tier of other origins this node holds (its
+  // roster tier): drops, in one WriteBatch, every log of another origin above
+  // it with its entries, the records they hold and their frontier, then
+  // flushes and compacts so that the payloads leave the files too; from then
+  // on ApplyVerified refuses runs above it. This node's own logs stay. A
+  // tier raised again is pulled from scratch. Called on every roster change
+  // and at start; idempotent and cheap when nothing is above `tier`.
+  absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier);
+
   // Called after every committed write (local or replicated), under the
   // writer lock: it must only signal (e.g. wake a thread), never block.
   void SetWriteListener(std::function<void()> listener);
@@ -219,7 +234,8 @@ class CatalogStore {
   absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                  uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
-  // Removes erased payloads from the WAL and SST files (flush + compaction).
+  // Removes erased or dropped payloads from the WAL and SST files (flush +
+  // compaction of the log and records families).
   absl::Status ScrubErased();
 
   const Options options_;
@@ -229,6 +245,7 @@ class CatalogStore {
   std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
+  v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
   std::atomic<int64_t> feedback_count_{0};
   std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;

@@ -290,6 +290,14 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
   for (size_t i = 0; i < runs.size(); ++i) {
     const VerifiedRun& run = runs[i];
     if (run.items_.empty()) continue;
+    // Verified against the roster tier of when its sync began; the tier may
+    // have been lowered since (HoldTiersUpTo).
+    if (run.tier_ > held_tier_) {
+      results[i] = absl::PermissionDeniedError(absl::StrCat("entries of tier ", v1::Tier_Name(run.tier_),
+                                                            " are above this node's roster tier ",
+                                                            v1::Tier_Name(held_tier_)));
+      continue;
+    }
     // A redaction drops earlier payloads by reading the log: commit what
     // earlier runs staged first, so that it sees them.
     if (run.has_redaction_ && !group->members.empty()) commit();

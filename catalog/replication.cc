@@ -132,12 +132,12 @@ absl::Status CatalogStore::ScrubErased() {
   for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
   rocksdb::FlushOptions flush;
   flush.wait = true;
-  BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush after redaction"));
+  BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush to scrub removed payloads"));
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (Family f : {Family::kLog, Family::kRecords}) {
     BIBIA_RETURN_IF_ERROR(
-        FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact after redaction"));
+        FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }
   return absl::OkStatus();
 }

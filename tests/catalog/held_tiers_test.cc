@@ -1,0 +1,168 @@
+// CatalogStore::HoldTiersUpTo: a replica whose roster tier is lowered drops
+// what it holds of other origins above it, keeps its own, refuses such
+// entries afterwards, and pulls them from scratch once the tier is raised.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog_store.h"
+#include "catalog/keys.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/catalog/replication_test_util.h"
+#include "tests/catalog/status_matchers.h"
+#include "tests/catalog/store_test_util.h"
+
+namespace bibia::catalog {
+namespace {
+
+using ::bibia::testing::IsOk;
+using ::bibia::testing::StatusIs;
+using ::testing::HasSubstr;
+
+v1::Project FullProject(const std::string& id) {
+  v1::Project p = MakeProject(id, "Cantine " + id, "Prévision des repas");
+  p.mutable_restricted()->set_procurement_notes("notes restreintes " + id);
+  p.mutable_expert()->set_source_repository("https://git.example.org/" + id);
+  return p;
+}
+
+v1::Feedback FeedbackOn(const std::string& project_id, const std::string& text) {
+  v1::Feedback f;
+  f.set_project_id(project_id);
+  f.set_kind(v1::FEEDBACK_KIND_LESSON);
+  f.set_text(text);
+  return f;
+}
+
+class HeldTiersTest : public OriginAndReplicaTest {
+ protected:
+  // Everything of `tier` the origin has, applied on the replica.
+  absl::StatusOr<int64_t> Replicate(v1::Tier tier) {
+    auto entries = origin_->ReadLog(kOrigin, tier, 0, 1'000'000);
+    if (!entries.ok()) return entries.status();
+    return replica_->ApplyRemote(std::move(*entries), verifier_);
+  }
+
+  // The replica's frontier of the origin, by tier.
+  std::map<v1::Tier, uint64_t> OriginFrontier() {
+    std::map<v1::Tier, uint64_t> out;
+    auto frontier = replica_->Frontier();
+    EXPECT_THAT(frontier.status(), IsOk());
+    for (const auto& f : *frontier) {
+      if (f.origin() == kOrigin) out[f.tier()] = f.seq();
+    }
+    return out;
+  }
+
+  // Keys of the replica's log family in the origin's log of `tier`.
+  int CountLogKeys(v1::Tier tier) {
+    const std::string prefix = FrontierKey(kOrigin, tier);
+    std::unique_ptr<rocksdb::Iterator> it = replica_->db()->NewIterator(Family::kLog);
+    int n = 0;
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
+    return n;
+  }
+
+  int64_t FeedbackCount() {
+    auto stats = replica_->Stats();
+    EXPECT_THAT(stats.status(), IsOk());
+    return stats->feedback();
+  }
+};
+
+TEST_F(HeldTiersTest, LoweredTierDropsOtherOriginsDataAboveItAndKeepsOwn) {
+  ASSERT_THAT(origin_->Import({FullProject("p1"), FullProject("p2")}, {}).status(), IsOk());
+  ASSERT_THAT(origin_->AddFeedback(FeedbackOn("p1", "retour de l'origine")).status(), IsOk());
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    ASSERT_THAT(Replicate(tier).status(), IsOk()) << v1::Tier_Name(tier);
+  }
+  // The replica's own project and its own feedback on the origin's project.
+  ASSERT_THAT(replica_->PutProject(FullProject("own-1")).status(), IsOk());
+  ASSERT_THAT(replica_->AddFeedback(FeedbackOn("p1", "retour du réplica")).status(), IsOk());
+  const auto before = OriginFrontier();
+  ASSERT_EQ(before.size(), 3u);
+  const int restricted_entries = CountLogKeys(v1::TIER_RESTRICTED);
+  const int expert_entries = CountLogKeys(v1::TIER_EXPERT);
+  ASSERT_GT(restricted_entries, 0);
+  ASSERT_GT(expert_entries, 0);
+  ASSERT_EQ(FeedbackCount(), 2);
+
+  auto dropped = replica_->HoldTiersUpTo(v1::TIER_PUBLIC);
+  ASSERT_THAT(dropped.status(), IsOk());
+  EXPECT_EQ(dropped->logs, 2);
+  EXPECT_EQ(dropped->entries, restricted_entries + expert_entries);
+  EXPECT_EQ(dropped->records, 2 + 2 + 1);  // two restricted and two expert facets, one feedback
+
+  EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  EXPECT_EQ(CountLogKeys(v1::TIER_EXPERT), 0);
+  EXPECT_EQ(OriginFrontier(), (std::map<v1::Tier, uint64_t>{{v1::TIER_PUBLIC, before.at(v1::TIER_PUBLIC)}}));
+  auto p1 = replica_->GetProject("p1");
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_EQ(p1->public_().title_fr(), "Cantine p1");
+  EXPECT_FALSE(p1->has_restricted());
+  EXPECT_FALSE(p1->has_expert());
+  auto own = replica_->GetProject("own-1");
+  ASSERT_THAT(own.status(), IsOk());
+  EXPECT_TRUE(own->has_restricted());
+  EXPECT_TRUE(own->has_expert());
+  auto feedback = replica_->ListFeedback("p1");
+  ASSERT_THAT(feedback.status(), IsOk());
+  ASSERT_EQ(feedback->size(), 1u);
+  EXPECT_EQ((*feedback)[0].text(), "retour du réplica");
+  EXPECT_EQ(FeedbackCount(), 1);
+
+  // Entries above the tier are refused from now on, even verified ones.
+  EXPECT_THAT(Replicate(v1::TIER_RESTRICTED).status(),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("above this node's roster tier TIER_PUBLIC")));
+  EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  // Public entries still apply.
+  ASSERT_THAT(origin_->PutProject(FullProject("p3")).status(), IsOk());
+  EXPECT_THAT(Replicate(v1::TIER_PUBLIC).status(), IsOk());
+  EXPECT_THAT(replica_->GetProject("p3").status(), IsOk());
+
+  // Nothing more to drop: the second call changes nothing.
+  auto again = replica_->HoldTiersUpTo(v1::TIER_PUBLIC);
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(again->logs + again->entries + again->records, 0);
+
+  // Raised again: the dropped logs are pulled from their first entry.
+  auto raised = replica_->HoldTiersUpTo(v1::TIER_EXPERT);
+  ASSERT_THAT(raised.status(), IsOk());
+  EXPECT_EQ(raised->logs, 0);
+  ASSERT_THAT(Replicate(v1::TIER_RESTRICTED).status(), IsOk());
+  ASSERT_THAT(Replicate(v1::TIER_EXPERT).status(), IsOk());
+  p1 = replica_->GetProject("p1");
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_EQ(p1->restricted().procurement_notes(), "notes restreintes p1");
+  EXPECT_EQ(p1->expert().source_repository(), "https://git.example.org/p1");
+  EXPECT_EQ(FeedbackCount(), 2);
+}
+
+TEST_F(HeldTiersTest, RestrictedKeepsRestrictedAndDropsExpert) {
+  ASSERT_THAT(origin_->Import({FullProject("p1")}, {}).status(), IsOk());
+  ASSERT_THAT(origin_->AddFeedback(FeedbackOn("p1", "retour")).status(), IsOk());
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    ASSERT_THAT(Replicate(tier).status(), IsOk()) << v1::Tier_Name(tier);
+  }
+  auto dropped = replica_->HoldTiersUpTo(v1::TIER_RESTRICTED);
+  ASSERT_THAT(dropped.status(), IsOk());
+  EXPECT_EQ(dropped->logs, 1);
+  EXPECT_EQ(dropped->records, 1);
+  auto p1 = replica_->GetProject("p1");
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_TRUE(p1->has_restricted());
+  EXPECT_FALSE(p1->has_expert());
+  EXPECT_EQ(FeedbackCount(), 1);
+  EXPECT_GT(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  EXPECT_EQ(CountLogKeys(v1::TIER_EXPERT), 0);
+}
+
+TEST_F(HeldTiersTest, AnUnknownTierIsRefused) {
+  EXPECT_THAT(replica_->HoldTiersUpTo(v1::TIER_UNSPECIFIED).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tier")));
+}
+
+}  // namespace
+}  // namespace bibia::catalog
