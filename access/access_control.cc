@@ -304,23 +304,46 @@ absl::StatusOr<v1::ListTokensResponse> AccessControl::ListTokens() const {
   return response;
 }
 
-absl::StatusOr<uint64_t> AccessControl::InstallRoster(const v1::SignedRoster& signed_roster) {
+absl::StatusOr<AccessControl::RosterInstalled> AccessControl::InstallRoster(const v1::SignedRoster& signed_roster) {
   if (!files_->operator_public_key) {
     return absl::FailedPreconditionError(
         "this node has no operator key: put the federation operator's public key in <data dir>/operator.pub");
   }
   auto roster = VerifyRoster(signed_roster, *files_->operator_public_key);
   if (!roster.ok()) return roster.status();
-  absl::MutexLock lock(&mu_);
-  if (roster_ && roster->version() <= roster_->version()) {
-    return absl::FailedPreconditionError(absl::StrCat("roster: version ", roster->version(),
-                                                      " is not newer than the installed version ",
-                                                      roster_->version()));
+  RosterInstalled installed;
+  {
+    absl::MutexLock lock(&mu_);
+    if (roster_ && roster->version() <= roster_->version()) {
+      return absl::FailedPreconditionError(absl::StrCat("roster: version ", roster->version(),
+                                                        " is not newer than the installed version ",
+                                                        roster_->version()));
+    }
+    if (auto s = store_->PutSetting(kRosterSetting, signed_roster.SerializeAsString()); !s.ok()) return s;
+    signed_roster_ = signed_roster;
+    roster_ = *roster;
+    installed.version = roster_->version();
   }
-  if (auto s = store_->PutSetting(kRosterSetting, signed_roster.SerializeAsString()); !s.ok()) return s;
-  signed_roster_ = signed_roster;
-  roster_ = *roster;
-  return roster_->version();
+  installed.held_tier = HeldTier();
+  auto dropped = EnforceHeldTier();
+  if (!dropped.ok()) {
+    return absl::Status(dropped.status().code(),
+                        absl::StrCat("roster version ", installed.version, " installed, but dropping what this node ",
+                                     "holds above ", v1::Tier_Name(installed.held_tier),
+                                     " failed (retried at the next start): ", dropped.status().message()));
+  }
+  installed.dropped = *dropped;
+  return installed;
+}
+
+v1::Tier AccessControl::HeldTier() const {
+  std::optional<v1::RosterMember> self = Member(node_id());
+  return self ? self->max_tier() : v1::TIER_EXPERT;
+}
+
+absl::StatusOr<catalog::CatalogStore::DroppedHoldings> AccessControl::EnforceHeldTier() {
+  absl::MutexLock lock(&enforce_mu_);
+  return store_->HoldTiersUpTo(HeldTier());
 }
 
 v1::GetRosterResponse AccessControl::GetRoster() const {

@@ -94,8 +94,22 @@ class AccessControl {
   // refused here only).
   absl::Status RevokeToken(const std::string& token_id);
   absl::StatusOr<v1::ListTokensResponse> ListTokens() const;
-  // Installs a roster signed by the operator, if newer than the current one.
-  absl::StatusOr<uint64_t> InstallRoster(const v1::SignedRoster& roster);
+  // Installs a roster signed by the operator, if newer than the current one,
+  // then EnforceHeldTier()s: a roster that lowers this node's tier takes
+  // what it held above it away.
+  struct RosterInstalled {
+    uint64_t version = 0;
+    v1::Tier held_tier = v1::TIER_EXPERT;
+    catalog::CatalogStore::DroppedHoldings dropped;
+  };
+  absl::StatusOr<RosterInstalled> InstallRoster(const v1::SignedRoster& roster);
+  // The highest tier of other members' entries this node may receive and
+  // hold: its own roster tier (expert with no roster, or one not listing it).
+  v1::Tier HeldTier() const;
+  // Makes the store hold no entries of other origins above HeldTier()
+  // (CatalogStore::HoldTiersUpTo). The node calls it at start too, for a
+  // roster installed just before a crash.
+  absl::StatusOr<catalog::CatalogStore::DroppedHoldings> EnforceHeldTier();
   v1::GetRosterResponse GetRoster() const;
 
   // The roster entry of `node_id`, if a roster is installed and lists it.
@@ -134,6 +148,9 @@ class AccessControl {
   catalog::Clock* const clock_;
   mutable RateLimiter limiter_;
   RosterVerifier verifier_;
+  // Serialises EnforceHeldTier calls, so that the last roster installed is
+  // the one whose tier the store keeps.
+  absl::Mutex enforce_mu_;
   mutable absl::Mutex mu_;
   std::optional<v1::SignedRoster> signed_roster_ ABSL_GUARDED_BY(mu_);
   std::optional<v1::Roster> roster_ ABSL_GUARDED_BY(mu_);

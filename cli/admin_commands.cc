@@ -121,8 +121,7 @@ absl::StatusOr<std::string> RunRosterInstall(const CommandContext& context) {
       CallNode(context, stub, &v1::Admin::Stub::InstallRoster, request);
   if (!response.ok()) return response.status();
   if (context.global().json) return ToJson(*response);
-  return absl::StrCat("installed roster version ", response->version(), " (",
-                      roster->members_size(), " members)\n");
+  return RenderRosterInstalled(*response, roster->members_size());
 }
 
 absl::StatusOr<std::string> RunRosterGet(const CommandContext& context) {

@@ -84,4 +84,14 @@ std::string RenderRoster(const v1::Roster& roster, std::string_view signature) {
   return absl::StrCat(out, "\n", table.Render());
 }
 
+std::string RenderRosterInstalled(const v1::InstallRosterResponse& response, int members) {
+  std::string out = absl::StrCat("installed roster version ", response.version(), " (", members, " members)\n");
+  if (response.logs_dropped() > 0 || response.records_dropped() > 0) {
+    absl::StrAppend(&out, "this node's tier is now ", ShortName(response.held_tier()), ": dropped what it held of ",
+                    "other members above it (", response.logs_dropped(), " logs, ", response.entries_dropped(),
+                    " entries, ", response.records_dropped(), " records)\n");
+  }
+  return out;
+}
+
 }  // namespace bibia::cli

@@ -23,6 +23,10 @@ std::string RenderAudit(const v1::ListAuditResponse& response);
 // TIER, ENDPOINT, KEY, TLS FINGERPRINT (keys as the first 16 hex digits).
 std::string RenderRoster(const v1::Roster& roster, std::string_view signature);
 
+// "installed roster version N (M members)", and when the roster lowered
+// this node's tier, what the node dropped of other members' data above it.
+std::string RenderRosterInstalled(const v1::InstallRosterResponse& response, int members);
+
 }  // namespace bibia::cli
 
 #endif  // BIBIA_CLI_ADMIN_VIEWS_H_

@@ -1,10 +1,31 @@
 #include "node/admin_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "node/log.h"
 #include "node/request_guard.h"
 
 namespace bibia::node {
+namespace {
+
+void LogDropped(v1::Tier held_tier, const catalog::CatalogStore::DroppedHoldings& dropped) {
+  if (dropped.logs == 0 && dropped.records == 0) return;
+  Log(LogLevel::kWarning, "dropped other members' data above this node's roster tier",
+      {{"tier", v1::Tier_Name(held_tier)},
+       {"logs", absl::StrCat(dropped.logs)},
+       {"entries", absl::StrCat(dropped.entries)},
+       {"records", absl::StrCat(dropped.records)}});
+}
+
+}  // namespace
 
 using access::Operation;
+
+absl::Status AdminService::EnforceHeldTierAtStart() {
+  auto dropped = access_->EnforceHeldTier();
+  if (!dropped.ok()) return dropped.status();
+  LogDropped(access_->HeldTier(), *dropped);
+  return absl::OkStatus();
+}
 
 grpc::Status AdminService::IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
                                       v1::IssueTokenResponse* response) {
@@ -51,9 +72,15 @@ grpc::Status AdminService::InstallRoster(grpc::ServerContext* context, const v1:
                                          v1::InstallRosterResponse* response) {
   RequestGuard guard(*access_, context, Operation::kInstallRoster);
   if (!guard.allowed()) return guard.Finish();
-  auto version = access_->InstallRoster(request->roster());
-  if (version.ok()) response->set_version(*version);
-  return guard.Finish(version.status());
+  auto installed = access_->InstallRoster(request->roster());
+  if (!installed.ok()) return guard.Finish(installed.status());
+  response->set_version(installed->version);
+  response->set_held_tier(installed->held_tier);
+  response->set_logs_dropped(installed->dropped.logs);
+  response->set_entries_dropped(installed->dropped.entries);
+  response->set_records_dropped(installed->dropped.records);
+  LogDropped(installed->held_tier, installed->dropped);
+  return guard.Finish();
 }
 
 grpc::Status AdminService::GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,

@@ -26,6 +26,10 @@ class AdminService final : public v1::Admin::Service {
   grpc::Status GetRoster(grpc::ServerContext* context, const v1::GetRosterRequest* request,
                          v1::GetRosterResponse* response) override;
 
+  // At start: finishes what a roster that lowered this node's tier began
+  // before a crash (AccessControl::EnforceHeldTier), and logs what it dropped.
+  absl::Status EnforceHeldTierAtStart();
+
  private:
   catalog::CatalogStore* const store_;
   access::AccessControl* const access_;

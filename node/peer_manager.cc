@@ -278,8 +278,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification
   // Entries above this node's own roster tier are refused even if a peer
   // sends them (a relay with an outdated roster, or a malicious one).
-  std::optional<v1::RosterMember> self = access_->Member(access_->node_id());
-  const v1::Tier my_tier = self ? self->max_tier() : v1::TIER_EXPERT;
+  const v1::Tier my_tier = access_->HeldTier();
   v1::SyncBatch batch;
   bool first = true;
   absl::Status malformed;  // an entry that is not a LogEntry: the sync stops

@@ -89,6 +89,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
       std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get());
   FederationService* federation = &server->services_->federation;
   server->store_->SetWriteListener([federation] { federation->Notify(); });
+  // Before anything is served or pulled.
+  BIBIA_RETURN_IF_ERROR(server->services_->admin.EnforceHeldTierAtStart());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

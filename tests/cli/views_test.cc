@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "cli/admin_views.h"
 #include "cli/json_io.h"
 #include "cli/project_view.h"
 #include "cli/text_format.h"
@@ -230,6 +231,21 @@ TEST(FeedbackViewTest, ItemsWithOptionalFields) {
             "  Impliquer les équipes de terrain.\n"
             "  Duration  6 months\n");
   EXPECT_EQ(RenderFeedbackList(v1::ListFeedbackResponse(), "p"), "no feedback about p\n");
+}
+
+TEST(RosterInstalledViewTest, SaysWhatALoweredTierDropped) {
+  v1::InstallRosterResponse response;
+  response.set_version(3);
+  response.set_held_tier(v1::TIER_EXPERT);
+  EXPECT_EQ(RenderRosterInstalled(response, 4), "installed roster version 3 (4 members)\n");
+  response.set_held_tier(v1::TIER_PUBLIC);
+  response.set_logs_dropped(2);
+  response.set_entries_dropped(120);
+  response.set_records_dropped(45);
+  EXPECT_EQ(RenderRosterInstalled(response, 4),
+            "installed roster version 3 (4 members)\n"
+            "this node's tier is now public: dropped what it held of other members above it "
+            "(2 logs, 120 entries, 45 records)\n");
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ bool FederationHarness::running(int i) const { return nodes_[i]->pid() > 0; }
 Stubs& FederationHarness::stubs(int i) { return *stubs_[i]; }
 v1::Peers::Stub& FederationHarness::peers(int i) { return *peers_[i]; }
 
-absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Tier>& tiers) {
+absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Tier>& tiers,
+                                              std::map<int, v1::InstallRosterResponse>* responses) {
   std::vector<v1::RosterMember> members;
   for (int i = 0; i < size(); ++i) {
     auto identity = NodeIdentityOf(nodes_[i]->data_dir());
@@ -74,6 +75,7 @@ absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Ti
     v1::InstallRosterResponse response;
     grpc::Status s = stubs(i).admin->InstallRoster(Context(Bearer(admin_token(i))).get(), request, &response);
     if (!s.ok()) return absl::InternalError(absl::StrCat("install roster on ", id(i), ": ", Describe(s)));
+    if (responses != nullptr) (*responses)[i] = response;
   }
   return absl::OkStatus();
 }

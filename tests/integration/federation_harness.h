@@ -33,8 +33,10 @@ class FederationHarness {
   bool running(int i) const;
 
   // Signs a roster of every node (tier per node id, default expert) with
-  // endpoints as they listen now, and installs it on every running node.
-  absl::Status InstallRoster(const std::map<std::string, v1::Tier>& tiers = {});
+  // endpoints as they listen now, and installs it on every running node
+  // (their answers in `responses`, by node index, if given).
+  absl::Status InstallRoster(const std::map<std::string, v1::Tier>& tiers = {},
+                             std::map<int, v1::InstallRosterResponse>* responses = nullptr);
   // Node `from` pulls from node `to`.
   absl::Status AddPeer(int from, int to);
 

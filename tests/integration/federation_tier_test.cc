@@ -16,7 +16,9 @@
 // new one, and fresh nodes pulling from scratch from A (F) and from R (G)
 // apply everything without a rejection: both chains still verify. A second
 // case reads the raw files of A's and R's databases right after they exit:
-// the old contact must be gone from the disk too (it is not: see the test).
+// the old contact must be gone from the disk too.
+//
+// A member lowered to public drops what it held above it (files included).
 #include <map>
 #include <memory>
 #include <set>
@@ -262,6 +264,78 @@ TEST(FederationTierTest, EachMemberStoresOnlyTheTiersItMayReceive) {
   EXPECT_THAT(e.families.at("log"), HasSubstr("RSENTINEL-feedback-text"));
 }
 
+// A member trusted with everything, then lowered to public by a new roster:
+// it drops the restricted and expert data of the others it held (from its
+// files too), keeps its own, and a sync brings none of it back.
+TEST(FederationTierTest, AMemberLoweredToPublicDropsWhatItHeldAboveIt) {
+  constexpr int kA = 0, kB = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());  // both expert
+  const std::vector<std::string> ids = {"lowered-1", "lowered-2"};
+  for (const auto& id : ids) {
+    grpc::Status put = f.Put(kA, SentinelProject(id));
+    ASSERT_TRUE(put.ok()) << Describe(put);
+    v1::AddFeedbackRequest request;
+    *request.mutable_feedback() = SentinelFeedback(id);
+    v1::AddFeedbackResponse response;
+    grpc::Status added =
+        f.stubs(kA).contribute->AddFeedback(Context(Bearer(f.admin_token(kA))).get(), request, &response);
+    ASSERT_TRUE(added.ok()) << Describe(added);
+  }
+  // B's own project, all facets (no sentinel): it stays whatever B's tier.
+  grpc::Status own = f.Put(kB, ThreeFacetProject("own-of-b", "own-of-b"));
+  ASSERT_TRUE(own.ok()) << Describe(own);
+  ASSERT_STATUS_OK(f.AddPeer(kB, kA));
+  v1::SyncNowResponse synced;
+  grpc::Status sync = SyncNow(f, kB, f.id(kA), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  auto before = StatusOf(f, kB);
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(FrontierFor(*before, f.id(kA), v1::TIER_EXPERT).size(), 3u) << "B did not receive all three tiers";
+  v1::Project held;
+  ASSERT_TRUE(GetAsAdmin(f, kB, ids[0], &held).ok());
+  ASSERT_TRUE(held.has_restricted() && held.has_expert());
+
+  std::map<int, v1::InstallRosterResponse> installed;
+  ASSERT_STATUS_OK(f.InstallRoster({{f.id(kB), v1::TIER_PUBLIC}}, &installed));
+  EXPECT_EQ(installed[kB].held_tier(), v1::TIER_PUBLIC);
+  EXPECT_EQ(installed[kB].logs_dropped(), 2);  // A's restricted and expert logs
+  EXPECT_EQ(installed[kB].records_dropped(), 2 + 2 + 2);  // facets of both projects, both feedback
+  EXPECT_GT(installed[kB].entries_dropped(), 0);
+  EXPECT_EQ(installed[kA].logs_dropped(), 0) << "A holds nothing of B above expert";
+  EXPECT_THAT(f.node(kB).log(), HasSubstr("dropped other members' data above this node's roster tier"));
+
+  for (const auto& id : ids) {
+    v1::Project project;
+    ASSERT_TRUE(GetAsAdmin(f, kB, id, &project).ok()) << id;
+    EXPECT_THAT(project.public_().title_fr(), HasSubstr(kPublicSentinel));
+    EXPECT_FALSE(project.has_restricted()) << id;
+    EXPECT_FALSE(project.has_expert()) << id;
+  }
+  v1::Project mine;
+  ASSERT_TRUE(GetAsAdmin(f, kB, "own-of-b", &mine).ok());
+  EXPECT_TRUE(mine.has_restricted() && mine.has_expert()) << "B's own facets must stay";
+  // A sync after it brings nothing above public back.
+  sync = SyncNow(f, kB, f.id(kA), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  auto after = StatusOf(f, kB);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(FrontierFor(*after, f.id(kA), v1::TIER_EXPERT),
+            FrontierFor(*before, f.id(kA), v1::TIER_PUBLIC));
+
+  // Neither in its column families nor in the files of its database.
+  ASSERT_EQ(f.node(kB).Stop(), 0) << f.node(kB).log();
+  const StoreBytes b = ReadStoreBytes(f, kB);
+  EXPECT_THAT(b.families.at("log"), HasSubstr(kPublicSentinel));
+  EXPECT_THAT(b.families.at("log"), HasSubstr("Vendor own-of-b"));
+  EXPECT_EQ(WhereFound(b.families, kRestrictedSentinel), "") << "A's restricted bytes in B's families";
+  EXPECT_EQ(WhereFound(b.families, kExpertSentinel), "") << "A's expert bytes in B's families";
+  EXPECT_EQ(WhereFound(b.files, kRestrictedSentinel), "") << "A's restricted bytes in B's files";
+  EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "") << "A's expert bytes in B's files";
+}
+
 constexpr char kOldContact[] = "old-contact@example.org";
 constexpr char kNewContact[] = "new-contact@example.org";
 
@@ -405,11 +479,11 @@ TEST_F(FederationRedactionTest, RedactedContactLeavesEveryLogAndChainsStillVerif
 }
 
 // Beyond what the log family shows: the redaction is for "personal data
-// that must go", but the overwritten versions of the log entry (and of the
-// record) that named the old contact remain in the files of the database —
-// the write-ahead log at least, and after a memtable flush SST files until a
-// compaction rewrites them. Nothing flushes or compacts after a redaction.
-// Read right after the nodes exited, before anything reopens their stores.
+// that must go", and the overwritten versions of the log entry (and of the
+// record) that named the old contact would remain in the write-ahead log and
+// in SST files until a compaction rewrote them; a redaction flushes and
+// compacts. Read right after the nodes exited, before anything reopens
+// their stores.
 TEST_F(FederationRedactionTest, RedactedContactLeavesTheDatabaseFiles) {
   ASSERT_NO_FATAL_FAILURE(StartFederation(2));
   ASSERT_NO_FATAL_FAILURE(ReplicateThenRedact());
