@@ -414,6 +414,11 @@ Sends the signed roster in FILE ('-' reads stdin) to the node, which checks
 the signature with the operator's public key in its data dir (operator.pub)
 and refuses a version older than its own. Prints the installed version.
 
+A roster that lowers the node's own tier (expert to public, say) makes it
+drop what it held of other members above its new tier: their logs, records
+and frontier, from its database files too. It prints what it dropped. Its
+own data stays; a tier raised again is pulled from scratch.
+
 Example:
   bibia --node nantes.example.org:7700 roster install roster.json
 )";
