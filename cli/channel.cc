@@ -108,8 +108,13 @@ void PrepareCall(grpc::ClientContext& context, const GlobalOptions& options, int
 
 absl::Status NodeError(const grpc::Status& status, const GlobalOptions& options) {
   absl::Status error = RpcError(status, options.node, options.timeout_seconds);
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return error;
-  const std::string hint = ConnectionHint(status.error_message(), options);
+  std::string hint;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    hint = ConnectionHint(status.error_message(), options);
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED && options.token.empty()) {
+    hint = "give a token with --token T, BIBIA_TOKEN or the config file ('bibia-node token issue --data-dir DIR "
+           "--subject NAME --tier expert --role admin' issues one on the node's machine)";
+  }
   if (hint.empty()) return error;
   absl::Status result(error.code(), absl::StrCat(error.message(), ": ", hint));
   error.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {

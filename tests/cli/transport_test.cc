@@ -54,6 +54,8 @@ class FakeAdmin final : public v1::Admin::Service {
     return calls_;
   }
   void FailEchoingAuthorization() { fail_echoing_ = true; }
+  // Calls without "Bearer `token`" are refused as UNAUTHENTICATED.
+  void RequireToken(std::string token) { required_token_ = std::move(token); }
 
   v1::IssueTokenRequest issue_request;
   v1::RevokeTokenRequest revoke_request;
@@ -133,6 +135,10 @@ class FakeAdmin final : public v1::Admin::Service {
     authorization_ = it == context->client_metadata().end()
                          ? "(none)"
                          : std::string(it->second.data(), it->second.size());
+    if (!required_token_.empty() && authorization_ != "Bearer " + required_token_) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                          authorization_ == "(none)" ? "the call carries no token" : "bad token");
+    }
     if (fail_echoing_) {
       return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
                           "caller '" + authorization_ + "' may not do this");
@@ -144,6 +150,7 @@ class FakeAdmin final : public v1::Admin::Service {
   std::string authorization_;
   int calls_ = 0;
   bool fail_echoing_ = false;
+  std::string required_token_;
 };
 
 // A gRPC server on an ephemeral 127.0.0.1 port serving FakeAdmin, over TLS
@@ -238,6 +245,22 @@ TEST(TransportTest, NoTokenNoAuthorizationMetadata) {
   const Result result = RunWith({"--node", node.address(), "--ca", kCertA, "token", "list"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(node.admin.last_authorization(), "(none)");
+}
+
+TEST(TransportTest, NoTokenRefusedSaysHowToGiveOne) {
+  FakeNode node(/*tls=*/true);
+  node.admin.RequireToken(kToken);
+  Result result = RunWith({"--node", node.address(), "--ca", kCertA, "token", "list"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(result.err, HasSubstr("UNAUTHENTICATED: the call carries no token: give a token with --token T, "
+                                    "BIBIA_TOKEN or the config file"));
+  // A token the node refuses: no hint about giving one.
+  result = RunWith({"--node", node.address(), "--ca", kCertA, "--token", "not-the-token", "token", "list"});
+  EXPECT_EQ(result.code, kExitFailure);
+  EXPECT_THAT(result.err, HasSubstr("UNAUTHENTICATED: bad token"));
+  EXPECT_THAT(result.err, Not(HasSubstr("give a token")));
+  result = RunWith({"--node", node.address(), "--ca", kCertA, "--token", kToken, "token", "list"});
+  EXPECT_EQ(result.code, kExitOk) << result.err;
 }
 
 TEST(TransportTest, SystemRootsRejectASelfSignedNodeWithAHint) {
