@@ -115,7 +115,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   BIBIA_RETURN_IF_ERROR(server->peers_->Start());
-  if (!options.port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.port_file, server->address_));
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
       {{"address", server->address_},
@@ -123,6 +122,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
        {"data_dir", options.data_dir},
        {"transport", options.insecure ? "plaintext (--insecure)" : "tls"},
        {"projects", stats.ok() ? absl::StrCat(stats->projects()) : "?"}});
+  // Last: whoever waits for the port file finds the line above in the log.
+  if (!options.port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.port_file, server->address_));
   return server;
 }
 
