@@ -141,8 +141,10 @@ Examples:
 
 constexpr std::string_view kProjectListHelp =
     R"(Usage: bibia project list [FILTERS] [--limit N] [--page-token T] [--all]
+                          [--wide]
 
 Lists projects as a table (ID, DOMAIN, STATUS, YEAR, COLLECTIVITY, TITLE).
+Long collectivity names and titles are cut with "…" unless --wide.
 
 Filters:
   --domain D          one of: ecological_transition, maintenance, mobility,
@@ -160,6 +162,9 @@ Paging:
   --limit N           projects per page (node default 50, at most 500)
   --page-token T      the page after the one that printed this token
   --all               follow page tokens and list every page
+
+Output:
+  --wide              print names and titles whole
 
 Examples:
   bibia project list --domain water --status production
@@ -195,11 +200,12 @@ Examples:
 )";
 
 constexpr std::string_view kSearchHelp =
-    R"(Usage: bibia search "QUERY" [FILTERS] [--limit N] [--page-token T]
+    R"(Usage: bibia search "QUERY" [FILTERS] [--limit N] [--page-token T] [--wide]
 
 Full-text search. The last word of QUERY also matches as a prefix. Prints a
-table (SCORE, ID, DOMAIN, STATUS, TITLE), the facet counts over all matches,
-the number of matches and the next page token.
+table (SCORE, ID, DOMAIN, STATUS, TITLE; long titles cut with "…" unless
+--wide), the facet counts over all matches, the number of matches and the
+next page token.
 
 Filters:
   --domain D          one of: ecological_transition, maintenance, mobility,
@@ -214,6 +220,9 @@ Filters:
 Paging:
   --limit N           hits per page (node default 20, at most 100)
   --page-token T      the page after the one that printed this token
+
+Output:
+  --wide              print titles whole
 
 Examples:
   bibia search "détection de fuites"
@@ -643,9 +652,9 @@ Examples:
 
 const std::vector<FlagSpec>& FilterAndPageFlags(bool with_all) {
   static const auto* const kWithAll = new std::vector<FlagSpec>{
-      {"domain", "D"},     {"status", "S"},          {"region", "R"},
-      {"collectivity", "C"}, {"technique", "T"},     {"limit", "N"},
-      {"page-token", "T"}, {"all", ""}};
+      {"domain", "D"},     {"status", "S"},      {"region", "R"},
+      {"collectivity", "C"}, {"technique", "T"}, {"limit", "N"},
+      {"page-token", "T"}, {"wide", ""},        {"all", ""}};
   static const auto* const kWithoutAll =
       new std::vector<FlagSpec>(kWithAll->begin(), kWithAll->end() - 1);
   return with_all ? *kWithAll : *kWithoutAll;

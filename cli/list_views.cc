@@ -29,7 +29,7 @@ std::string NextPageLine(const std::string& token) {
 
 }  // namespace
 
-std::string RenderProjectList(const v1::ListProjectsResponse& response) {
+std::string RenderProjectList(const v1::ListProjectsResponse& response, bool wide) {
   if (response.projects().empty()) {
     return absl::StrCat("no projects\n", NextPageLine(response.next_page_token()));
   }
@@ -37,8 +37,8 @@ std::string RenderProjectList(const v1::ListProjectsResponse& response) {
                {"DOMAIN"},
                {"STATUS"},
                {"YEAR", 0, Table::Align::kRight},
-               {"COLLECTIVITY", kCollectivityWidth},
-               {"TITLE", kTitleWidth}});
+               {"COLLECTIVITY", wide ? 0 : kCollectivityWidth},
+               {"TITLE", wide ? 0 : kTitleWidth}});
   for (const v1::ProjectPublic& project : response.projects()) {
     table.AddRow({project.id(), ShortName(project.domain()), ShortName(project.status()),
                   Year(project.start_year()), project.collectivity().name(),
@@ -56,14 +56,14 @@ std::string RenderFacet(const v1::Facet& facet) {
   return absl::StrCat(facet.name(), ": ", absl::StrJoin(counts, ", "), "\n");
 }
 
-std::string RenderSearch(const v1::SearchResponse& response) {
+std::string RenderSearch(const v1::SearchResponse& response, bool wide) {
   std::string out;
   if (!response.hits().empty()) {
     Table table({{"SCORE", 0, Table::Align::kRight},
                  {"ID"},
                  {"DOMAIN"},
                  {"STATUS"},
-                 {"TITLE", kTitleWidth}});
+                 {"TITLE", wide ? 0 : kTitleWidth}});
     for (const v1::SearchHit& hit : response.hits()) {
       const v1::ProjectPublic& project = hit.project();
       table.AddRow({absl::StrFormat("%.2f", hit.score()), project.id(),

@@ -12,12 +12,13 @@ namespace bibia::cli {
 
 // Table ID, DOMAIN, STATUS, YEAR, COLLECTIVITY, TITLE, then
 // "next page token: T" when there is one. IDs are shown whole (they are
-// meant to be copied); long collectivities and titles are cut with "…".
-std::string RenderProjectList(const v1::ListProjectsResponse& response);
+// meant to be copied); long collectivities and titles are cut with "…"
+// unless `wide`.
+std::string RenderProjectList(const v1::ListProjectsResponse& response, bool wide = false);
 
-// Table SCORE, ID, DOMAIN, STATUS, TITLE; facet lines; number of matches;
-// next page token.
-std::string RenderSearch(const v1::SearchResponse& response);
+// Table SCORE, ID, DOMAIN, STATUS, TITLE (cut unless `wide`); facet lines;
+// number of matches; next page token.
+std::string RenderSearch(const v1::SearchResponse& response, bool wide = false);
 
 // "domain: water 3, mobility 2" (enum values in short form).
 std::string RenderFacet(const v1::Facet& facet);

@@ -69,7 +69,7 @@ absl::StatusOr<std::string> RunProjectList(const CommandContext& context) {
     request.set_page_token(page->next_page_token());
   }
   if (context.global().json) return ToJson(combined);
-  return RenderProjectList(combined);
+  return RenderProjectList(combined, context.invocation.HasFlag("wide"));
 }
 
 absl::StatusOr<std::string> RunProjectDelete(const CommandContext& context) {

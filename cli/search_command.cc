@@ -25,7 +25,7 @@ absl::StatusOr<std::string> RunSearch(const CommandContext& context) {
       CallNode(context, stub, &v1::Catalog::Stub::Search, request);
   if (!response.ok()) return response.status();
   if (context.global().json) return ToJson(*response);
-  return RenderSearch(*response);
+  return RenderSearch(*response, context.invocation.HasFlag("wide"));
 }
 
 }  // namespace bibia::cli

@@ -68,6 +68,21 @@ TEST(ProjectListViewTest, TableWithShortEnumsAndNextPageToken) {
             "lille-air      ecological_transition  unspecified     -  Métropole Européenne de Lil…"
             "  Anticiper plus tôt les pics de pollution de l'air dans l'ag…\n"
             "next page token: tok2\n");
+  // --wide: whole names and titles.
+  const std::string wide = RenderProjectList(response, /*wide=*/true);
+  EXPECT_THAT(wide, HasSubstr("  Métropole Européenne de Lille  Anticiper plus tôt les pics de pollution de l'air dans "
+                              "l'agglomération lilloise et ses environs\n"));
+  EXPECT_THAT(wide, Not(HasSubstr("…")));
+}
+
+TEST(SearchViewTest, WideKeepsLongTitlesWhole) {
+  v1::SearchResponse response;
+  v1::SearchHit& hit = *response.add_hits();
+  const std::string title(90, 'x');
+  *hit.mutable_project() = Project("p", v1::DOMAIN_WATER, v1::STATUS_PILOT, 2020, "Ville", title);
+  response.set_total_matches(1);
+  EXPECT_THAT(RenderSearch(response), HasSubstr("…"));
+  EXPECT_THAT(RenderSearch(response, /*wide=*/true), HasSubstr(title + "\n"));
 }
 
 TEST(ProjectListViewTest, TitleFallsBackToEnglishAndEmptyListSaysSo) {
