@@ -56,8 +56,7 @@ bool FederationHarness::running(int i) const { return nodes_[i]->pid() > 0; }
 Stubs& FederationHarness::stubs(int i) { return *stubs_[i]; }
 v1::Peers::Stub& FederationHarness::peers(int i) { return *peers_[i]; }
 
-absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Tier>& tiers,
-                                              std::map<int, v1::InstallRosterResponse>* responses) {
+absl::StatusOr<v1::SignedRoster> FederationHarness::SignRoster(const std::map<std::string, v1::Tier>& tiers) {
   std::vector<v1::RosterMember> members;
   for (int i = 0; i < size(); ++i) {
     auto identity = NodeIdentityOf(nodes_[i]->data_dir());
@@ -67,7 +66,14 @@ absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Ti
     member.set_endpoint(nodes_[i]->address());
     members.push_back(std::move(member));
   }
-  v1::SignedRoster roster = SignedRosterOf(members, ++roster_version_, operator_->key);
+  return SignedRosterOf(members, ++roster_version_, operator_->key);
+}
+
+absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Tier>& tiers,
+                                              std::map<int, v1::InstallRosterResponse>* responses) {
+  absl::StatusOr<v1::SignedRoster> signed_roster = SignRoster(tiers);
+  if (!signed_roster.ok()) return signed_roster.status();
+  const v1::SignedRoster& roster = *signed_roster;
   for (int i = 0; i < size(); ++i) {
     if (!running(i)) continue;
     v1::InstallRosterRequest request;

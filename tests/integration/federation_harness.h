@@ -37,6 +37,8 @@ class FederationHarness {
   // (their answers in `responses`, by node index, if given).
   absl::Status InstallRoster(const std::map<std::string, v1::Tier>& tiers = {},
                              std::map<int, v1::InstallRosterResponse>* responses = nullptr);
+  // The roster InstallRoster would install next, signed, without installing it.
+  absl::StatusOr<v1::SignedRoster> SignRoster(const std::map<std::string, v1::Tier>& tiers);
   // Node `from` pulls from node `to`.
   absl::Status AddPeer(int from, int to);
 

@@ -336,6 +336,49 @@ TEST(FederationTierTest, AMemberLoweredToPublicDropsWhatItHeldAboveIt) {
   EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "") << "A's expert bytes in B's files";
 }
 
+// A node that stored a roster lowering its tier and crashed before dropping
+// what it held above it drops it when it starts again. The crash is made by
+// writing the roster into the stopped node's store, as InstallRoster does
+// first ("roster" is the setting it uses).
+TEST(FederationTierTest, ANodeThatCrashedAfterItsTierWasLoweredDropsAtStart) {
+  constexpr int kA = 0, kB = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());
+  grpc::Status put = f.Put(kA, SentinelProject("crash-lowered"));
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  ASSERT_STATUS_OK(f.AddPeer(kB, kA));
+  v1::SyncNowResponse synced;
+  grpc::Status sync = SyncNow(f, kB, f.id(kA), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  v1::Project held;
+  ASSERT_TRUE(GetAsAdmin(f, kB, "crash-lowered", &held).ok());
+  ASSERT_TRUE(held.has_restricted() && held.has_expert());
+
+  auto lowered = f.SignRoster({{f.id(kB), v1::TIER_PUBLIC}});
+  ASSERT_STATUS_OK(lowered.status());
+  ASSERT_EQ(f.node(kB).Stop(), 0) << f.node(kB).log();
+  {
+    auto store = OpenStoppedStore(f.node(kB).data_dir(), f.id(kB));
+    ASSERT_STATUS_OK(store.status());
+    ASSERT_STATUS_OK((*store)->PutSetting("roster", lowered->SerializeAsString()));
+  }
+  ASSERT_STATUS_OK(f.Start(kB));
+  EXPECT_THAT(f.node(kB).log(), HasSubstr("dropped other members' data above this node's roster tier"));
+  v1::Project project;
+  ASSERT_TRUE(GetAsAdmin(f, kB, "crash-lowered", &project).ok());
+  EXPECT_THAT(project.public_().title_fr(), HasSubstr(kPublicSentinel));
+  EXPECT_FALSE(project.has_restricted());
+  EXPECT_FALSE(project.has_expert());
+  ASSERT_EQ(f.node(kB).Stop(), 0) << f.node(kB).log();
+  const StoreBytes b = ReadStoreBytes(f, kB);
+  EXPECT_EQ(WhereFound(b.families, kRestrictedSentinel), "");
+  EXPECT_EQ(WhereFound(b.families, kExpertSentinel), "");
+  EXPECT_EQ(WhereFound(b.files, kRestrictedSentinel), "");
+  EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "");
+}
+
 constexpr char kOldContact[] = "old-contact@example.org";
 constexpr char kNewContact[] = "new-contact@example.org";
 
