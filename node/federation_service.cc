@@ -18,7 +18,8 @@ grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::Syn
                                      grpc::ServerWriter<v1::SyncBatch>* writer) {
   RequestGuard guard(*access_, context, access::Operation::kSync);
   if (!guard.allowed()) return guard.Finish();
-  const v1::Tier allowed = guard.caller().tier;
+  v1::Tier allowed = guard.caller().tier;
+  if (request->max_tier() != v1::TIER_UNSPECIFIED) allowed = std::min(allowed, request->max_tier());
   absl::flat_hash_map<std::string, uint64_t> theirs;
   for (const auto& f : request->frontier()) theirs[FrontierKeyOf(f.origin(), f.tier())] = f.seq();
 

@@ -265,8 +265,13 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   auto stub = v1::Federation::NewStub(*channel);
   auto frontier = store_->Frontier();
   if (!frontier.ok()) return frontier.status();
+  // Entries above this node's own roster tier are refused even if a peer
+  // sends them (a relay with an outdated roster, or a malicious one); the
+  // request says so, so that an honest peer does not send them.
+  const v1::Tier my_tier = access_->HeldTier();
   v1::SyncRequest request;
   for (auto& f : *frontier) *request.add_frontier() = std::move(f);
+  request.set_max_tier(my_tier);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
   auto reader = stub->Sync(&context, request);
@@ -276,9 +281,6 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   absl::flat_hash_map<std::string, catalog::PendingRun> pending;
   RunApplier applier(store_, peer.node_id());
   absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification
-  // Entries above this node's own roster tier are refused even if a peer
-  // sends them (a relay with an outdated roster, or a malicious one).
-  const v1::Tier my_tier = access_->HeldTier();
   v1::SyncBatch batch;
   bool first = true;
   absl::Status malformed;  // an entry that is not a LogEntry: the sync stops

@@ -379,6 +379,42 @@ TEST(FederationTierTest, ANodeThatCrashedAfterItsTierWasLoweredDropsAtStart) {
   EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "");
 }
 
+// B's roster lowers it to public before A's does: B asks A for nothing above
+// public, so A (still trusting B with everything) sends nothing B would
+// have to refuse, and the sync reports no rejection.
+TEST(FederationTierTest, ALoweredMemberAsksForNoMoreThanItsTier) {
+  constexpr int kA = 0, kB = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());
+  ASSERT_STATUS_OK(f.AddPeer(kB, kA));
+  auto lowered = f.SignRoster({{f.id(kB), v1::TIER_PUBLIC}});
+  ASSERT_STATUS_OK(lowered.status());
+  v1::InstallRosterRequest install;
+  *install.mutable_roster() = *lowered;
+  v1::InstallRosterResponse installed;
+  grpc::Status s = f.stubs(kB).admin->InstallRoster(Context(Bearer(f.admin_token(kB))).get(), install, &installed);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+
+  grpc::Status put = f.Put(kA, SentinelProject("asks-less"));
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  v1::SyncNowResponse synced;
+  grpc::Status sync = SyncNow(f, kB, f.id(kA), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  ASSERT_EQ(synced.peers_size(), 1);
+  EXPECT_EQ(synced.peers(0).last_error(), "");
+  EXPECT_EQ(synced.peers(0).entries_rejected(), 0);
+  auto status = StatusOf(f, kB);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(FrontierFor(*status, f.id(kA), v1::TIER_EXPERT).count(v1::TIER_PUBLIC), 1u);
+  EXPECT_EQ(FrontierFor(*status, f.id(kA), v1::TIER_EXPERT).size(), 1u) << "B holds A's tiers above public";
+  v1::Project project;
+  ASSERT_TRUE(GetAsAdmin(f, kB, "asks-less", &project).ok());
+  EXPECT_FALSE(project.has_restricted());
+  EXPECT_FALSE(project.has_expert());
+}
+
 constexpr char kOldContact[] = "old-contact@example.org";
 constexpr char kNewContact[] = "new-contact@example.org";
 
