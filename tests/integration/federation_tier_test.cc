@@ -165,6 +165,14 @@ StoreBytes ReadStoreBytes(FederationHarness& f, int i) {
   return bytes;
 }
 
+// Neither restricted nor expert sentinel bytes in `store`'s families or files.
+void ExpectNothingAbovePublic(const StoreBytes& store, const std::string& who) {
+  EXPECT_EQ(WhereFound(store.families, kRestrictedSentinel), "") << "restricted bytes in " << who << "'s families";
+  EXPECT_EQ(WhereFound(store.families, kExpertSentinel), "") << "expert bytes in " << who << "'s families";
+  EXPECT_EQ(WhereFound(store.files, kRestrictedSentinel), "") << "restricted bytes in " << who << "'s files";
+  EXPECT_EQ(WhereFound(store.files, kExpertSentinel), "") << "expert bytes in " << who << "'s files";
+}
+
 TEST(FederationTierTest, EachMemberStoresOnlyTheTiersItMayReceive) {
   constexpr int kA = 0, kP = 1, kR = 2, kE = 3;
   const std::vector<std::string> ids = {"tier-sentinel-1", "tier-sentinel-2", "tier-sentinel-3"};
@@ -245,10 +253,7 @@ TEST(FederationTierTest, EachMemberStoresOnlyTheTiersItMayReceive) {
 
   // P: public only.
   EXPECT_THAT(p.families.at("log"), HasSubstr(kPublicSentinel));
-  EXPECT_EQ(WhereFound(p.families, kRestrictedSentinel), "") << "restricted bytes in P's families";
-  EXPECT_EQ(WhereFound(p.families, kExpertSentinel), "") << "expert bytes in P's families";
-  EXPECT_EQ(WhereFound(p.files, kRestrictedSentinel), "") << "restricted bytes in P's files";
-  EXPECT_EQ(WhereFound(p.files, kExpertSentinel), "") << "expert bytes in P's files";
+  ExpectNothingAbovePublic(p, "P");
 
   // R: public and restricted (with the feedback), no expert.
   EXPECT_THAT(r.families.at("log"), HasSubstr(kPublicSentinel));
@@ -330,10 +335,7 @@ TEST(FederationTierTest, AMemberLoweredToPublicDropsWhatItHeldAboveIt) {
   const StoreBytes b = ReadStoreBytes(f, kB);
   EXPECT_THAT(b.families.at("log"), HasSubstr(kPublicSentinel));
   EXPECT_THAT(b.families.at("log"), HasSubstr("Vendor own-of-b"));
-  EXPECT_EQ(WhereFound(b.families, kRestrictedSentinel), "") << "A's restricted bytes in B's families";
-  EXPECT_EQ(WhereFound(b.families, kExpertSentinel), "") << "A's expert bytes in B's families";
-  EXPECT_EQ(WhereFound(b.files, kRestrictedSentinel), "") << "A's restricted bytes in B's files";
-  EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "") << "A's expert bytes in B's files";
+  ExpectNothingAbovePublic(b, "B");
 }
 
 // A node that stored a roster lowering its tier and crashed before dropping
@@ -373,10 +375,7 @@ TEST(FederationTierTest, ANodeThatCrashedAfterItsTierWasLoweredDropsAtStart) {
   EXPECT_FALSE(project.has_expert());
   ASSERT_EQ(f.node(kB).Stop(), 0) << f.node(kB).log();
   const StoreBytes b = ReadStoreBytes(f, kB);
-  EXPECT_EQ(WhereFound(b.families, kRestrictedSentinel), "");
-  EXPECT_EQ(WhereFound(b.families, kExpertSentinel), "");
-  EXPECT_EQ(WhereFound(b.files, kRestrictedSentinel), "");
-  EXPECT_EQ(WhereFound(b.files, kExpertSentinel), "");
+  ExpectNothingAbovePublic(b, "B");
 }
 
 // B's roster lowers it to public before A's does: B asks A for nothing above
