@@ -314,25 +314,27 @@ absl::StatusOr<AccessControl::RosterInstalled> AccessControl::InstallRoster(cons
   RosterInstalled installed;
   {
     absl::MutexLock lock(&mu_);
-    if (roster_ && roster->version() <= roster_->version()) {
+    const bool again = roster_ && roster->version() == roster_->version() && signed_roster_ &&
+                       signed_roster_->SerializeAsString() == signed_roster.SerializeAsString();
+    if (!again && roster_ && roster->version() <= roster_->version()) {
       return absl::FailedPreconditionError(absl::StrCat("roster: version ", roster->version(),
                                                         " is not newer than the installed version ",
                                                         roster_->version()));
     }
-    if (auto s = store_->PutSetting(kRosterSetting, signed_roster.SerializeAsString()); !s.ok()) return s;
-    signed_roster_ = signed_roster;
-    roster_ = *roster;
+    if (!again) {
+      if (auto s = store_->PutSetting(kRosterSetting, signed_roster.SerializeAsString()); !s.ok()) return s;
+      signed_roster_ = signed_roster;
+      roster_ = *roster;
+    }
     installed.version = roster_->version();
   }
-  installed.held_tier = HeldTier();
-  auto dropped = EnforceHeldTier();
-  if (!dropped.ok()) {
-    return absl::Status(dropped.status().code(),
-                        absl::StrCat("roster version ", installed.version, " installed, but dropping what this node ",
-                                     "holds above ", v1::Tier_Name(installed.held_tier),
-                                     " failed (retried at the next start): ", dropped.status().message()));
+  auto held = EnforceHeldTier();
+  if (!held.ok()) {
+    return absl::InternalError(absl::StrCat("roster version ", installed.version, " installed, but dropping what ",
+                                            "this node holds above its tier failed (install it again, or restart ",
+                                            "the node, to retry): ", held.status().message()));
   }
-  installed.dropped = *dropped;
+  installed.held = *held;
   return installed;
 }
 
@@ -341,9 +343,14 @@ v1::Tier AccessControl::HeldTier() const {
   return self ? self->max_tier() : v1::TIER_EXPERT;
 }
 
-absl::StatusOr<catalog::CatalogStore::DroppedHoldings> AccessControl::EnforceHeldTier() {
+absl::StatusOr<AccessControl::HeldTierEnforced> AccessControl::EnforceHeldTier() {
   absl::MutexLock lock(&enforce_mu_);
-  return store_->HoldTiersUpTo(HeldTier());
+  HeldTierEnforced enforced;
+  enforced.tier = HeldTier();
+  auto dropped = store_->HoldTiersUpTo(enforced.tier);
+  if (!dropped.ok()) return dropped.status();
+  enforced.dropped = *dropped;
+  return enforced;
 }
 
 v1::GetRosterResponse AccessControl::GetRoster() const {

@@ -94,14 +94,21 @@ class AccessControl {
   // refused here only).
   absl::Status RevokeToken(const std::string& token_id);
   absl::StatusOr<v1::ListTokensResponse> ListTokens() const;
-  // Installs a roster signed by the operator, if newer than the current one,
-  // then EnforceHeldTier()s: a roster that lowers this node's tier takes
-  // what it held above it away.
-  struct RosterInstalled {
-    uint64_t version = 0;
-    v1::Tier held_tier = v1::TIER_EXPERT;
+  // What EnforceHeldTier did: the tier it held the store to, and what it
+  // dropped above it.
+  struct HeldTierEnforced {
+    v1::Tier tier = v1::TIER_EXPERT;
     catalog::CatalogStore::DroppedHoldings dropped;
   };
+  struct RosterInstalled {
+    uint64_t version = 0;
+    HeldTierEnforced held;
+  };
+  // Installs a roster signed by the operator, if newer than the current one,
+  // then EnforceHeldTier()s: a roster that lowers this node's tier takes
+  // what it held above it away. Installing the installed roster again
+  // changes nothing but enforces again (a retry after a failed drop, which
+  // is INTERNAL with the roster already installed).
   absl::StatusOr<RosterInstalled> InstallRoster(const v1::SignedRoster& roster);
   // The highest tier of other members' entries this node may receive and
   // hold: its own roster tier (expert with no roster, or one not listing it).
@@ -109,7 +116,7 @@ class AccessControl {
   // Makes the store hold no entries of other origins above HeldTier()
   // (CatalogStore::HoldTiersUpTo). The node calls it at start too, for a
   // roster installed just before a crash.
-  absl::StatusOr<catalog::CatalogStore::DroppedHoldings> EnforceHeldTier();
+  absl::StatusOr<HeldTierEnforced> EnforceHeldTier();
   v1::GetRosterResponse GetRoster() const;
 
   // The roster entry of `node_id`, if a roster is installed and lists it.

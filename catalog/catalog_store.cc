@@ -48,6 +48,9 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
                            LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
     BIBIA_RETURN_IF_ERROR(store->CountAndReconcileFeedback());
   }
+  // Payloads removed by a write just before a crash may still be in the files.
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> scrub, store->db_->Get(Family::kMeta, kMetaScrubPending));
+  if (scrub) BIBIA_RETURN_IF_ERROR(store->ScrubErased());
   return store;
 }
 

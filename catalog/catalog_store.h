@@ -165,9 +165,10 @@ class CatalogStore {
   // roster tier): drops, in one WriteBatch, every log of another origin above
   // it with its entries, the records they hold and their frontier, then
   // flushes and compacts so that the payloads leave the files too; from then
-  // on ApplyVerified refuses runs above it. This node's own logs stay. A
-  // tier raised again is pulled from scratch. Called on every roster change
-  // and at start; idempotent and cheap when nothing is above `tier`.
+  // on ApplyVerified skips runs above it (0 applied: a sync that began
+  // before the change). This node's own logs stay. A tier raised again is
+  // pulled from scratch. Called on every roster change and at start;
+  // idempotent, and a scan of the frontier only when nothing is above `tier`.
   absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier);
 
   // Called after every committed write (local or replicated), under the

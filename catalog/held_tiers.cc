@@ -37,6 +37,9 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
       b.batch.Delete(db_->family(Family::kFrontier), prefix);
       ++dropped.logs;
     }
+    // Logs, records and frontier are dropped together: no log to drop, no
+    // record either (and no scan of every record at each start).
+    if (dropped.logs == 0) return dropped;
     // Records of the dropped tiers that other origins own; their values were
     // in the logs dropped above.
     for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kFeedback, RecordKind::kExpert}) {
@@ -54,11 +57,12 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
       }
       BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read records"));
     }
-    if (dropped.logs == 0 && dropped.records == 0) return dropped;
+    b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
     feedback_count_ += b.feedback_delta;
   }
-  // The dropped payloads are still in the write-ahead log and SST files.
+  // The dropped payloads are still in the write-ahead log and SST files
+  // (a crash before the scrub ends scrubs at the next Open).
   BIBIA_RETURN_IF_ERROR(ScrubErased());
   return dropped;
 }

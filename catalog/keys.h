@@ -80,6 +80,9 @@ inline constexpr char kOldDocIdPrefix = 'i';
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNodeId = "node_id";
 inline constexpr std::string_view kMetaNextDocnum = "next_docnum";
+// Present from the write that removed payloads (redaction, a lowered tier)
+// until they are scrubbed from the files: a crash in between scrubs at Open.
+inline constexpr std::string_view kMetaScrubPending = "scrub_pending";
 
 }  // namespace bibia::catalog
 

@@ -291,13 +291,9 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     const VerifiedRun& run = runs[i];
     if (run.items_.empty()) continue;
     // Verified against the roster tier of when its sync began; the tier may
-    // have been lowered since (HoldTiersUpTo).
-    if (run.tier_ > held_tier_) {
-      results[i] = absl::PermissionDeniedError(absl::StrCat("entries of tier ", v1::Tier_Name(run.tier_),
-                                                            " are above this node's roster tier ",
-                                                            v1::Tier_Name(held_tier_)));
-      continue;
-    }
+    // have changed since (HoldTiersUpTo). Not the peer's fault: skipped,
+    // nothing of it applied, and a later sync asks again as the tier allows.
+    if (run.tier_ > held_tier_) continue;
     // A redaction drops earlier payloads by reading the log: commit what
     // earlier runs staged first, so that it sees them.
     if (run.has_redaction_ && !group->members.empty()) commit();
@@ -388,6 +384,9 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
         stripped.clear_payload();  // payload_hash stays: the chain still verifies
         b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq),
                      stripped.SerializeAsString());
+      }
+      if (!group->redacted) {
+        b->batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
       }
       group->redacted = true;
     }

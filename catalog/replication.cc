@@ -120,6 +120,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
   b.batch.Put(db_->family(Family::kRecords), key, RecordRef(node_id_, tier, seq));
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b));
+  b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   return ScrubErased();
 }
@@ -139,7 +140,9 @@ absl::Status CatalogStore::ScrubErased() {
     BIBIA_RETURN_IF_ERROR(
         FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }
-  return absl::OkStatus();
+  rocksdb::WriteBatch done;
+  done.Delete(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()));
+  return db_->Write(&done);
 }
 
 void CatalogStore::SetWriteListener(std::function<void()> listener) {

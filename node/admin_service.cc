@@ -7,10 +7,11 @@
 namespace bibia::node {
 namespace {
 
-void LogDropped(v1::Tier held_tier, const catalog::CatalogStore::DroppedHoldings& dropped) {
+void LogDropped(const access::AccessControl::HeldTierEnforced& held) {
+  const catalog::CatalogStore::DroppedHoldings& dropped = held.dropped;
   if (dropped.logs == 0 && dropped.records == 0) return;
   Log(LogLevel::kWarning, "dropped other members' data above this node's roster tier",
-      {{"tier", v1::Tier_Name(held_tier)},
+      {{"tier", v1::Tier_Name(held.tier)},
        {"logs", absl::StrCat(dropped.logs)},
        {"entries", absl::StrCat(dropped.entries)},
        {"records", absl::StrCat(dropped.records)}});
@@ -21,9 +22,12 @@ void LogDropped(v1::Tier held_tier, const catalog::CatalogStore::DroppedHoldings
 using access::Operation;
 
 absl::Status AdminService::EnforceHeldTierAtStart() {
-  auto dropped = access_->EnforceHeldTier();
-  if (!dropped.ok()) return dropped.status();
-  LogDropped(access_->HeldTier(), *dropped);
+  auto held = access_->EnforceHeldTier();
+  if (!held.ok()) {
+    return absl::Status(held.status().code(), absl::StrCat("dropping what this node holds above its roster tier: ",
+                                                           held.status().message()));
+  }
+  LogDropped(*held);
   return absl::OkStatus();
 }
 
@@ -75,11 +79,11 @@ grpc::Status AdminService::InstallRoster(grpc::ServerContext* context, const v1:
   auto installed = access_->InstallRoster(request->roster());
   if (!installed.ok()) return guard.Finish(installed.status());
   response->set_version(installed->version);
-  response->set_held_tier(installed->held_tier);
-  response->set_logs_dropped(installed->dropped.logs);
-  response->set_entries_dropped(installed->dropped.entries);
-  response->set_records_dropped(installed->dropped.records);
-  LogDropped(installed->held_tier, installed->dropped);
+  response->set_held_tier(installed->held.tier);
+  response->set_logs_dropped(installed->held.dropped.logs);
+  response->set_entries_dropped(installed->held.dropped.entries);
+  response->set_records_dropped(installed->held.dropped.records);
+  LogDropped(installed->held);
   return guard.Finish();
 }
 

@@ -1,7 +1,10 @@
 // CatalogStore::HoldTiersUpTo: a replica whose roster tier is lowered drops
 // what it holds of other origins above it, keeps its own, refuses such
 // entries afterwards, and pulls them from scratch once the tier is raised.
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -113,10 +116,12 @@ TEST_F(HeldTiersTest, LoweredTierDropsOtherOriginsDataAboveItAndKeepsOwn) {
   EXPECT_EQ((*feedback)[0].text(), "retour du réplica");
   EXPECT_EQ(FeedbackCount(), 1);
 
-  // Entries above the tier are refused from now on, even verified ones.
-  EXPECT_THAT(Replicate(v1::TIER_RESTRICTED).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("above this node's roster tier TIER_PUBLIC")));
+  // Runs above the tier, verified before the change, are skipped from now on.
+  auto skipped = Replicate(v1::TIER_RESTRICTED);
+  ASSERT_THAT(skipped.status(), IsOk());
+  EXPECT_EQ(*skipped, 0);
   EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  EXPECT_EQ(OriginFrontier().count(v1::TIER_RESTRICTED), 0u);
   // Public entries still apply.
   ASSERT_THAT(origin_->PutProject(FullProject("p3")).status(), IsOk());
   EXPECT_THAT(Replicate(v1::TIER_PUBLIC).status(), IsOk());
@@ -157,6 +162,63 @@ TEST_F(HeldTiersTest, RestrictedKeepsRestrictedAndDropsExpert) {
   EXPECT_EQ(FeedbackCount(), 1);
   EXPECT_GT(CountLogKeys(v1::TIER_RESTRICTED), 0);
   EXPECT_EQ(CountLogKeys(v1::TIER_EXPERT), 0);
+}
+
+// Whether any file under `dir` contains `needle` (what a scrub must remove).
+bool AnyFileContains(const std::string& dir, const std::string& needle) {
+  for (const auto& file : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!file.is_regular_file()) continue;
+    std::ifstream in(file.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (bytes.str().find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A write that removed payloads leaves a marker until they are scrubbed from
+// the files; a store opened with the marker still there (a crash in between)
+// scrubs first.
+TEST_F(HeldTiersTest, APendingScrubIsFinishedWhenTheStoreOpens) {
+  const std::string sentinel = "SCRUB-SENTINEL-7f3a9c21e4";
+  const std::string db_dir = dir_b_.path();
+  Db* db = replica_->db();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  ASSERT_TRUE(db->raw()->Put(sync, db->family(Family::kLog), "zz-removed", sentinel).ok());
+  ASSERT_TRUE(db->raw()->Flush(rocksdb::FlushOptions(), db->family(Family::kLog)).ok());
+  ASSERT_TRUE(AnyFileContains(db_dir, sentinel)) << "the test needs the value in an SST file";
+  rocksdb::WriteBatch removal;
+  removal.Delete(db->family(Family::kLog), "zz-removed");
+  removal.Put(db->family(Family::kMeta), std::string(kMetaScrubPending), "");
+  ASSERT_TRUE(db->raw()->Write(sync, &removal).ok());
+  replica_.reset();  // the "crash": closed before any scrub
+  ASSERT_TRUE(AnyFileContains(db_dir, sentinel));
+
+  CatalogStore::Options options;
+  options.node_id = "replica-b";
+  options.clock = &clock_;
+  auto reopened = CatalogStore::Open(db_dir, options);
+  ASSERT_THAT(reopened.status(), IsOk());
+  EXPECT_FALSE(AnyFileContains(db_dir, sentinel));
+  auto marker = (*reopened)->db()->Get(Family::kMeta, kMetaScrubPending);
+  ASSERT_THAT(marker.status(), IsOk());
+  EXPECT_FALSE(marker->has_value()) << "the marker outlived the scrub";
+}
+
+TEST_F(HeldTiersTest, ADropLeavesNoScrubPending) {
+  ASSERT_THAT(origin_->Import({FullProject("p1")}, {}).status(), IsOk());
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    ASSERT_THAT(Replicate(tier).status(), IsOk()) << v1::Tier_Name(tier);
+  }
+  ASSERT_TRUE(AnyFileContains(dir_b_.path(), "notes restreintes p1"));  // in the WAL at least
+  auto dropped = replica_->HoldTiersUpTo(v1::TIER_PUBLIC);
+  ASSERT_THAT(dropped.status(), IsOk());
+  ASSERT_EQ(dropped->logs, 2);
+  EXPECT_FALSE(AnyFileContains(dir_b_.path(), "notes restreintes p1"));
+  auto marker = replica_->db()->Get(Family::kMeta, kMetaScrubPending);
+  ASSERT_THAT(marker.status(), IsOk());
+  EXPECT_FALSE(marker->has_value());
 }
 
 TEST_F(HeldTiersTest, AnUnknownTierIsRefused) {
