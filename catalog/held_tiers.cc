@@ -2,6 +2,7 @@
 // roster tier down as well as up. A member lowered from expert to public must
 // not go on holding (and serving) the restricted and expert data it received
 // while it was trusted with them.
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,10 +61,11 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
     b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
     feedback_count_ += b.feedback_delta;
+    // The dropped payloads are still in the write-ahead log and SST files (a
+    // crash before the scrub ends scrubs at the next Open). Under the lock,
+    // as after a redaction: no other write sets the marker this one clears.
+    BIBIA_RETURN_IF_ERROR(ScrubErased());
   }
-  // The dropped payloads are still in the write-ahead log and SST files
-  // (a crash before the scrub ends scrubs at the next Open).
-  BIBIA_RETURN_IF_ERROR(ScrubErased());
   return dropped;
 }
 

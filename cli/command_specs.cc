@@ -426,7 +426,8 @@ and refuses a version older than its own. Prints the installed version.
 A roster that lowers the node's own tier (expert to public, say) makes it
 drop what it held of other members above its new tier: their logs, records
 and frontier, from its database files too. It prints what it dropped. Its
-own data stays; a tier raised again is pulled from scratch.
+own data stays; a tier raised again is pulled from scratch. Installing the
+installed roster again changes nothing, but retries a drop that failed.
 
 Example:
   bibia --node nantes.example.org:7700 roster install roster.json
