@@ -36,6 +36,7 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
       }
       BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("read log of ", log.origin())));
       b.batch.Delete(db_->family(Family::kFrontier), prefix);
+      dropped_logs_.insert(prefix);
       ++dropped.logs;
     }
     // Logs, records and frontier are dropped together: no log to drop, no

@@ -164,6 +164,41 @@ TEST_F(HeldTiersTest, RestrictedKeepsRestrictedAndDropsExpert) {
   EXPECT_EQ(CountLogKeys(v1::TIER_EXPERT), 0);
 }
 
+// A sync that began before the tier was lowered, then raised again, goes on
+// with a run past the start of a log the node dropped in between: skipped,
+// not reported as a gap the peer left; a later sync starts from seq 1.
+TEST_F(HeldTiersTest, ARunPastTheStartOfADroppedLogIsSkippedNotRejected) {
+  ASSERT_THAT(origin_->Import({FullProject("p1")}, {}).status(), IsOk());
+  ASSERT_THAT(origin_->Import({FullProject("p2")}, {}).status(), IsOk());
+  auto log = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 0, 1);
+  ASSERT_THAT(log.status(), IsOk());
+  ASSERT_EQ(log->size(), 1u);  // the first import's run
+  auto rest = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1);
+  ASSERT_THAT(rest.status(), IsOk());
+  ASSERT_EQ(rest->size(), 1u);
+  auto first = replica_->VerifyRemote(*log, verifier_);
+  auto second = replica_->VerifyRemote(*rest, verifier_);  // verified before the change, as in flight
+  ASSERT_THAT(first.status(), IsOk());
+  ASSERT_THAT(second.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(*first).status(), IsOk());
+
+  ASSERT_THAT(replica_->HoldTiersUpTo(v1::TIER_PUBLIC).status(), IsOk());
+  ASSERT_THAT(replica_->HoldTiersUpTo(v1::TIER_EXPERT).status(), IsOk());
+  auto applied = replica_->ApplyVerified(*second);
+  ASSERT_THAT(applied.status(), IsOk());
+  EXPECT_EQ(*applied, 0);
+  EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  // From the start, the log applies again; then a gap is a gap once more.
+  EXPECT_THAT(Replicate(v1::TIER_RESTRICTED).status(), IsOk());
+  EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 2);
+  ASSERT_THAT(origin_->Import({FullProject("p3")}, {}).status(), IsOk());
+  ASSERT_THAT(origin_->Import({FullProject("p4")}, {}).status(), IsOk());
+  auto past_p3 = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 3, 1);  // p4's run, without p3's
+  ASSERT_THAT(past_p3.status(), IsOk());
+  EXPECT_THAT(replica_->ApplyRemote(*past_p3, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("expected seq 3")));
+}
+
 // Whether any file under `dir` contains `needle` (what a scrub must remove).
 bool AnyFileContains(const std::string& dir, const std::string& needle) {
   for (const auto& file : std::filesystem::recursive_directory_iterator(dir)) {
