@@ -339,8 +339,11 @@ absl::StatusOr<AccessControl::RosterInstalled> AccessControl::InstallRoster(cons
 }
 
 v1::Tier AccessControl::HeldTier() const {
-  std::optional<v1::RosterMember> self = Member(node_id());
-  return self ? self->max_tier() : v1::TIER_EXPERT;
+  absl::MutexLock lock(&mu_);
+  if (!roster_) return v1::TIER_EXPERT;  // a federation of one holds only its own
+  const v1::RosterMember* self = FindMember(*roster_, node_id());
+  // Not a member (removed from the federation): members' data is not for it.
+  return self != nullptr ? self->max_tier() : v1::TIER_PUBLIC;
 }
 
 absl::StatusOr<AccessControl::HeldTierEnforced> AccessControl::EnforceHeldTier() {

@@ -111,7 +111,8 @@ class AccessControl {
   // is INTERNAL with the roster already installed).
   absl::StatusOr<RosterInstalled> InstallRoster(const v1::SignedRoster& roster);
   // The highest tier of other members' entries this node may receive and
-  // hold: its own roster tier (expert with no roster, or one not listing it).
+  // hold: its own roster tier; public if the roster does not list it (a
+  // member removed from the federation); expert with no roster.
   v1::Tier HeldTier() const;
   // Makes the store hold no entries of other origins above HeldTier()
   // (CatalogStore::HoldTiersUpTo). The node calls it at start too, for a

@@ -234,6 +234,38 @@ TEST_F(AccessControlTest, TokensOfOtherNodesNeedTheRosterAndAreCappedAtTheirTier
             absl::StatusCode::kUnauthenticated);
 }
 
+// What this node may hold of other members follows its own roster entry.
+TEST_F(AccessControlTest, HeldTierIsThisNodesRosterTierAndPublicWhenNotListed) {
+  EXPECT_EQ(access_->HeldTier(), v1::TIER_EXPERT);  // no roster: a federation of one
+  auto other_key = SigningKey::Generate();
+  ASSERT_TRUE(other_key.ok());
+  v1::Roster roster;
+  const auto add = [&](const std::string& id, const std::string& key, v1::Tier tier) {
+    v1::RosterMember* m = roster.add_members();
+    m->set_node_id(id);
+    m->set_public_key(key);
+    m->set_max_tier(tier);
+    m->set_tls_certificate(id + " certificate (PEM)");
+    m->set_tls_fingerprint(std::string(32, id[0]));
+  };
+  roster.set_version(1);
+  add("nantes", files_->key.PublicKey(), v1::TIER_RESTRICTED);
+  add("rennes", other_key->PublicKey(), v1::TIER_EXPERT);
+  auto installed = access_->InstallRoster(SignRoster(roster, *operator_key_));
+  ASSERT_TRUE(installed.ok()) << installed.status();
+  EXPECT_EQ(installed->held.tier, v1::TIER_RESTRICTED);
+  EXPECT_EQ(access_->HeldTier(), v1::TIER_RESTRICTED);
+
+  // Removed from the roster: public only.
+  v1::Roster without = roster;
+  without.set_version(2);
+  without.mutable_members()->DeleteSubrange(0, 1);
+  installed = access_->InstallRoster(SignRoster(without, *operator_key_));
+  ASSERT_TRUE(installed.ok()) << installed.status();
+  EXPECT_EQ(installed->held.tier, v1::TIER_PUBLIC);
+  EXPECT_EQ(access_->HeldTier(), v1::TIER_PUBLIC);
+}
+
 TEST_F(AccessControlTest, BadTokensCountAgainstTheAnonymousRate) {
   AccessControl::Options options;
   options.anonymous_rate = 1;
