@@ -99,7 +99,11 @@ std::string PeerHealth(const v1::PeerState& peer) {
 }
 
 std::string RenderFederationStatus(const v1::FederationStatusResponse& response) {
-  std::string out = absl::StrCat("node  ", OrDash(response.node_id()), "\n\n");
+  std::string out = absl::StrCat("node  ", OrDash(response.node_id()), "\n");
+  if (response.held_tier() != v1::TIER_UNSPECIFIED) {
+    absl::StrAppend(&out, "tier  ", ShortName(response.held_tier()), " (the most it holds of the other members)\n");
+  }
+  out.append("\n");
 
   const Frontier local = ToMap(response.frontier());
   std::vector<Frontier> peers;

@@ -30,7 +30,8 @@ std::string RenderSyncResult(const v1::SyncNowResponse& response);
 // or "failing: N consecutive failures, last success ...: ERROR".
 std::string PeerHealth(const v1::PeerState& peer);
 
-// "node  ID", then a table with a row per (ORIGIN, TIER) known locally or to
+// "node  ID", "tier  TIER" (this node's roster tier) when the node says, then a
+// table with a row per (ORIGIN, TIER) known locally or to
 // any peer: LOCAL SEQ (0 if this node has none of that log) and a column per
 // peer (headed by its node id) holding the peer's seq from its frontier as
 // last seen and the lag "SEQ (lag N)" with N = local - peer, or "-" when the

@@ -61,6 +61,7 @@ grpc::Status PeersService::Status(grpc::ServerContext* context, const v1::Federa
   for (auto& state : peers_->ListPeers()) *response->add_peers() = std::move(state);
   response->set_entries_rejected(peers_->entries_rejected());
   response->set_ownership_conflicts(store_->conflicts());
+  response->set_held_tier(access_->HeldTier());
   return guard.Finish();
 }
 

@@ -12,6 +12,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 constexpr int64_t kSuccessMs = 1'790'000'000'000;  // 2026-09-21 14:13:20 UTC
 
@@ -169,6 +170,10 @@ TEST(FederationStatusViewTest, AFederationOfOne) {
   response.set_node_id("nantes");
   EXPECT_EQ(RenderFederationStatus(response),
             "node  nantes\n\nno log entries yet\n\nno peers\n\nrejected entries  0\n");
+  response.set_held_tier(v1::TIER_RESTRICTED);
+  EXPECT_THAT(RenderFederationStatus(response),
+              StartsWith("node  nantes\ntier  restricted (the most it holds of the other members)\n\n"));
+  response.clear_held_tier();
 
   AddFrontier(response.mutable_frontier(), "nantes", v1::TIER_PUBLIC, 3);
   const std::string out = RenderFederationStatus(response);

@@ -327,6 +327,8 @@ TEST(FederationTierTest, AMemberLoweredToPublicDropsWhatItHeldAboveIt) {
   ASSERT_TRUE(sync.ok()) << Describe(sync);
   auto after = StatusOf(f, kB);
   ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->held_tier(), v1::TIER_PUBLIC);
+  EXPECT_EQ(before->held_tier(), v1::TIER_EXPERT);
   EXPECT_EQ(FrontierFor(*after, f.id(kA), v1::TIER_EXPERT),
             FrontierFor(*before, f.id(kA), v1::TIER_PUBLIC));
 
