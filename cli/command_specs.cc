@@ -636,7 +636,8 @@ Run 'bibia federation status --help' for details.
 constexpr std::string_view kFederationStatusHelp =
     R"(Usage: bibia federation status
 
-Shows the node's id, then a row per log (the entries that an ORIGIN node
+Shows the node's id and its roster tier (the most it holds and asks for of
+the other members), then a row per log (the entries that an ORIGIN node
 wrote at one TIER): LOCAL SEQ, the last sequence number this node holds of
 it, and a column per peer with the peer's sequence number as seen at the
 last sync and the lag: SEQ (lag N), where N = local - peer is positive when
