@@ -18,7 +18,9 @@
 // case reads the raw files of A's and R's databases right after they exit:
 // the old contact must be gone from the disk too.
 //
-// A member lowered to public drops what it held above it (files included).
+// LoweredTier cases: a member lowered to public drops what it held of the
+// others above it (files included), also when it crashed before doing so,
+// and asks its peers for nothing above its tier.
 #include <map>
 #include <memory>
 #include <set>
