@@ -113,7 +113,7 @@ class AccessControl {
   // The highest tier of other members' entries this node may receive and
   // hold: its own roster tier; public if the roster does not list it (a
   // member removed from the federation); expert with no roster.
-  v1::Tier HeldTier() const;
+  v1::Tier HeldTier() const ABSL_LOCKS_EXCLUDED(mu_);
   // Makes the store hold no entries of other origins above HeldTier()
   // (CatalogStore::HoldTiersUpTo). The node calls it at start too, for a
   // roster installed just before a crash.

@@ -6,6 +6,8 @@
 #ifndef BIBIA_CATALOG_CATALOG_STORE_H_
 #define BIBIA_CATALOG_CATALOG_STORE_H_
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,7 +16,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -171,6 +172,9 @@ class CatalogStore {
   // pulled from scratch. Called on every roster change and at start;
   // idempotent, and a scan of the frontier only when nothing is above `tier`.
   absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier);
+  // How many times HoldTiersUpTo dropped logs since the store opened (see
+  // VerifiedRun::set_sync_drop_generation).
+  uint64_t drop_generation() const { return drop_generation_.load(); }
 
   // Called after every committed write (local or replicated), under the
   // writer lock: it must only signal (e.g. wake a thread), never block.
@@ -248,8 +252,10 @@ class CatalogStore {
   absl::Mutex write_mu_;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
   v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
-  // Frontier keys of the logs HoldTiersUpTo dropped since the store opened.
-  absl::flat_hash_set<std::string> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
+  // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,
+  // with the drop_generation_ each was last dropped at.
+  absl::flat_hash_map<std::string, uint64_t> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<uint64_t> drop_generation_{0};
   std::atomic<int64_t> feedback_count_{0};
   std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;

@@ -3,6 +3,7 @@
 // not go on holding (and serving) the restricted and expert data it received
 // while it was trusted with them.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
     held_tier_ = tier;
     BIBIA_ASSIGN_OR_RETURN(std::vector<v1::FrontierEntry> frontier, Frontier());
     Batch b;
+    std::vector<std::string> dropped_logs;  // their frontier keys
     for (const v1::FrontierEntry& log : frontier) {
       if (log.origin() == node_id_ || log.tier() <= tier) continue;
       const std::string prefix = FrontierKey(log.origin(), log.tier());
@@ -36,12 +38,17 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
       }
       BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("read log of ", log.origin())));
       b.batch.Delete(db_->family(Family::kFrontier), prefix);
-      dropped_logs_.insert(prefix);
+      dropped_logs.push_back(prefix);
       ++dropped.logs;
     }
     // Logs, records and frontier are dropped together: no log to drop, no
-    // record either (and no scan of every record at each start).
-    if (dropped.logs == 0) return dropped;
+    // record either (and no scan of every record at each start). A scrub
+    // that failed after an earlier drop is retried.
+    if (dropped.logs == 0) {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> pending, db_->Get(Family::kMeta, kMetaScrubPending));
+      if (pending) BIBIA_RETURN_IF_ERROR(ScrubErased());
+      return dropped;
+    }
     // Records of the dropped tiers that other origins own; their values were
     // in the logs dropped above.
     for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kFeedback, RecordKind::kExpert}) {
@@ -61,6 +68,8 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
     }
     b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
+    const uint64_t generation = ++drop_generation_;
+    for (std::string& log : dropped_logs) dropped_logs_[std::move(log)] = generation;
     feedback_count_ += b.feedback_delta;
     // The dropped payloads are still in the write-ahead log and SST files (a
     // crash before the scrub ends scrubs at the next Open). Under the lock,

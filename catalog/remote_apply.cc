@@ -299,12 +299,11 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     if (run.has_redaction_ && !group->members.empty()) commit();
     absl::StatusOr<size_t> start = JoinRemoteRun(run, group.get());
     if (!start.ok()) {
-      // A log this node dropped (HoldTiersUpTo) and holds nothing of again:
-      // a run past its start is from a sync that began before the drop, not
-      // a gap the peer left. Skipped; a later sync starts the log at seq 1.
-      const std::string log_key = FrontierKey(run.origin_, run.tier_);
-      const auto head = group->heads.find(log_key);
-      if (dropped_logs_.contains(log_key) && head != group->heads.end() && head->second.head.seq == 0) continue;
+      // A run of a sync that began before this node dropped the log
+      // (HoldTiersUpTo) no longer joins it: stale, not a gap the peer left.
+      // Skipped; a later sync asks for the log from where it stands.
+      const auto dropped = dropped_logs_.find(FrontierKey(run.origin_, run.tier_));
+      if (dropped != dropped_logs_.end() && run.sync_drop_generation_ < dropped->second) continue;
       results[i] = start.status();  // nothing of it staged; the others go on
       continue;
     }

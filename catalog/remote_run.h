@@ -54,6 +54,10 @@ class VerifiedRun {
   const std::string& origin() const { return origin_; }
   v1::Tier tier() const { return tier_; }
   size_t size() const { return items_.size(); }
+  // CatalogStore::drop_generation() when the sync that brought this run
+  // began (read before its frontier). A run of a log dropped since then
+  // that no longer joins its log is skipped, not rejected. Unset: never.
+  void set_sync_drop_generation(uint64_t generation) { sync_drop_generation_ = generation; }
 
   // One entry, ready to apply (filled by CatalogStore::VerifyRemote).
   struct Item {
@@ -70,6 +74,7 @@ class VerifiedRun {
   std::string first_prev_hash_;  // must be the stored head's hash
   std::string last_hash_;  // EntryHash of the last entry: the head once applied
   bool has_redaction_ = false;
+  uint64_t sync_drop_generation_ = UINT64_MAX;
   // The entries as received, which the log family stores as they are. Each
   // string stays where it is when the run moves, so the views into it do too.
   std::vector<std::string> serialized_;

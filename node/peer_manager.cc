@@ -263,6 +263,8 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
         " (unreachable, or the TLS handshake did not complete)"));
   }
   auto stub = v1::Federation::NewStub(*channel);
+  // Before the frontier: a run of a log dropped after this point is stale.
+  const uint64_t drop_generation = store_->drop_generation();
   auto frontier = store_->Frontier();
   if (!frontier.ok()) return frontier.status();
   // Entries above this node's own roster tier are refused even if a peer
@@ -313,6 +315,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
       if (!run->Add(std::move(bytes), *e)) continue;
       const int64_t size = static_cast<int64_t>(run->size());
       auto verified = store_->VerifyRemote(run->Take(), access_->entry_verifier(), my_tier);
+      if (verified.ok()) verified->set_sync_drop_generation(drop_generation);
       if (!verified.ok()) refused.insert(log_name);
       applier.Enqueue(log_name, std::move(verified), size);
     }

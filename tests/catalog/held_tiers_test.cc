@@ -176,10 +176,13 @@ TEST_F(HeldTiersTest, ARunPastTheStartOfADroppedLogIsSkippedNotRejected) {
   auto rest = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1);
   ASSERT_THAT(rest.status(), IsOk());
   ASSERT_EQ(rest->size(), 1u);
+  const uint64_t sync_began = replica_->drop_generation();
   auto first = replica_->VerifyRemote(*log, verifier_);
   auto second = replica_->VerifyRemote(*rest, verifier_);  // verified before the change, as in flight
   ASSERT_THAT(first.status(), IsOk());
   ASSERT_THAT(second.status(), IsOk());
+  first->set_sync_drop_generation(sync_began);
+  second->set_sync_drop_generation(sync_began);
   ASSERT_THAT(replica_->ApplyVerified(*first).status(), IsOk());
 
   ASSERT_THAT(replica_->HoldTiersUpTo(v1::TIER_PUBLIC).status(), IsOk());
@@ -188,6 +191,12 @@ TEST_F(HeldTiersTest, ARunPastTheStartOfADroppedLogIsSkippedNotRejected) {
   ASSERT_THAT(applied.status(), IsOk());
   EXPECT_EQ(*applied, 0);
   EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 0);
+  // The same run from a sync that began after the drop is a gap.
+  auto later = replica_->VerifyRemote(*rest, verifier_);
+  ASSERT_THAT(later.status(), IsOk());
+  later->set_sync_drop_generation(replica_->drop_generation());
+  EXPECT_THAT(replica_->ApplyVerified(*later).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("expected seq 1")));
   // From the start, the log applies again; then a gap is a gap once more.
   EXPECT_THAT(Replicate(v1::TIER_RESTRICTED).status(), IsOk());
   EXPECT_EQ(CountLogKeys(v1::TIER_RESTRICTED), 2);
@@ -254,6 +263,19 @@ TEST_F(HeldTiersTest, ADropLeavesNoScrubPending) {
   auto marker = replica_->db()->Get(Family::kMeta, kMetaScrubPending);
   ASSERT_THAT(marker.status(), IsOk());
   EXPECT_FALSE(marker->has_value());
+
+  // A scrub that failed after a drop (the marker left) is retried by the
+  // next call, though nothing is left to drop.
+  Db* db = replica_->db();
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  ASSERT_TRUE(db->raw()->Put(sync, db->family(Family::kMeta), std::string(kMetaScrubPending), "").ok());
+  auto again = replica_->HoldTiersUpTo(v1::TIER_PUBLIC);
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(again->logs, 0);
+  marker = db->Get(Family::kMeta, kMetaScrubPending);
+  ASSERT_THAT(marker.status(), IsOk());
+  EXPECT_FALSE(marker->has_value()) << "the pending scrub was not retried";
 }
 
 TEST_F(HeldTiersTest, AnUnknownTierIsRefused) {
