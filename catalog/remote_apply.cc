@@ -62,7 +62,7 @@ absl::Status CheckChain(const std::vector<std::string>& serialized, const std::v
   }
   if (!awaiting.empty()) {
     return absl::DataLossError(absl::StrCat("entries ", std::string(first.origin), "/", v1::Tier_Name(first.tier),
-                                            ": a payload is missing and no redaction of its record follows"));
+                                            ": a payload is missing and no later redaction of its record holds the value"));
   }
   *last_hash = std::move(hash);
   return absl::OkStatus();

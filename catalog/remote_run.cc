@@ -5,8 +5,15 @@
 namespace bibia::catalog {
 
 void TrackErased(const LogEntryView& e, absl::flat_hash_set<std::string>* awaiting) {
-  if (e.redaction) awaiting->erase(std::string(e.key));
-  if (e.stripped() && !e.redaction) awaiting->insert(std::string(e.key));
+  // Only a redaction that still holds its value vouches for the erased
+  // payloads before it: one erased in turn (by a later redaction) waits like
+  // any other, or a relay could strip the last one and leave the record no
+  // value at all.
+  if (e.stripped()) {
+    awaiting->insert(std::string(e.key));
+  } else if (e.redaction) {
+    awaiting->erase(std::string(e.key));
+  }
 }
 
 bool PendingRun::Add(std::string&& serialized, const LogEntryView& view) {

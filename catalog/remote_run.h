@@ -20,8 +20,8 @@
 
 namespace bibia::catalog {
 
-// Keeps `awaiting` the keys of erased payloads not yet followed by their
-// redaction, through the entries of a run in order.
+// Keeps `awaiting` the keys of erased payloads not yet followed by a
+// redaction that holds its value, through the entries of a run in order.
 void TrackErased(const LogEntryView& entry, absl::flat_hash_set<std::string>* awaiting);
 
 // Entries of one (origin, tier), serialized as received, buffered until they

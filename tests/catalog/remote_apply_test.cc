@@ -242,6 +242,35 @@ TEST_F(RemoteApplyTest, VerificationRejectsAlteredOrForgedRunsWithoutWriting) {
   EXPECT_THAT(*frontier, IsEmpty());
 }
 
+TEST_F(RemoteApplyTest, ARedactionStrippedByARelayIsRefusedAndOneStrippedByALaterRedactionApplies) {
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1", "Prévision des repas")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(0))).status(), IsOk());
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_PUBLIC), IsOk());
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_PUBLIC), IsOk());
+  // The second redaction erased the first one's value, as it erases any.
+  auto run = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1);
+  ASSERT_THAT(run.status(), IsOk());
+  ASSERT_EQ(run->size(), 2u);
+  ASSERT_TRUE((*run)[0].redaction() && (*run)[0].payload().empty());
+  ASSERT_TRUE((*run)[1].redaction() && !(*run)[1].payload().empty());
+
+  // A relay strips the value of the last redaction too: chain and signature
+  // still verify, but the record would be left with no value anywhere.
+  std::vector<v1::LogEntry> stripped = *run;
+  stripped[1].clear_payload();
+  EXPECT_THAT(replica_->VerifyRemote(stripped, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("no later redaction of its record holds the value")));
+  PendingRun pending;
+  EXPECT_FALSE(AddSerialized(&pending, stripped[0]));
+  EXPECT_FALSE(AddSerialized(&pending, stripped[1])) << "a receiver must not close a run at it";
+  EXPECT_EQ(ReplicaPublicSeq(), 1u);
+
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*run)).status(), IsOk());
+  auto project = replica_->GetProject("p1");
+  ASSERT_THAT(project.status(), IsOk());
+  EXPECT_EQ(project->public_().title_fr(), "Cantine p1");
+}
+
 TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   v1::Project full = MakeProject("p1", "Fuites d'eau", "Débits de nuit");
   full.mutable_restricted()->set_procurement_notes("Marché subséquent");
