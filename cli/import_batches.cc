@@ -13,6 +13,9 @@ std::vector<v1::ImportRequest> MakeImportBatches(const std::vector<ImportRecord>
       *batch.add_feedback() = feedback;
     }
   }
+  // An empty catalogue is still one message: the one marked last.
+  if (batches.empty()) batches.emplace_back();
+  batches.back().set_last(true);
   return batches;
 }
 

@@ -108,13 +108,23 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
   std::vector<v1::Project> projects;
   std::vector<v1::Feedback> feedback;
   v1::ImportRequest batch;
+  bool ended = false;
   while (reader->Read(&batch)) {
+    if (ended) {
+      return guard.Finish(absl::InvalidArgumentError("import: a message after the one marked last; nothing written"));
+    }
+    ended = batch.last();
     if (projects.size() + batch.projects_size() > catalog::kMaxImportProjects) {
       return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
           "import: more than ", catalog::kMaxImportProjects, " projects in one import; split the file")));
     }
     for (auto& p : *batch.mutable_projects()) projects.push_back(std::move(p));
     for (auto& f : *batch.mutable_feedback()) feedback.push_back(std::move(f));
+  }
+  // Read() ends the same way when the client finished and when it went away.
+  if (context->IsCancelled() || !ended) {
+    return guard.Finish(absl::AbortedError(
+        "import: the stream ended before its message marked last (client stopped or timed out); nothing written"));
   }
   for (const auto& p : projects) guard.AddRecord(p.public_().id());
   auto result = store_->Import(projects, feedback);

@@ -43,11 +43,18 @@ grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::Syn
       if (entries->empty()) break;
       after = last_seq;
       // A run may exceed one message when a large write batch has a single
-      // signature at its end; the receiver buffers until it sees it.
-      for (size_t i = 0; i < entries->size(); i += kSyncBatchEntries) {
+      // signature at its end, or when its entries are large: messages are
+      // capped in entries and in bytes (far below gRPC's message limit), and
+      // the receiver buffers until it sees the signed entry.
+      for (size_t i = 0; i < entries->size();) {
         v1::SyncBatch batch;
-        size_t end = std::min(entries->size(), i + kSyncBatchEntries);
-        for (size_t j = i; j < end; ++j) *batch.add_entries() = std::move((*entries)[j]);
+        size_t bytes = 0;
+        for (; i < entries->size() && static_cast<size_t>(batch.entries_size()) < kSyncBatchEntries &&
+               (batch.entries_size() == 0 || bytes + (*entries)[i].size() <= kSyncBatchBytes);
+             ++i) {
+          bytes += (*entries)[i].size();
+          *batch.add_entries() = std::move((*entries)[i]);
+        }
         if (!writer->Write(batch)) return guard.Finish(absl::CancelledError("caller went away"));
       }
       sent += entries->size();

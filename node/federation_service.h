@@ -14,8 +14,10 @@
 
 namespace bibia::node {
 
-// Entries per streamed message (about 1-2 MB).
+// Most entries, and most bytes of entries, per streamed message (one entry
+// larger than the byte cap goes alone).
 inline constexpr size_t kSyncBatchEntries = 1000;
+inline constexpr size_t kSyncBatchBytes = 4 << 20;
 
 class FederationService final : public v1::Federation::Service {
  public:

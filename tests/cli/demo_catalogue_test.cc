@@ -302,7 +302,14 @@ TEST(ImportBatchesTest, BatchesOfAtMostNProjectsWithTheirFeedback) {
   for (const v1::Feedback& feedback : batches[2].feedback()) {
     EXPECT_EQ(feedback.project_id(), "p4");
   }
-  EXPECT_TRUE(MakeImportBatches({}).empty());
+  // Only the final message is marked last; an empty catalogue is that one message.
+  EXPECT_FALSE(batches[0].last());
+  EXPECT_FALSE(batches[1].last());
+  EXPECT_TRUE(batches[2].last());
+  const std::vector<v1::ImportRequest> none = MakeImportBatches({});
+  ASSERT_EQ(none.size(), 1u);
+  EXPECT_TRUE(none[0].last());
+  EXPECT_EQ(none[0].projects_size(), 0);
   EXPECT_EQ(MakeImportBatches(records).size(), 1u);  // default batch size 100
 }
 

@@ -556,6 +556,43 @@ TEST_F(AccessRulesTest, TokenRefusalsNameTheReason) {
   }
 }
 
+// An import is written only once its message marked last arrived: a client
+// that stops half-way (killed, timed out) leaves nothing written.
+TEST_F(AccessRulesTest, AnImportIsWrittenOnlyOnceItsLastMessageArrives) {
+  const auto stream = [&](const std::vector<v1::ImportRequest>& messages) {
+    v1::ImportResponse response;
+    auto context = Context(env->admin);
+    auto writer = env->stubs->contribute->Import(context.get(), &response);
+    for (const v1::ImportRequest& m : messages) {
+      if (!writer->Write(m)) break;  // the status says why
+    }
+    (void)writer->WritesDone();
+    return writer->Finish();
+  };
+  v1::ImportRequest first, second;
+  const std::string cut = Unique("cut"), rest = Unique("rest");
+  *first.add_projects() = ThreeFacetProject(cut);
+  *second.add_projects() = ThreeFacetProject(rest);
+
+  grpc::Status s = stream({first, second});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED) << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("nothing written"));
+  EXPECT_FALSE(Exists(cut));
+  EXPECT_FALSE(Exists(rest));
+
+  first.set_last(true);
+  s = stream({first, second});
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_FALSE(Exists(cut));
+
+  first.set_last(false);
+  second.set_last(true);
+  s = stream({first, second});
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(Exists(cut));
+  EXPECT_TRUE(Exists(rest));
+}
+
 // A roster is installed only if the operator signed it and it is newer.
 TEST_F(AccessRulesTest, InstallRosterNeedsTheOperatorsSignatureAndANewerVersion) {
   const uint64_t before = InstalledRosterVersion();

@@ -196,6 +196,7 @@ grpc::Status ImportOne(v1::Contribute::Stub* stub, const std::optional<std::stri
   auto writer = stub->Import(context.get(), response);
   v1::ImportRequest batch;
   *batch.add_projects() = project;
+  batch.set_last(true);
   // A refused import may end the call before the batch is read: the write
   // may fail, and the status says why.
   (void)writer->Write(batch);

@@ -167,6 +167,7 @@ grpc::Status ImportMany(FederationHarness& f, int i, const std::vector<v1::Proje
   for (size_t start = 0; start < projects.size(); start += per_message) {
     v1::ImportRequest batch;
     for (size_t k = start; k < std::min(projects.size(), start + per_message); ++k) *batch.add_projects() = projects[k];
+    batch.set_last(start + per_message >= projects.size());
     if (!writer->Write(batch)) break;  // the status says why
   }
   (void)writer->WritesDone();

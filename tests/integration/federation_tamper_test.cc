@@ -178,6 +178,7 @@ grpc::Status ImportProjects(Stubs& stubs, const std::string& token, const std::v
   auto writer = stubs.contribute->Import(context.get(), &response);
   v1::ImportRequest batch;
   for (const auto& p : projects) *batch.add_projects() = p;
+  batch.set_last(true);
   (void)writer->Write(batch);
   (void)writer->WritesDone();
   return writer->Finish();

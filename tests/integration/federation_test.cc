@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/integration/federation_harness.h"
@@ -181,6 +182,40 @@ TEST_F(FederationTest, ASyncWithAPeerThatNeverAnswersEndsInTimeNamingIt) {
 // With no gossip timer to speak of, only hints move entries: a node that
 // restarts is caught up by its peers' Subscribe streams (a hint as each
 // opens), and its subscribers reconnect and are caught up in turn.
+// A log whose entries, together, exceed one gRPC message (64 MiB): a sync
+// caps its messages in bytes as well as in entries, so a few very large
+// projects still replicate (they once stopped replication for good).
+TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip"});
+  ASSERT_TRUE(f.StartAll().ok());
+  ASSERT_TRUE(f.InstallRoster().ok());
+  ASSERT_TRUE(f.AddPeer(1, 0).ok());
+  std::string item;
+  while (item.size() < 19990) item += "réseau ";  // under the 20,000 characters of a list item
+  constexpr int kLarge = 12;  // about 6 MB each
+  for (int n = 0; n < kLarge; ++n) {
+    v1::Project project = ThreeFacetProject(absl::StrCat("large-", n));
+    for (int k = 0; k < 99; ++k) {  // the lists hold 100 items at most, one of them already there
+      project.mutable_public_()->add_data_sources(item);
+      project.mutable_public_()->add_techniques(item);
+      project.mutable_public_()->add_tags(item);
+    }
+    ASSERT_TRUE(f.Put(0, project).ok());
+  }
+  v1::SyncNowResponse response;
+  grpc::Status s =
+      f.peers(1).SyncNow(Context(Bearer(f.admin_token(1)), 120).get(), v1::SyncNowRequest(), &response);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(response.entries_applied(), 3 * kLarge);
+  for (const v1::PeerState& peer : response.peers()) EXPECT_EQ(peer.last_error(), "") << peer.peer().node_id();
+  // Read back through Stats: one such project exceeds a test stub's 4 MiB
+  // message limit.
+  v1::StatsResponse stats;
+  ASSERT_TRUE(f.stubs(1).catalog->Stats(Context(std::nullopt).get(), v1::StatsRequest(), &stats).ok());
+  EXPECT_EQ(stats.projects(), kLarge);
+}
+
 TEST(FederationRestartTest, ARestartedRelayIsCaughtUpByHintsAlone) {
   TempDir dir;
   FederationHarness f{dir.path(), 3, {"--gossip-interval", "1h"}};
