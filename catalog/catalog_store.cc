@@ -354,10 +354,18 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
 absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) const {
   if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
   v1::Project project;
+  std::string owner;
   for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
     BIBIA_ASSIGN_OR_RETURN(auto stored, ReadRecord(*db_, RecordKey(kind, id)));
     if (!stored) continue;
     v1::StoredRecord& record = *stored;
+    if (kind == RecordKind::kPublic) {
+      owner = record.origin();
+    } else if (record.origin() != owner) {
+      // A facet another member wrote under this project's id: never shown
+      // with it (the owner's own facet replaces it when it arrives).
+      continue;
+    }
     switch (kind) {
       case RecordKind::kPublic: *project.mutable_public_() = std::move(*record.mutable_public_()); break;
       case RecordKind::kRestricted: *project.mutable_restricted() = std::move(*record.mutable_restricted()); break;

@@ -229,6 +229,10 @@ class CatalogStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `group`'s batch with its frontiers and makes it visible.
   absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // True if `origin` owns the project whose restricted or expert facet is
+  // `facet_key` (its public facet, as `group` leaves it so far or as stored).
+  absl::StatusOr<bool> OwnsProject(std::string_view origin, std::string_view facet_key,
+                                   const RemoteGroup& group) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages one replicated entry's change to records and counters into
   // `group`, and sets `index_op` to what it does to the search index.
   absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,

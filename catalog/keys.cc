@@ -1,5 +1,7 @@
 #include "catalog/keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace bibia::catalog {
@@ -52,6 +54,14 @@ std::string FeedbackKey(std::string_view project_id, std::string_view feedback_i
   std::string key = FeedbackPrefix(project_id);
   key.append(feedback_id);
   return key;
+}
+
+bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin) {
+  if (!feedback_id.starts_with(origin)) return false;
+  feedback_id.remove_prefix(origin.size());
+  if (!feedback_id.starts_with("-r") || feedback_id.size() == 2) return false;
+  feedback_id.remove_prefix(2);
+  return std::all_of(feedback_id.begin(), feedback_id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string FeedbackPrefix(std::string_view project_id) {

@@ -50,6 +50,8 @@ uint64_t DecodeBigEndian64(std::string_view in);  // REQUIRES: in.size() >= 8
 // so that a project's feedback is one contiguous range.
 std::string RecordKey(RecordKind kind, std::string_view id);
 std::string FeedbackKey(std::string_view project_id, std::string_view feedback_id);
+// True if `feedback_id` is one `origin` gives: "<origin>-r<seq>".
+bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin);
 // Prefix of every feedback key of one project.
 std::string FeedbackPrefix(std::string_view project_id);
 // "V<issuer>/<token id>": one contiguous range per issuer.

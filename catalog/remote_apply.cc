@@ -89,6 +89,13 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
     }
     item->length = grouped->AddDocument(slot, record->public_());
   }
+  if (static_cast<RecordKind>(key[0]) == RecordKind::kFeedback &&
+      (key != FeedbackKey(record->feedback().project_id(), record->feedback().id()) ||
+       !IsFeedbackIdOf(record->feedback().id(), e.origin))) {
+    // A feedback id names its origin ("<origin>-r<seq>"): no member can take
+    // the key of another's feedback before it arrives.
+    return BadEntry(e, "a feedback must be under its own key, with an id of its origin");
+  }
   if (static_cast<RecordKind>(key[0]) == RecordKind::kRevocation &&
       (record->revocation().issuer() != e.origin ||
        key != RevocationKey(e.origin, record->revocation().token_id()))) {
@@ -187,6 +194,20 @@ struct CatalogStore::RemoteIndexOp {
   const v1::ProjectPublic* old = nullptr;  // kUpsert, kDelete
 };
 
+absl::StatusOr<bool> CatalogStore::OwnsProject(std::string_view origin, std::string_view facet_key,
+                                               const RemoteGroup& group) const {
+  const RecordKind kind = static_cast<RecordKind>(facet_key[0]);
+  if (kind != RecordKind::kRestricted && kind != RecordKind::kExpert) return false;
+  const std::string public_key = RecordKey(RecordKind::kPublic, facet_key.substr(1));
+  if (auto it = group.staged.find(public_key); it != group.staged.end()) {
+    return it->second != nullptr && it->second->origin() == origin;
+  }
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, public_key));
+  if (!ref) return false;
+  BIBIA_ASSIGN_OR_RETURN(std::string_view owner, RefOrigin(*ref, public_key));
+  return owner == origin;
+}
+
 absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
                                              std::optional<RemoteIndexOp>* index_op) {
   Batch* b = &group->batch;
@@ -229,8 +250,13 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   if (exists && owner != e.origin) {
     // Single writer per record: the first owner this node saw keeps it. The
     // entry stays in the log (the chain needs it) but changes nothing here.
-    ++b->conflicts;
-    return absl::OkStatus();
+    // Except a restricted or expert facet that another member wrote under a
+    // project id before the project's owner did: the owner's replaces it.
+    BIBIA_ASSIGN_OR_RETURN(const bool project_owner, OwnsProject(e.origin, key, *group));
+    if (!project_owner) {
+      ++b->conflicts;
+      return absl::OkStatus();
+    }
   }
   if (e.tombstone) {
     if (!exists) return absl::OkStatus();

@@ -154,6 +154,16 @@ TEST(FeedbackPrefixTest, ProjectRangeDoesNotContainLongerIds) {
             3);
 }
 
+TEST(FeedbackIdTest, AnIdNamesItsOriginExactly) {
+  EXPECT_TRUE(IsFeedbackIdOf("rennes-r57", "rennes"));
+  EXPECT_TRUE(IsFeedbackIdOf("a-r1-r5", "a-r1"));
+  EXPECT_FALSE(IsFeedbackIdOf("a-r1-r5", "a"));  // origin "a" cannot write "a-r1"'s ids
+  EXPECT_FALSE(IsFeedbackIdOf("rennes-r", "rennes"));
+  EXPECT_FALSE(IsFeedbackIdOf("rennes-x57", "rennes"));
+  EXPECT_FALSE(IsFeedbackIdOf("rennes-r57", "renne"));
+  EXPECT_FALSE(IsFeedbackIdOf("", "rennes"));
+}
+
 TEST(IndexKeysTest, PrefixesAreDistinct) {
   EXPECT_EQ(TermKey("eau"), "teau");
   EXPECT_EQ(TermKey("eau")[0], kTermPrefix);

@@ -271,6 +271,106 @@ TEST_F(RemoteApplyTest, ARedactionStrippedByARelayIsRefusedAndOneStrippedByALate
   EXPECT_EQ(project->public_().title_fr(), "Cantine p1");
 }
 
+// A second member, "origin-x", with a store and a signer of its own.
+class TwoOriginsTest : public OriginAndReplicaTest {
+ protected:
+  void SetUp() override {
+    OriginAndReplicaTest::SetUp();
+    CatalogStore::Options x;
+    x.node_id = "origin-x";
+    x.clock = &clock_;
+    x.signer = &signer_x_;
+    auto other = CatalogStore::Open(dir_x_.path(), x);
+    ASSERT_THAT(other.status(), IsOk());
+    other_ = std::move(*other);
+  }
+
+  static v1::Project WithContact(v1::Project project, const std::string& email) {
+    v1::Contact* contact = project.mutable_restricted()->add_contacts();
+    contact->set_role("DSI");
+    contact->set_email(email);
+    contact->set_expires("2030-12-31");
+    return project;
+  }
+
+  std::vector<v1::LogEntry> LogOf(CatalogStore* store, v1::Tier tier) {
+    auto entries = store->ReadLog(store->node_id(), tier, 0, 1000);
+    EXPECT_THAT(entries.status(), IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  }
+
+  ScopedTempDir dir_x_;
+  NameSigner signer_x_{"origin-x"};
+  std::unique_ptr<CatalogStore> other_;
+};
+
+// A member that writes a restricted facet under another member's project id
+// (a contact of its own, say) never has it shown with that project, and the
+// owner's own facet replaces it when it arrives.
+TEST_F(TwoOriginsTest, AFacetWrittenUnderAnotherMembersProjectIsNeverShownWithIt) {
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1", "Prévision des repas")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_PUBLIC))).status(), IsOk());
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "intrus@evil.example")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(other_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  auto got = replica_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_EQ(got->public_().title_fr(), "Cantine p1");
+  EXPECT_FALSE(got->has_restricted()) << got->restricted().ShortDebugString();
+
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1", "Prévision des repas"),
+                                              "dsi@nantes.example")).status(),
+              IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  got = replica_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  ASSERT_EQ(got->restricted().contacts_size(), 1);
+  EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
+
+  // And the intruder's later writes of it are conflicts, changing nothing.
+  const int64_t conflicts = replica_->conflicts();
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "encore@evil.example")).status(), IsOk());
+  auto later = other_->ReadLog("origin-x", v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(later.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*later)).status(), IsOk());
+  EXPECT_EQ(replica_->conflicts(), conflicts + 1);
+  got = replica_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
+}
+
+// A feedback's id names its origin: a member cannot take, ahead of it, the
+// key under which another member's feedback will arrive.
+TEST_F(TwoOriginsTest, AFeedbackUnderAnIdOfAnotherOriginIsRefused) {
+  ASSERT_THAT(other_->PutProject(MakeProject("p1", "Cantine p1")).status(), IsOk());
+  v1::Feedback feedback;
+  feedback.set_project_id("p1");
+  feedback.set_kind(v1::FEEDBACK_KIND_LESSON);
+  feedback.set_text("Un retour");
+  ASSERT_THAT(other_->AddFeedback(feedback).status(), IsOk());
+  std::vector<v1::LogEntry> run = LogOf(other_.get(), v1::TIER_RESTRICTED);
+  ASSERT_FALSE(run.empty());
+  v1::LogEntry& entry = run.back();
+  v1::StoredRecord record;
+  ASSERT_TRUE(record.ParseFromString(entry.payload()));
+  ASSERT_TRUE(record.has_feedback());
+  ASSERT_TRUE(IsFeedbackIdOf(record.feedback().id(), "origin-x")) << record.feedback().id();
+  // X's own node, altered, writes and signs one under origin-a's next id.
+  record.mutable_feedback()->set_id("origin-a-r7");
+  entry.set_payload(record.SerializeAsString());
+  entry.set_payload_hash(Sha256(entry.payload()));
+  entry.set_key(FeedbackKey("p1", "origin-a-r7"));
+  entry.set_signature(signer_x_.Sign(EntryHash(entry)));
+  EXPECT_THAT(replica_->VerifyRemote(run, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("an id of its origin")));
+  // Its key not matching its id is refused the same way.
+  record.mutable_feedback()->set_id("origin-x-r7");
+  entry.set_payload(record.SerializeAsString());
+  entry.set_payload_hash(Sha256(entry.payload()));
+  entry.set_signature(signer_x_.Sign(EntryHash(entry)));
+  EXPECT_THAT(replica_->VerifyRemote(run, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("under its own key")));
+}
+
 TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   v1::Project full = MakeProject("p1", "Fuites d'eau", "Débits de nuit");
   full.mutable_restricted()->set_procurement_notes("Marché subséquent");
