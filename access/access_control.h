@@ -122,6 +122,11 @@ class AccessControl {
 
   // The roster entry of `node_id`, if a roster is installed and lists it.
   std::optional<v1::RosterMember> Member(const std::string& node_id) const;
+  // True for this node and the members of its roster: the origins whose
+  // entries it can verify, and so sends and receives.
+  bool IsLogOrigin(std::string_view node_id) const ABSL_LOCKS_EXCLUDED(mu_) {
+    return PublicKeyOf(node_id).has_value();
+  }
   // Verifies log entries' signatures with their origin's key: this node's
   // own, or the roster's. Valid as long as this object.
   const catalog::SignatureVerifier& entry_verifier() const { return verifier_; }

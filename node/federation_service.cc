@@ -27,7 +27,11 @@ grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::Syn
   if (!frontier.ok()) return guard.Finish(frontier.status());
   v1::SyncBatch first;
   for (const auto& f : *frontier) {
-    if (f.tier() <= allowed) *first.add_frontier() = f;  // tiers above the caller's stay invisible
+    if (f.tier() > allowed) continue;  // tiers above the caller's stay invisible
+    // Logs of a member the roster no longer lists stay here, but go to no
+    // one: no receiver could verify them.
+    if (!access_->IsLogOrigin(f.origin())) continue;
+    *first.add_frontier() = f;
   }
   if (!writer->Write(first)) return guard.Finish(absl::CancelledError("caller went away"));
 

@@ -228,7 +228,8 @@ absl::StatusOr<int64_t> PeerManager::SyncWith(const std::string& node_id, absl::
   if (it == peers_.end()) return applied;
   PeerEntry& entry = *it->second;
   entry.state.set_entries_rejected(entry.state.entries_rejected() + observed.entries_rejected());
-  if (observed.frontier_size() > 0) *entry.state.mutable_frontier() = observed.frontier();
+  // A sync that succeeded read the peer's frontier, empty or not.
+  if (applied.ok() || observed.frontier_size() > 0) *entry.state.mutable_frontier() = observed.frontier();
   if (applied.ok()) {
     entry.state.set_entries_applied(entry.state.entries_applied() + *applied);
     entry.state.set_last_success_unix_ms(NowMs());
@@ -292,6 +293,10 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   v1::Tier run_tier = v1::TIER_UNSPECIFIED;
   std::string log_name;
   catalog::PendingRun* run = nullptr;
+  bool run_verifiable = false;
+  // Origins this node's roster does not list (a peer with an older roster
+  // relaying a removed member): skipped, not the peer's fault.
+  absl::flat_hash_map<std::string, int64_t> unknown_origins;
   while (malformed.ok() && reader->Read(&batch)) {
     if (first) {
       *observed->mutable_frontier() = batch.frontier();
@@ -310,8 +315,13 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
         run_tier = e->tier;
         log_name = absl::StrCat(run_origin, "/", run_tier);
         run = &pending[log_name];  // taken again at every change of log, the only time an insertion can move it
+        run_verifiable = run_origin != access_->node_id() && access_->IsLogOrigin(run_origin);
       }
-      if (run_origin == access_->node_id() || refused.contains(log_name) || applier.Stopped(log_name)) continue;
+      if (!run_verifiable) {
+        if (run_origin != access_->node_id()) ++unknown_origins[run_origin];
+        continue;
+      }
+      if (refused.contains(log_name) || applier.Stopped(log_name)) continue;
       if (!run->Add(std::move(bytes), *e)) continue;
       const int64_t size = static_cast<int64_t>(run->size());
       auto verified = store_->VerifyRemote(run->Take(), access_->entry_verifier(), my_tier);
@@ -328,6 +338,10 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
     observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
     Log(LogLevel::kWarning, "unsigned tail from peer ignored",
         {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+  }
+  for (const auto& [origin, count] : unknown_origins) {
+    Log(LogLevel::kWarning, "entries of an origin not in this node's roster skipped",
+        {{"peer", peer.node_id()}, {"origin", origin}, {"count", absl::StrCat(count)}});
   }
   if (!malformed.ok()) return malformed;
   if (!status.ok()) {

@@ -62,6 +62,7 @@ absl::StatusOr<v1::SignedRoster> FederationHarness::SignRoster(const std::map<st
     auto identity = NodeIdentityOf(nodes_[i]->data_dir());
     if (!identity.ok()) return identity.status();
     auto tier = tiers.find(id(i));
+    if (tier != tiers.end() && tier->second == v1::TIER_UNSPECIFIED) continue;
     v1::RosterMember member = MemberOf(*identity, tier == tiers.end() ? v1::TIER_EXPERT : tier->second);
     member.set_endpoint(nodes_[i]->address());
     members.push_back(std::move(member));
@@ -73,16 +74,23 @@ absl::Status FederationHarness::InstallRoster(const std::map<std::string, v1::Ti
                                               std::map<int, v1::InstallRosterResponse>* responses) {
   absl::StatusOr<v1::SignedRoster> signed_roster = SignRoster(tiers);
   if (!signed_roster.ok()) return signed_roster.status();
-  const v1::SignedRoster& roster = *signed_roster;
   for (int i = 0; i < size(); ++i) {
     if (!running(i)) continue;
-    v1::InstallRosterRequest request;
-    *request.mutable_roster() = roster;
     v1::InstallRosterResponse response;
-    grpc::Status s = stubs(i).admin->InstallRoster(Context(Bearer(admin_token(i))).get(), request, &response);
-    if (!s.ok()) return absl::InternalError(absl::StrCat("install roster on ", id(i), ": ", Describe(s)));
+    if (absl::Status s = InstallSignedRoster(i, *signed_roster, &response); !s.ok()) return s;
     if (responses != nullptr) (*responses)[i] = response;
   }
+  return absl::OkStatus();
+}
+
+absl::Status FederationHarness::InstallSignedRoster(int i, const v1::SignedRoster& roster,
+                                                    v1::InstallRosterResponse* response) {
+  v1::InstallRosterRequest request;
+  *request.mutable_roster() = roster;
+  v1::InstallRosterResponse ignored;
+  grpc::Status s = stubs(i).admin->InstallRoster(Context(Bearer(admin_token(i))).get(), request,
+                                                 response != nullptr ? response : &ignored);
+  if (!s.ok()) return absl::InternalError(absl::StrCat("install roster on ", id(i), ": ", Describe(s)));
   return absl::OkStatus();
 }
 

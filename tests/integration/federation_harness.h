@@ -32,13 +32,17 @@ class FederationHarness {
   void Stop(int i);
   bool running(int i) const;
 
-  // Signs a roster of every node (tier per node id, default expert) with
-  // endpoints as they listen now, and installs it on every running node
-  // (their answers in `responses`, by node index, if given).
+  // Signs a roster of every node (tier per node id, default expert; a node
+  // given TIER_UNSPECIFIED is left out) with endpoints as they listen now,
+  // and installs it on every running node (their answers in `responses`, by
+  // node index, if given).
   absl::Status InstallRoster(const std::map<std::string, v1::Tier>& tiers = {},
                              std::map<int, v1::InstallRosterResponse>* responses = nullptr);
   // The roster InstallRoster would install next, signed, without installing it.
   absl::StatusOr<v1::SignedRoster> SignRoster(const std::map<std::string, v1::Tier>& tiers);
+  // Installs `roster` on node i alone.
+  absl::Status InstallSignedRoster(int i, const v1::SignedRoster& roster,
+                                   v1::InstallRosterResponse* response = nullptr);
   // Node `from` pulls from node `to`.
   absl::Status AddPeer(int from, int to);
 

@@ -394,11 +394,7 @@ TEST(FederationTierTest, ALoweredMemberAsksForNoMoreThanItsTier) {
   ASSERT_STATUS_OK(f.AddPeer(kB, kA));
   auto lowered = f.SignRoster({{f.id(kB), v1::TIER_PUBLIC}});
   ASSERT_STATUS_OK(lowered.status());
-  v1::InstallRosterRequest install;
-  *install.mutable_roster() = *lowered;
-  v1::InstallRosterResponse installed;
-  grpc::Status s = f.stubs(kB).admin->InstallRoster(Context(Bearer(f.admin_token(kB))).get(), install, &installed);
-  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_STATUS_OK(f.InstallSignedRoster(kB, *lowered));  // B only: A still trusts it with expert
 
   grpc::Status put = f.Put(kA, SentinelProject("asks-less"));
   ASSERT_TRUE(put.ok()) << Describe(put);
@@ -416,6 +412,55 @@ TEST(FederationTierTest, ALoweredMemberAsksForNoMoreThanItsTier) {
   ASSERT_TRUE(GetAsAdmin(f, kB, "asks-less", &project).ok());
   EXPECT_FALSE(project.has_restricted());
   EXPECT_FALSE(project.has_expert());
+}
+
+// A member removed from the roster: a relay that still holds its log sends
+// it to no one, and a receiver whose roster dropped it first skips what a
+// relay with the old roster still sends, without blaming the relay (whose
+// syncs used to fail until its roster changed, resending the log each time).
+TEST(FederationTierTest, ARemovedMembersLogIsNotSentAndNotBlamedOnItsRelay) {
+  constexpr int kA = 0, kRelay = 1, kGone = 2;
+  TempDir dir;
+  FederationHarness f(dir.path(), 3, {"--no-gossip"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());
+  ASSERT_STATUS_OK(f.AddPeer(kRelay, kGone));
+  ASSERT_STATUS_OK(f.AddPeer(kA, kRelay));
+  grpc::Status put = f.Put(kGone, SentinelProject("of-the-removed"));
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  put = f.Put(kRelay, SentinelProject("of-the-relay"));
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  v1::SyncNowResponse synced;
+  grpc::Status sync = SyncNow(f, kRelay, f.id(kGone), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  ASSERT_TRUE(f.HasProject(kRelay, "of-the-removed"));
+  f.Stop(kGone);
+  auto without = f.SignRoster({{f.id(kGone), v1::TIER_UNSPECIFIED}});
+  ASSERT_STATUS_OK(without.status());
+
+  // A knows first: the relay still sends the removed member's log.
+  ASSERT_STATUS_OK(f.InstallSignedRoster(kA, *without));
+  sync = SyncNow(f, kA, f.id(kRelay), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  ASSERT_EQ(synced.peers_size(), 1);
+  EXPECT_EQ(synced.peers(0).last_error(), "");
+  EXPECT_EQ(synced.peers(0).entries_rejected(), 0);
+  EXPECT_EQ(synced.peers(0).consecutive_failures(), 0);
+  EXPECT_FALSE(f.HasProject(kA, "of-the-removed"));
+  EXPECT_TRUE(f.HasProject(kA, "of-the-relay"));
+  EXPECT_THAT(f.node(kA).log(), ::testing::HasSubstr("entries of an origin not in this node's roster skipped"));
+
+  // Once the relay knows too, it sends none of it, nor lists it.
+  ASSERT_STATUS_OK(f.InstallSignedRoster(kRelay, *without));
+  sync = SyncNow(f, kA, f.id(kRelay), &synced);
+  ASSERT_TRUE(sync.ok()) << Describe(sync);
+  auto status = StatusOf(f, kA);
+  ASSERT_TRUE(status.ok()) << status.status();
+  ASSERT_EQ(status->peers_size(), 1);
+  EXPECT_EQ(status->peers(0).frontier_size(), 3) << "the relay's own three logs";
+  for (const v1::FrontierEntry& entry : status->peers(0).frontier()) {
+    EXPECT_NE(entry.origin(), f.id(kGone)) << "the relay still lists the removed member's log";
+  }
 }
 
 constexpr char kOldContact[] = "old-contact@example.org";
