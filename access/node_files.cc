@@ -114,7 +114,23 @@ absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
     files.operator_public_key = *raw;
   }
   files.db_dir = PathIn(dir, "db");
+  files.store_marker = PathIn(dir, "store-opened");
   return files;
+}
+
+absl::Status CheckStoreNotLost(const NodeFiles& files) {
+  if (std::filesystem::exists(files.db_dir) || !std::filesystem::exists(files.store_marker)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      files.db_dir, ": missing, though this node's store was opened before (", files.store_marker,
+      "). Started empty, node '", files.config.node_id(),
+      "' would write entries under seqs its peers already hold, and they would refuse them as a fork. "
+      "Restore the store from a backup, or init a new data directory with a new --id; to start "
+      "empty anyway (a node no peer ever synced from), delete ", files.store_marker, "."));
+}
+
+absl::Status MarkStoreOpened(const NodeFiles& files) {
+  if (std::filesystem::exists(files.store_marker)) return absl::OkStatus();
+  return WriteNewFile(files.store_marker, "", 0644);
 }
 
 absl::StatusOr<v1::NodeIdentity> DescribeIdentity(const NodeFiles& files) {

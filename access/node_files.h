@@ -4,6 +4,7 @@
 //   tls.key       TLS private key (0600)      tls.crt  self-signed certificate
 //   operator.pub  the federation operator's public key (optional)
 //   db/           the RocksDB store
+//   store-opened  written once db/ was first opened (empty)
 #ifndef BIBIA_ACCESS_NODE_FILES_H_
 #define BIBIA_ACCESS_NODE_FILES_H_
 
@@ -25,6 +26,7 @@ struct NodeFiles {
   std::string tls_fingerprint;                    // SHA-256 of the DER certificate
   std::optional<std::string> operator_public_key;  // raw 32 bytes
   std::string db_dir;
+  std::string store_marker;  // store-opened
 };
 
 struct InitOptions {
@@ -41,6 +43,13 @@ absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& option
 // Loads the identity of an initialised directory. FAILED_PRECONDITION if it is
 // not initialised or a private key file is readable by others.
 absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir);
+
+// FAILED_PRECONDITION if db/ is missing but was opened before (store-opened
+// is there): a node starting again empty would write new entries under the
+// seqs its peers already hold of it, which they refuse as a fork.
+absl::Status CheckStoreNotLost(const NodeFiles& files);
+// Writes store-opened, once db/ opened, if it is not there yet.
+absl::Status MarkStoreOpened(const NodeFiles& files);
 
 // What the federation operator needs to add this node to the roster.
 absl::StatusOr<v1::NodeIdentity> DescribeIdentity(const NodeFiles& files);

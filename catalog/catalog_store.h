@@ -220,6 +220,10 @@ class CatalogStore {
   // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
   absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // DATA_LOSS unless entry `i` of `run`, at or below `head`, is the entry
+  // stored under its seq (a fork otherwise, which the chain alone misses).
+  absl::Status CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Reads in one batch the stored references of the keys `run` writes from
   // `start` that `group` has not staged, for StageRemoteChange.
   absl::Status PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group)

@@ -360,6 +360,7 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
   const LogHead& head = it->second.head;
   size_t start = 0;
   while (start < run.items_.size() && run.items_[start].entry.seq <= head.seq) ++start;  // already applied
+  if (start > 0) BIBIA_RETURN_IF_ERROR(CheckSameAsStored(run, start - 1, head));
   if (start == run.items_.size()) return start;
   const LogEntryView& first = run.items_[start].entry;
   if (first.seq != head.seq + 1) {
@@ -369,6 +370,27 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
   const std::string_view prev_hash = start == 0 ? std::string_view(run.first_prev_hash_) : first.prev_hash;
   if (prev_hash != head.hash) return BadEntry(first, "prev_hash does not continue the chain");
   return start;
+}
+
+absl::Status CatalogStore::CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const {
+  // Entry i's hash is the next one's prev_hash (checked within the run).
+  const std::string_view hash =
+      i + 1 < run.items_.size() ? run.items_[i + 1].entry.prev_hash : std::string_view(run.last_hash_);
+  const LogEntryView& e = run.items_[i].entry;
+  std::string stored_hash;
+  if (e.seq == head.seq) {
+    stored_hash = head.hash;
+  } else {
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> stored, db_->Get(Family::kLog, LogKey(run.origin_, run.tier_, e.seq)));
+    if (!stored) return absl::OkStatus();  // staged by this group, or dropped (a lowered tier)
+    BIBIA_ASSIGN_OR_RETURN(LogEntryView view, ParseLogEntryView(*stored));
+    stored_hash = EntryHashOfView(*stored, view);
+  }
+  if (hash == stored_hash) return absl::OkStatus();
+  // Signed by the origin all the same: it wrote two different entries under
+  // one seq (a store it lost or restored from a backup, most likely).
+  return BadEntry(e, "differs from the entry stored under this seq: the origin forked its log "
+                     "(a lost or restored store?)");
 }
 
 absl::Status CatalogStore::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {

@@ -80,7 +80,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   catalog::CatalogStore::Options store_options;
   store_options.node_id = server->files_->config.node_id();
   store_options.signer = server->signer_.get();
+  BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(server->files_->db_dir, store_options));
+  BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->access_, access::AccessControl::Create(options.access, server->files_.get(),
                                                                         server->store_.get(), catalog::SystemClock()));
   server->peers_ = std::make_unique<PeerManager>(options.federation, server->store_.get(), server->access_.get(),

@@ -217,6 +217,45 @@ TEST_F(RemoteApplyTest, AForkOfTheStoredChainIsRefused) {
   EXPECT_EQ(ReplicaPublicSeq(), 1u);
 }
 
+// An origin that lost its store and started again empty writes new entries
+// under seqs its peers already hold: genuine signatures, chains that verify
+// on their own, so only comparing with the stored entries shows the fork
+// (such runs used to be skipped as "already applied", and the origin's new
+// writes silently never arrived).
+TEST_F(RemoteApplyTest, AnOriginThatStartedAgainEmptyIsAForkNotAnOldRun) {
+  ImportOnOrigin({"p1"});
+  ImportOnOrigin({"p2"});
+  ImportOnOrigin({"p3"});
+  auto all = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 0, 1000);
+  ASSERT_THAT(all.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*all)).status(), IsOk());
+  ASSERT_EQ(ReplicaPublicSeq(), 3u);
+  // What it held, sent again (a second pull running alongside): still fine.
+  EXPECT_THAT(replica_->ApplyVerified(Verified(PublicRun(1))).status(), IsOk());
+
+  ScopedTempDir wiped_dir;
+  CatalogStore::Options options;
+  options.node_id = kOrigin;
+  options.clock = &clock_;
+  options.signer = &signer_;
+  auto wiped = CatalogStore::Open(wiped_dir.path(), options);
+  ASSERT_THAT(wiped.status(), IsOk());
+  ASSERT_THAT((*wiped)->PutProject(MakeProject("new-1", "Nouveau 1")).status(), IsOk());
+  auto below = (*wiped)->ReadLog(kOrigin, v1::TIER_PUBLIC, 0, 1000);  // seq 1, below the replica's head
+  ASSERT_THAT(below.status(), IsOk());
+  EXPECT_THAT(replica_->ApplyVerified(Verified(*below)).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("forked its log")));
+  ASSERT_THAT((*wiped)->PutProject(MakeProject("new-2", "Nouveau 2")).status(), IsOk());
+  ASSERT_THAT((*wiped)->PutProject(MakeProject("new-3", "Nouveau 3")).status(), IsOk());
+  auto at_head = (*wiped)->ReadLog(kOrigin, v1::TIER_PUBLIC, 2, 1000);  // seq 3, the replica's head
+  ASSERT_THAT(at_head.status(), IsOk());
+  EXPECT_THAT(replica_->ApplyVerified(Verified(*at_head)).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("forked its log")));
+  EXPECT_EQ(ReplicaPublicSeq(), 3u);
+  EXPECT_FALSE(replica_->GetProject("new-1").ok());
+  EXPECT_TRUE(replica_->GetProject("p3").ok());
+}
+
 TEST_F(RemoteApplyTest, VerificationRejectsAlteredOrForgedRunsWithoutWriting) {
   ImportOnOrigin({"p1", "p2"});
   std::vector<v1::LogEntry> altered = PublicRun(0);

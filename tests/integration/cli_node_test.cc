@@ -352,6 +352,25 @@ TEST(NodeStartup, ADataDirInUseOrAMalformedConfigIsNamed) {
   EXPECT_THAT(broken.err, Not(HasSubstr("[libprotobuf")));  // protobuf's own log line
 }
 
+// A store lost after it was opened (db/ deleted, a disk replaced without its
+// backup) is refused at start: started empty, the node would reuse the seqs
+// its peers hold of it. Deleting the marker the message names starts anyway.
+TEST(NodeStartup, AStoreLostAfterItWasOpenedIsRefused) {
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node");
+  ASSERT_TRUE(node.Start()) << node.log();
+  EXPECT_EQ(node.Stop(), 0);
+  std::filesystem::remove_all(node.data_dir() + "/db");
+  CommandResult lost = RunCommand({NodeBinary(), "--data-dir", node.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
+  EXPECT_EQ(lost.exit_code, 1) << lost.err;
+  EXPECT_THAT(lost.err, HasSubstr("db: missing, though this node's store was opened before"));
+  EXPECT_THAT(lost.err, HasSubstr("store-opened"));
+  EXPECT_FALSE(std::filesystem::exists(node.data_dir() + "/db")) << "nothing created";
+  std::filesystem::remove(node.data_dir() + "/store-opened");
+  ASSERT_TRUE(node.Start()) << node.log();
+  EXPECT_TRUE(std::filesystem::exists(node.data_dir() + "/store-opened"));
+}
+
 TEST(NodeStartup, GracefulShutdownOnSigterm) {
   TempDir dir;
   NodeProcess node(dir.path() + "/node");
