@@ -23,6 +23,8 @@ namespace {
 
 // Largest message a node accepts: import batches and, later, artifact chunks.
 constexpr int kMaxMessageBytes = 64 << 20;
+// How long a stopping node lets the replies of calls just handled go out.
+constexpr absl::Duration kRepliesGrace = absl::Milliseconds(300);
 
 absl::Status WritePortFile(const std::string& path, const std::string& address) {
   // Written then renamed, so a reader never sees a half-written file.
@@ -142,13 +144,16 @@ void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();
+  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   // gRPC's own shutdown deadline also waits for idle client connections to go
-  // away; wait for running calls ourselves, then shut down at once.
+  // away; wait for running calls ourselves. A call counts as done once its
+  // handler returned, a moment before its reply is sent: a short last
+  // deadline lets those replies out (cancelled, a committed write would be
+  // reported to its client as failed) without waiting for idle connections.
   const absl::Time deadline = absl::Now() + grace;
   while (RequestGuard::InFlight() > 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(5));
-  grace = absl::ZeroDuration();
-  grpc_server_->GetHealthCheckService()->SetServingStatus(false);
-  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  const absl::Duration replies = grace > absl::ZeroDuration() ? kRepliesGrace : absl::ZeroDuration();
+  grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + replies));
 }
 
 }  // namespace bibia::node
