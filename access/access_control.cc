@@ -11,6 +11,7 @@
 #include "access/roster.h"
 #include "access/tls_certificate.h"
 #include "access/token.h"
+#include "catalog/validate.h"
 
 namespace bibia::access {
 namespace {
@@ -64,6 +65,7 @@ std::string ClaimedSubject(std::string_view bearer) {
 
 absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1::Role role, int64_t ttl_seconds) {
   if (subject.empty() || subject.size() > 200) return absl::InvalidArgumentError("subject: 1 to 200 characters");
+  if (absl::Status utf8 = catalog::CheckUtf8("subject", subject); !utf8.ok()) return utf8;
   if (tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) return absl::InvalidArgumentError("tier: required");
   if (role == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(role)) return absl::InvalidArgumentError("role: required");
   if (ttl_seconds <= 0 || ttl_seconds > kMaxTokenTtlSeconds) {

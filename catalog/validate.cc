@@ -54,12 +54,16 @@ size_t InvalidUtf8Offset(std::string_view text) {
   return std::string_view::npos;
 }
 
+}  // namespace
+
 absl::Status CheckUtf8(std::string_view path, std::string_view text) {
   if (size_t at = InvalidUtf8Offset(text); at != std::string_view::npos) {
     return FieldError(path, absl::StrCat("invalid UTF-8 at byte ", at));
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 absl::Status CheckLength(std::string_view path, std::string_view text, size_t max_chars) {
   size_t chars = Utf8Length(text);

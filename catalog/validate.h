@@ -18,6 +18,11 @@ inline constexpr size_t kMaxListItems = 100;    // tags, techniques, links, ...
 // Number of Unicode code points of UTF-8 text (limits are in characters).
 size_t Utf8Length(std::string_view text);
 
+// INVALID_ARGUMENT "<path>: invalid UTF-8 at byte N" unless `text` is
+// well-formed UTF-8 (no overlong forms, surrogates or code points above
+// U+10FFFF): proto3 refuses to parse a string field that is not.
+absl::Status CheckUtf8(std::string_view path, std::string_view text);
+
 // True if `id` matches [a-z0-9-]{1,80}.
 bool IsValidProjectId(std::string_view id);
 

@@ -9,6 +9,7 @@
 #include "cli/absl_view.h"
 #include "cli/command_specs.h"
 #include "cli/errors.h"
+#include "google/protobuf/stubs/common.h"
 
 namespace bibia::cli {
 namespace {
@@ -48,10 +49,19 @@ std::string TopLevelCommandNames() {
   return absl::StrJoin(names, ", ");
 }
 
+// Protobuf refuses to send a string field that is not UTF-8 (the call failed
+// as INTERNAL with no message): the CLI names the argument first.
+bool IsValidUtf8(std::string_view text) {
+  return google::protobuf::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()));
+}
+
+// A year: longer deadlines overflow gRPC's clock (the call failed at once).
+constexpr double kMaxTimeoutSeconds = 365.0 * 24 * 3600;
+
 std::optional<double> ParseTimeout(std::string_view text) {
   double seconds = 0;
   if (!absl::SimpleAtod(AbslView(text), &seconds) || !std::isfinite(seconds) ||
-      seconds <= 0) {
+      seconds <= 0 || seconds > kMaxTimeoutSeconds) {
     return std::nullopt;
   }
   return seconds;
@@ -80,6 +90,10 @@ class Parser {
         absl::Status status = ParseCommandWord(arg);
         if (!status.ok()) return status;
       } else {
+        if (!IsValidUtf8(arg)) {
+          Record(UsageError(absl::StrCat("argument ", invocation_.positionals.size() + 1, " is not valid UTF-8"),
+                            command()));
+        }
         invocation_.positionals.push_back(arg);
       }
     }
@@ -164,6 +178,7 @@ class Parser {
                         command());
     }
 
+    if (!IsValidUtf8(value)) return UsageError(absl::StrCat("--", name, ": not valid UTF-8"), command());
     if (!global) {
       invocation_.flags[name] = std::move(value);
       return absl::OkStatus();
@@ -186,7 +201,7 @@ class Parser {
       std::optional<double> seconds = ParseTimeout(value);
       if (!seconds.has_value()) {
         return UsageError(absl::StrCat("--timeout: expected a positive number of "
-                                       "seconds, got '", value, "'"),
+                                       "seconds up to a year, got '", value, "'"),
                           command());
       }
       invocation_.global.timeout_seconds = *seconds;

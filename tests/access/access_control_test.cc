@@ -133,6 +133,18 @@ TEST_F(AccessControlTest, AnAdminCannotIssueAboveItsOwnTier) {
   EXPECT_NE(issued.status().message().find("tier"), std::string::npos) << issued.status();
 }
 
+// A subject that is not UTF-8 made a token no node could read back.
+TEST_F(AccessControlTest, ASubjectMustBeUtf8) {
+  v1::IssueTokenRequest request;
+  request.set_subject("bob\xff");
+  request.set_tier(v1::TIER_PUBLIC);
+  request.set_role(v1::ROLE_READER);
+  auto issued = access_->IssueToken(request, LocalAdmin());
+  EXPECT_EQ(issued.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(issued.status().message().find("subject: invalid UTF-8 at byte 3"), std::string::npos) << issued.status();
+  EXPECT_FALSE(ValidateTokenRequest("bob\xff", v1::TIER_PUBLIC, v1::ROLE_READER, 60).ok());  // bibia-node token issue
+}
+
 TEST_F(AccessControlTest, RevokedTokenIsRefusedListedAndInThePublicLog) {
   const v1::IssueTokenResponse issued = Issue(v1::TIER_EXPERT, v1::ROLE_READER);
   const std::string& id = issued.claims().token_id();

@@ -217,9 +217,15 @@ TEST(ParseArgsTest, FlagValueProblems) {
                    "project list");
   ExpectUsageError({"stats", "--json=yes"}, "flag --json takes no value", "stats");
   ExpectUsageError({"stats", "--timeout", "soon"},
-                   "--timeout: expected a positive number of seconds, got 'soon'", "stats");
+                   "--timeout: expected a positive number of seconds up to a year, got 'soon'", "stats");
   ExpectUsageError({"stats", "--timeout", "0"}, "--timeout: expected a positive number", "stats");
   ExpectUsageError({"stats", "--node="}, "--node: empty address", "stats");
+  ExpectUsageError({"stats", "--timeout", "1e16"}, "up to a year", "stats");  // used to overflow the deadline
+  // Protobuf would refuse to send them: named here instead of an empty INTERNAL.
+  ExpectUsageError({"feedback", "add", "p1", "--kind", "lesson", "--text", "caf\xe9"}, "--text: not valid UTF-8",
+                   "feedback add");
+  ExpectUsageError({"search", "r\xc3\xa9seau", "\xed\xa0\x80"}, "argument 2 is not valid UTF-8", "search");
+  EXPECT_TRUE(Parse({"search", "r\xc3\xa9seau", "--domain", "water"}).ok());
 }
 
 TEST(ParseArgsTest, ExtraArgumentAndRequiredFlags) {
