@@ -1,11 +1,13 @@
 #include "catalog/catalog_store.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string_view>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
@@ -390,6 +392,19 @@ absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::
     if (record) feedback.push_back(std::move(*record->mutable_feedback()));  // absent: deleted since listed
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "list feedback"));
+  // Oldest first. Keys hold ids in string order ("x-r167" before "x-r57"), so
+  // by creation time, then by origin and the seq in the id.
+  const auto seq_of = [](const v1::Feedback& f) {
+    uint64_t seq = 0;
+    absl::string_view id = f.id();
+    if (const size_t r = id.rfind("-r"); r != absl::string_view::npos) (void)absl::SimpleAtoi(id.substr(r + 2), &seq);
+    return seq;
+  };
+  std::stable_sort(feedback.begin(), feedback.end(), [&](const v1::Feedback& a, const v1::Feedback& b) {
+    if (a.created_unix_ms() != b.created_unix_ms()) return a.created_unix_ms() < b.created_unix_ms();
+    if (a.origin() != b.origin()) return a.origin() < b.origin();
+    return seq_of(a) < seq_of(b);
+  });
   return feedback;
 }
 

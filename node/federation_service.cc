@@ -12,6 +12,19 @@ namespace {
 
 std::string FrontierKeyOf(const std::string& origin, v1::Tier tier) { return absl::StrCat(origin, "/", tier); }
 
+// The sum of the seqs of the logs a caller of roster tier `allowed` may
+// receive: it grows exactly when there is something new for that caller.
+absl::StatusOr<uint64_t> VisibleProgress(const catalog::CatalogStore& store, const access::AccessControl& access,
+                                         v1::Tier allowed) {
+  auto frontier = store.Frontier();
+  if (!frontier.ok()) return frontier.status();
+  uint64_t sum = 0;
+  for (const auto& f : *frontier) {
+    if (f.tier() <= allowed && access.IsLogOrigin(f.origin())) sum += f.seq();
+  }
+  return sum;
+}
+
 }  // namespace
 
 grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
@@ -72,17 +85,22 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
                                           grpc::ServerWriter<v1::Hint>* writer) {
   RequestGuard guard(*access_, context, access::Operation::kSubscribe);
   if (!guard.allowed()) return guard.Finish();
+  // Hinted only of what the caller may receive: a hint at every commit would
+  // tell a public mirror when, and how often, restricted data is written.
+  const v1::Tier allowed = guard.caller().tier;
   uint64_t seen;
   {
     absl::MutexLock lock(&mu_);
     seen = generation_;
   }
+  absl::StatusOr<uint64_t> progress = VisibleProgress(*store_, *access_, allowed);
+  if (!progress.ok()) return guard.Finish(progress.status());
   // A first hint at once: the subscriber may have missed writes while it was
   // disconnected (this node restarting, say), and learns that it is back.
   {
     v1::Hint hint;
     hint.set_origin(access_->node_id());
-    hint.set_seq(seen);
+    hint.set_seq(*progress);
     if (!writer->Write(hint)) return guard.Finish();
   }
   while (true) {
@@ -100,9 +118,13 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
     if (stop || context->IsCancelled()) break;
     if (current == seen) continue;
     seen = current;
+    absl::StatusOr<uint64_t> now = VisibleProgress(*store_, *access_, allowed);
+    if (!now.ok()) return guard.Finish(now.status());
+    if (*now == *progress) continue;  // nothing new this caller may see
+    progress = now;
     v1::Hint hint;
     hint.set_origin(access_->node_id());
-    hint.set_seq(current);
+    hint.set_seq(*progress);
     if (!writer->Write(hint)) break;
   }
   return guard.Finish();

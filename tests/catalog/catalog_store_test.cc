@@ -422,6 +422,23 @@ TEST_F(CatalogStoreTest, AddFeedbackSetsIdOriginAndTime) {
   EXPECT_EQ(StatsFeedback(), 2);
 }
 
+// Ids sort as strings in the store ("node-a-r10" before "node-a-r2"); the
+// list comes oldest first all the same.
+TEST_F(CatalogStoreTest, FeedbackIsListedOldestFirst) {
+  ASSERT_THAT(store_->PutProject(MakeProject("p1", "Fuites")).status(), IsOk());
+  std::vector<std::string> added;
+  for (int i = 0; i < 12; ++i) {
+    auto f = store_->AddFeedback(MakeFeedback("p1", "Retour " + std::to_string(i)));
+    ASSERT_THAT(f, IsOk());
+    added.push_back(f->id());
+  }
+  auto listed = store_->ListFeedback("p1");
+  ASSERT_THAT(listed, IsOk());
+  std::vector<std::string> ids;
+  for (const v1::Feedback& f : *listed) ids.push_back(f.id());
+  EXPECT_EQ(ids, added);
+}
+
 TEST_F(CatalogStoreTest, AddFeedbackOnUnknownProjectWritesNothing) {
   Put(MakeProject("p1", "Chatbot"));
   const size_t log_size = ReadLog(*store_).size();

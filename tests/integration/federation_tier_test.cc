@@ -25,9 +25,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -461,6 +463,67 @@ TEST(FederationTierTest, ARemovedMembersLogIsNotSentAndNotBlamedOnItsRelay) {
   for (const v1::FrontierEntry& entry : status->peers(0).frontier()) {
     EXPECT_NE(entry.origin(), f.id(kGone)) << "the relay still lists the removed member's log";
   }
+}
+
+// Hints tell a subscriber only of what it may receive: a public mirror
+// subscribed to A hears nothing when A writes restricted or expert data (it
+// used to hear of every commit, and so learnt when and how often they are
+// written), and hears of a public write.
+TEST(FederationTierTest, APublicSubscriberIsHintedOnlyOfPublicWrites) {
+  constexpr int kA = 0, kMirror = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster({{f.id(kMirror), v1::TIER_PUBLIC}}));
+  v1::Project project = SentinelProject("hinted");
+  grpc::Status put = f.Put(kA, project);
+  ASSERT_TRUE(put.ok()) << Describe(put);
+
+  // Subscribed with the mirror's own TLS identity, as its node would.
+  auto channel = TlsChannel(f.node(kA).address(), ReadTextFile(f.node(kA).certificate_file()),
+                            ReadTextFile(f.node(kMirror).data_dir() + "/tls.key"),
+                            ReadTextFile(f.node(kMirror).certificate_file()));
+  auto stub = v1::Federation::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto reader = stub->Subscribe(&context, v1::SubscribeRequest());
+  v1::Hint first;
+  ASSERT_TRUE(reader->Read(&first)) << Describe(reader->Finish());
+  absl::Mutex mu;
+  std::vector<v1::Hint> hints;
+  std::thread listener([&] {
+    v1::Hint hint;
+    while (reader->Read(&hint)) {
+      absl::MutexLock lock(&mu);
+      hints.push_back(hint);
+    }
+  });
+  const auto hints_so_far = [&] {
+    absl::MutexLock lock(&mu);
+    return hints.size();
+  };
+
+  v1::AddFeedbackRequest feedback;
+  *feedback.mutable_feedback() = SentinelFeedback("hinted");
+  v1::AddFeedbackResponse added;
+  grpc::Status s = f.stubs(kA).contribute->AddFeedback(Context(Bearer(f.admin_token(kA))).get(), feedback, &added);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  project.mutable_restricted()->set_budget_eur(4343);
+  project.mutable_expert()->set_license("Apache-2.0");
+  put = f.Put(kA, project);  // its restricted and expert facets only
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  absl::SleepFor(absl::Seconds(1.5));  // a hint comes within milliseconds of a commit
+  EXPECT_EQ(hints_so_far(), 0u) << "hinted of a write above its tier";
+
+  project.mutable_public_()->set_title_fr("Titre public changé");
+  put = f.Put(kA, project);
+  ASSERT_TRUE(put.ok()) << Describe(put);
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (hints_so_far() == 0 && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(20));
+  context.TryCancel();
+  listener.join();
+  ASSERT_EQ(hints.size(), 1u);
+  EXPECT_EQ(hints[0].seq(), first.seq() + 1) << "the public log's one new entry";
 }
 
 constexpr char kOldContact[] = "old-contact@example.org";
