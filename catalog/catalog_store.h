@@ -249,7 +249,8 @@ class CatalogStore {
                                  uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
   // Removes erased or dropped payloads from the WAL and SST files (flush +
-  // compaction of the log and records families).
+  // compaction of the log, records and index families, the search terms left
+  // with no posting deleted). Under the writer lock, or before the store is shared.
   absl::Status ScrubErased();
 
   const Options options_;

@@ -128,7 +128,20 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
 absl::Status CatalogStore::ScrubErased() {
   // Erased payloads still sit in the write-ahead log and in older SST files.
   // Flushing every family retires the WAL files that hold them; compacting
-  // the log and records families rewrites the SSTs without the old versions.
+  // the log, records and index families rewrites the SSTs without the old
+  // versions. A search term whose every posting went with them keeps its key
+  // (an empty list): deleted first, so the word leaves the files too. The
+  // writer lock is held: no posting can arrive between the read and the delete.
+  {
+    rocksdb::WriteBatch empties;
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kIndex);
+    const rocksdb::Slice terms(&kTermPrefix, 1);
+    for (it->Seek(terms); it->Valid() && it->key().starts_with(terms); it->Next()) {
+      if (it->value().empty()) empties.Delete(db_->family(Family::kIndex), it->key());
+    }
+    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read index to scrub removed payloads"));
+    if (empties.Count() > 0) BIBIA_RETURN_IF_ERROR(db_->Write(&empties));
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> all;
   for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
   rocksdb::FlushOptions flush;
@@ -136,7 +149,7 @@ absl::Status CatalogStore::ScrubErased() {
   BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush to scrub removed payloads"));
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (Family f : {Family::kLog, Family::kRecords}) {
+  for (Family f : {Family::kLog, Family::kRecords, Family::kIndex}) {
     BIBIA_RETURN_IF_ERROR(
         FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }

@@ -410,6 +410,35 @@ TEST_F(TwoOriginsTest, AFeedbackUnderAnIdOfAnotherOriginIsRefused) {
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("under its own key")));
 }
 
+// A word only an erased payload held leaves the search index's keys too, on
+// the origin and on the replica (it stayed as a term with an empty list).
+TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
+  v1::Project project = MakeProject("p1", "Cantine p1", "Contact Zorglubovitch pour les repas");
+  ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(PublicRun(0))).status(), IsOk());
+  project.mutable_public_()->set_summary_fr("Prévision des repas");
+  ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_PUBLIC), IsOk());
+  auto rest = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1000);
+  ASSERT_THAT(rest.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*rest)).status(), IsOk());
+  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+    SCOPED_TRACE(store->node_id());
+    std::vector<std::string> terms;
+    std::unique_ptr<rocksdb::Iterator> it = store->db()->NewIterator(Family::kIndex);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().starts_with(std::string(1, kTermPrefix))) terms.push_back(it->key().ToString().substr(1));
+    }
+    EXPECT_THAT(terms, ::testing::Not(::testing::Contains(::testing::HasSubstr("zorglub"))));
+    EXPECT_THAT(terms, ::testing::Contains("prevision"));  // the words still held stay
+    v1::SearchRequest query;
+    query.set_query("repas");
+    auto found = store->Search(query);
+    ASSERT_THAT(found.status(), IsOk());
+    EXPECT_EQ(found->total_matches(), 1);
+  }
+}
+
 TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   v1::Project full = MakeProject("p1", "Fuites d'eau", "Débits de nuit");
   full.mutable_restricted()->set_procurement_notes("Marché subséquent");
