@@ -154,7 +154,9 @@ class CatalogStore {
   std::vector<absl::StatusOr<int64_t>> ApplyVerified(absl::Span<const VerifiedRun> runs);
   // Restates the current value of project `id`'s facet of `tier` in a
   // redaction entry: every node drops the earlier payloads of that record
-  // (personal data that must go), keeping their hashes for the chain.
+  // (personal data that must go), keeping their hashes for the chain. Of a
+  // facet this node deleted, the redaction is a tombstone: its past values
+  // in this node's log go the same way.
   absl::Status RedactHistory(const std::string& id, v1::Tier tier);
 
   // What HoldTiersUpTo removed.
@@ -244,9 +246,10 @@ class CatalogStore {
   // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
   void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
                         IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Empties the payloads of `key`'s entries before `before_seq` in (origin, tier).
-  absl::Status StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                 uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Empties the payloads of `key`'s entries before `before_seq` in (origin,
+  // tier); returns how many it emptied.
+  absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                        uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
   // Removes erased or dropped payloads from the WAL and SST files (flush +
   // compaction of the log, records and index families, the search terms left

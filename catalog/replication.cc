@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
@@ -74,8 +75,9 @@ absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::strin
   return entries;
 }
 
-absl::Status CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                             uint64_t before_seq, Batch* b) {
+absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                                    uint64_t before_seq, Batch* b) {
+  int dropped = 0;
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
   const std::string prefix = FrontierKey(origin, tier);
   v1::LogEntry entry;
@@ -87,8 +89,10 @@ absl::Status CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier
     if (entry.key() != key || entry.payload().empty()) continue;
     entry.clear_payload();  // payload_hash stays: the chain still verifies
     b->batch.Put(db_->family(Family::kLog), it->key().ToString(), entry.SerializeAsString());
+    ++dropped;
   }
-  return FromRocks(it->status(), "redact log");
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "redact log"));
+  return dropped;
 }
 
 absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
@@ -102,6 +106,17 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
   if (!record) {
+    // Deleted here, its past values may still be in this node's log: erased
+    // by a redaction that is a tombstone (the record stays deleted).
+    Batch b;
+    b.log = log_->Begin();
+    const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
+    BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
+    if (erased > 0) {
+      b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
+      BIBIA_RETURN_IF_ERROR(Commit(&b));
+      return ScrubErased();
+    }
     // No such project, or one without this facet: say which.
     if (kind != RecordKind::kPublic) {
       BIBIA_ASSIGN_OR_RETURN(auto project, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
@@ -109,7 +124,8 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
     }
     return absl::NotFoundError(kind == RecordKind::kPublic
                                    ? absl::StrCat("project '", id, "': not found")
-                                   : absl::StrCat("project '", id, "' has no ", v1::Tier_Name(tier), " facet"));
+                                   : absl::StrCat("project '", id, "' has no ",
+                                                  absl::AsciiStrToLower(v1::Tier_Name(tier).substr(5)), " facet"));
   }
   BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   record->clear_origin();
@@ -119,7 +135,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   b.log = log_->Begin();
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
   b.batch.Put(db_->family(Family::kRecords), key, RecordRef(node_id_, tier, seq));
-  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b));
+  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b).status());
   b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   return ScrubErased();

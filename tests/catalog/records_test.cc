@@ -103,7 +103,7 @@ TEST_F(RecordsTest, RedactingWhatIsNotThereSaysWhichIsMissing) {
               StatusIs(absl::StatusCode::kNotFound, "project 'nope': not found"));
   ASSERT_THAT(store_->PutProject(MakeProject("p1", "Fuites")), IsOk());  // no expert facet
   EXPECT_THAT(store_->RedactHistory("p1", v1::TIER_EXPERT),
-              StatusIs(absl::StatusCode::kNotFound, "project 'p1' has no TIER_EXPERT facet"));
+              StatusIs(absl::StatusCode::kNotFound, "project 'p1' has no expert facet"));
 }
 
 TEST_F(RecordsTest, AReferenceToAnErasedPayloadIsDataLoss) {

@@ -439,6 +439,54 @@ TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   }
 }
 
+// A deleted project's past values can still be erased: the redaction is then
+// a tombstone, and every node drops them as for a live record (they stayed in
+// every log, and went to every new member, with no way to erase them).
+TEST_F(RemoteApplyTest, ADeletedProjectsHistoryCanBeErased) {
+  v1::Project project = MakeProject("p1", "Cantine p1");
+  v1::Contact* contact = project.mutable_restricted()->add_contacts();
+  contact->set_role("DSI");
+  contact->set_email("parti@example.org");
+  contact->set_expires("2030-12-31");
+  ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
+  const auto restricted_log = [&](CatalogStore* store, uint64_t after) {
+    auto entries = store->ReadLog(kOrigin, v1::TIER_RESTRICTED, after, 1000);
+    EXPECT_THAT(entries.status(), IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  };
+  const auto holds_contact = [&](CatalogStore* store) {
+    for (const v1::LogEntry& e : restricted_log(store, 0)) {
+      if (e.payload().find("parti@example.org") != std::string::npos) return true;
+    }
+    return false;
+  };
+  ASSERT_THAT(replica_->ApplyVerified(Verified(restricted_log(origin_.get(), 0))).status(), IsOk());
+  ASSERT_TRUE(holds_contact(replica_.get()));
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  EXPECT_THAT(origin_->RedactHistory("p1", v1::TIER_EXPERT), StatusIs(absl::StatusCode::kNotFound));  // never had one
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  EXPECT_FALSE(holds_contact(origin_.get()));
+  const std::vector<v1::LogEntry> rest = restricted_log(origin_.get(), 1);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_TRUE(rest[0].tombstone() && !rest[0].redaction());
+  EXPECT_TRUE(rest[1].tombstone() && rest[1].redaction());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(rest)).status(), IsOk());
+  EXPECT_FALSE(holds_contact(replica_.get()));
+  EXPECT_FALSE(replica_->GetProject("p1").ok());
+
+  // A node pulling from scratch verifies the chain with the payload erased.
+  ScopedTempDir fresh_dir;
+  CatalogStore::Options options;
+  options.node_id = "fresh-c";
+  options.clock = &clock_;
+  auto fresh = CatalogStore::Open(fresh_dir.path(), options);
+  ASSERT_THAT(fresh.status(), IsOk());
+  auto run = (*fresh)->VerifyRemote(restricted_log(origin_.get(), 0), verifier_);
+  ASSERT_THAT(run.status(), IsOk());
+  ASSERT_THAT((*fresh)->ApplyVerified(*run).status(), IsOk());
+  EXPECT_FALSE(holds_contact(fresh->get()));
+}
+
 TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   v1::Project full = MakeProject("p1", "Fuites d'eau", "Débits de nuit");
   full.mutable_restricted()->set_procurement_notes("Marché subséquent");
