@@ -19,12 +19,14 @@ void TrackErased(const LogEntryView& e, absl::flat_hash_set<std::string>* awaiti
 bool PendingRun::Add(std::string&& serialized, const LogEntryView& view) {
   TrackErased(view, &awaiting_);
   const bool signed_entry = !view.signature.empty();
+  bytes_ += serialized.size();
   entries_.push_back(std::move(serialized));
   return signed_entry && awaiting_.empty();
 }
 
 std::vector<std::string> PendingRun::Take() {
   awaiting_.clear();
+  bytes_ = 0;
   return std::exchange(entries_, {});
 }
 

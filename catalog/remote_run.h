@@ -37,9 +37,11 @@ class PendingRun {
   // Hands over the buffered entries and starts an empty run.
   std::vector<std::string> Take();
   size_t size() const { return entries_.size(); }
+  size_t bytes() const { return bytes_; }
 
  private:
   std::vector<std::string> entries_;
+  size_t bytes_ = 0;
   absl::flat_hash_set<std::string> awaiting_;  // keys of stripped entries not yet redacted
 };
 

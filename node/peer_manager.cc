@@ -20,6 +20,9 @@ namespace {
 
 constexpr char kPeerSettingPrefix[] = "peer/";
 constexpr int kMaxMessageBytes = 64 << 20;
+// Most bytes of received entries held while waiting for the signed entry
+// that closes their run (a peer sending unsigned entries without end).
+constexpr size_t kMaxBufferedBytes = size_t{1} << 30;
 // A peer that accepts connections but never completes the TLS handshake
 // must not hold a sync round (or the caller of SyncNow) for long.
 constexpr absl::Duration kConnectTimeout = absl::Seconds(10);
@@ -293,6 +296,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   v1::Tier run_tier = v1::TIER_UNSPECIFIED;
   std::string log_name;
   catalog::PendingRun* run = nullptr;
+  size_t buffered = 0;  // bytes of entries waiting in `pending` for their signed entry
   bool run_verifiable = false;
   // Origins this node's roster does not list (a peer with an older roster
   // relaying a removed member): skipped, not the peer's fault.
@@ -322,7 +326,17 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
         continue;
       }
       if (refused.contains(log_name) || applier.Stopped(log_name)) continue;
-      if (!run->Add(std::move(bytes), *e)) continue;
+      buffered += bytes.size();
+      if (!run->Add(std::move(bytes), *e)) {
+        if (buffered <= kMaxBufferedBytes) continue;
+        // An honest peer's runs end at a signed entry well before this.
+        malformed = absl::ResourceExhaustedError(absl::StrCat(
+            "sync with ", peer.node_id(), ": more than ", kMaxBufferedBytes >> 20,
+            " MiB of entries without a signed entry to verify them; stopped"));
+        context.TryCancel();
+        break;
+      }
+      buffered -= run->bytes();
       const int64_t size = static_cast<int64_t>(run->size());
       auto verified = store_->VerifyRemote(run->Take(), access_->entry_verifier(), my_tier);
       if (verified.ok()) verified->set_sync_drop_generation(drop_generation);
