@@ -102,6 +102,11 @@ absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
   auto cert = ReadFile(PathIn(dir, "tls.crt"));
   if (!cert.ok()) return cert.status();
   files.tls_certificate_pem = *cert;
+  if (absl::Status pair = CheckKeyMatchesCertificate(files.tls_key_pem, tls_key_path, files.tls_certificate_pem,
+                                                     PathIn(dir, "tls.crt"));
+      !pair.ok()) {
+    return pair;
+  }
   auto fingerprint = CertificateFingerprint(files.tls_certificate_pem);
   if (!fingerprint.ok()) return fingerprint.status();
   files.tls_fingerprint = *fingerprint;

@@ -1,5 +1,6 @@
 #include "access/tls_certificate.h"
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -83,6 +84,23 @@ absl::StatusOr<TlsIdentity> MakeSelfSignedCertificate(const std::string& common_
   identity.key_pem = MemContents(key_bio.get());
   identity.certificate_pem = MemContents(cert_bio.get());
   return identity;
+}
+
+absl::Status CheckKeyMatchesCertificate(const std::string& key_pem, const std::string& key_file,
+                                        const std::string& certificate_pem, const std::string& certificate_file) {
+  BioPtr key_bio(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())));
+  PkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  BioPtr cert_bio(BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size())));
+  X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();  // what failed is said below, not left for gRPC's logs
+  if (!key) return absl::InvalidArgumentError(absl::StrCat(key_file, ": not a PEM private key"));
+  if (!cert) return absl::InvalidArgumentError(absl::StrCat(certificate_file, ": not a PEM X.509 certificate"));
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError(
+        absl::StrCat(certificate_file, ": not the certificate of the key in ", key_file));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> CertificateFingerprint(const std::string& certificate_pem) {

@@ -21,6 +21,13 @@ struct TlsIdentity {
 absl::StatusOr<TlsIdentity> MakeSelfSignedCertificate(const std::string& common_name,
                                                       const std::vector<std::string>& extra_dns_names);
 
+// OK if `key_pem` (read from `key_file`) is a PEM private key and
+// `certificate_pem` (from `certificate_file`) a PEM certificate of its public
+// key; INVALID_ARGUMENT naming the file at fault otherwise. gRPC only says, at
+// start, that it cannot listen.
+absl::Status CheckKeyMatchesCertificate(const std::string& key_pem, const std::string& key_file,
+                                        const std::string& certificate_pem, const std::string& certificate_file);
+
 // SHA-256 of the DER form of a PEM certificate (32 raw bytes).
 absl::StatusOr<std::string> CertificateFingerprint(const std::string& certificate_pem);
 

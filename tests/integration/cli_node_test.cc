@@ -371,6 +371,35 @@ TEST(NodeStartup, AStoreLostAfterItWasOpenedIsRefused) {
   EXPECT_TRUE(std::filesystem::exists(node.data_dir() + "/store-opened"));
 }
 
+// A TLS key or certificate that is not one (or not a pair) is named at
+// start; it was reported as a port that could not be listened on.
+TEST(NodeStartup, ABadTlsKeyOrCertificateIsNamed) {
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node");
+  ASSERT_TRUE(node.Start()) << node.log();
+  EXPECT_EQ(node.Stop(), 0);
+  const std::string key_file = node.data_dir() + "/tls.key";
+  std::ifstream key_in(key_file);
+  const std::string key((std::istreambuf_iterator<char>(key_in)), std::istreambuf_iterator<char>());
+  const auto start = [&] {
+    return RunCommand({NodeBinary(), "--data-dir", node.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
+  };
+  std::ofstream(key_file, std::ios::trunc) << "junk\n";
+  CommandResult junk = start();
+  EXPECT_EQ(junk.exit_code, 1) << junk.err;
+  EXPECT_THAT(junk.err, HasSubstr("tls.key: not a PEM private key"));
+  EXPECT_THAT(junk.err, Not(HasSubstr("cannot listen")));
+
+  std::ofstream(key_file, std::ios::trunc) << key;
+  ASSERT_EQ(RunCommand({NodeBinary(), "init", "--data-dir", dir.path() + "/other", "--id", "other",
+                        "--collectivity", "Autre"}).exit_code, 0);
+  std::filesystem::copy_file(dir.path() + "/other/tls.crt", node.certificate_file(),
+                             std::filesystem::copy_options::overwrite_existing);
+  CommandResult mismatched = start();
+  EXPECT_EQ(mismatched.exit_code, 1) << mismatched.err;
+  EXPECT_THAT(mismatched.err, HasSubstr("tls.crt: not the certificate of the key in"));
+}
+
 TEST(NodeStartup, GracefulShutdownOnSigterm) {
   TempDir dir;
   NodeProcess node(dir.path() + "/node");
