@@ -65,6 +65,10 @@ absl::StatusOr<std::vector<ImportRecord>> LoadCatalogue(const CommandContext& co
     return absl::InvalidArgumentError(
         absl::StrCat(name, ": ", records.status().message()));
   }
+  // Most likely not a catalogue at all ("{}", another JSON file).
+  if (records->empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(name, ": no projects (a catalogue is {\"projects\": [...]})"));
+  }
   return records;
 }
 

@@ -20,6 +20,14 @@ absl::StatusOr<std::string> RunProjectPut(const CommandContext& context) {
   v1::PutProjectRequest request;
   absl::Status parsed = ParseJson(*json, *request.mutable_project());
   if (!parsed.ok()) {
+    // What `bibia project get ID --json` prints, edited and put back.
+    v1::GetProjectResponse got;
+    if (ParseJson(*json, got).ok() && got.has_project()) {
+      *request.mutable_project() = std::move(*got.mutable_project());
+      parsed = absl::OkStatus();
+    }
+  }
+  if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(InputName(path), ": ", parsed.message()));
   }
   v1::Contribute::Stub stub(context.channel);

@@ -99,6 +99,10 @@ TEST_F(CliNodeTest, PutGetListSearch) {
   EXPECT_EQ(got.project().public_().title_fr(), "Détection des fuites du réseau d'eau");
   EXPECT_EQ(got.project().public_().domain(), v1::DOMAIN_WATER);
   EXPECT_GT(got.project().public_().updated_unix_ms(), 0);
+  // What get --json prints goes back in as it is.
+  CommandResult round_trip = Bibia({"project", "put", WriteFile("got.json", get.out)});
+  ASSERT_EQ(round_trip.exit_code, 0) << round_trip.err;
+  EXPECT_EQ(round_trip.out, "unchanged test-fuites-reseau (identical to the stored project)\n");
 
   CommandResult human = Bibia({"project", "get", "test-fuites-reseau"});
   ASSERT_EQ(human.exit_code, 0) << human.err;
@@ -208,6 +212,7 @@ TEST_F(CliNodeTest, BadInputIsRejectedByFieldAndWritesNothing) {
   ExpectRejected({"search", ""}, "query");
   ExpectRejected({"search", "   "}, "query");
   ExpectRejected({"project", "get", "no-such-project"}, "no-such-project");
+  ExpectRejected({"import", WriteFile("empty.json", "{}")}, "empty.json: no projects");
 }
 
 TEST_F(CliNodeTest, BulkImportWithOneBadRecordWritesNone) {

@@ -182,6 +182,25 @@ TEST_F(FederationTest, ASyncWithAPeerThatNeverAnswersEndsInTimeNamingIt) {
 // With no gossip timer to speak of, only hints move entries: a node that
 // restarts is caught up by its peers' Subscribe streams (a hint as each
 // opens), and its subscribers reconnect and are caught up in turn.
+// A peer to add is named by a node id of the roster, other than this node's.
+TEST_F(FederationTest, APeerToAddMustBeAnotherRosterMember) {
+  const auto add = [&](const std::string& node_id) {
+    v1::AddPeerRequest request;
+    request.mutable_peer()->set_node_id(node_id);
+    v1::AddPeerResponse response;
+    return f.peers(0).AddPeer(Context(Bearer(f.admin_token(0))).get(), request, &response);
+  };
+  grpc::Status s = add("Bad Id");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("must match [a-z0-9-]{1,80}"));
+  s = add(f.id(0));
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  s = add("not-a-member");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(s);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("not in the installed roster"));
+  EXPECT_TRUE(add(f.id(2)).ok());
+}
+
 // A log whose entries, together, exceed one gRPC message (64 MiB): a sync
 // caps its messages in bytes as well as in entries, so a few very large
 // projects still replicate (they once stopped replication for good).
