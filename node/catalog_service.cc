@@ -6,6 +6,12 @@
 #include "node/request_guard.h"
 
 namespace bibia::node {
+namespace {
+
+// Most bytes of one import, which is held in memory until it is written.
+constexpr size_t kMaxImportBytes = size_t{512} << 20;
+
+}  // namespace
 
 using access::Operation;
 
@@ -109,7 +115,14 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
   std::vector<v1::Feedback> feedback;
   v1::ImportRequest batch;
   bool ended = false;
+  size_t bytes = 0;
   while (reader->Read(&batch)) {
+    // Held in memory until the last message: bounded in bytes as in projects.
+    bytes += batch.ByteSizeLong();
+    if (bytes > kMaxImportBytes) {
+      return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
+          "import: more than ", kMaxImportBytes >> 20, " MiB in one import; split the file; nothing written")));
+    }
     if (ended) {
       return guard.Finish(absl::InvalidArgumentError("import: a message after the one marked last; nothing written"));
     }
