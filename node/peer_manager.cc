@@ -353,9 +353,17 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   observed->set_entries_rejected(observed->entries_rejected() + totals.rejected);
   for (const auto& [log_name, run] : pending) {
     if (run.size() == 0) continue;
-    observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
-    Log(LogLevel::kWarning, "unsigned tail from peer ignored",
-        {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+    // A stream cut short (this node's deadline, a dropped connection) ends
+    // inside a run through no fault of the peer; one the peer ended, or one
+    // this node stopped for what the peer sent, did not.
+    if (status.ok() || !malformed.ok()) {
+      observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
+      Log(LogLevel::kWarning, "unsigned tail from peer ignored",
+          {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+    } else {
+      Log(LogLevel::kInfo, "sync cut short inside a run; it comes again next time",
+          {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+    }
   }
   for (const auto& [origin, count] : unknown_origins) {
     Log(LogLevel::kWarning, "entries of an origin not in this node's roster skipped",
