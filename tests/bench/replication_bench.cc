@@ -615,7 +615,9 @@ int Run(const Flags& flags) {
   // An empty B, with the roster of A and B, and A as its peer. B keeps its
   // address across restarts only by chance, so the roster names the current one.
   const auto start_empty_b = [&]() -> absl::Status {
+    // No peer ever pulls from B: starting it empty again under its id is safe.
     std::filesystem::remove_all(files_b->db_dir);
+    std::filesystem::remove(files_b->store_marker);
     address_b = node_b.Start(node_flags, kNodeStartDeadline);
     if (!address_b.ok()) return address_b.status();
     channel_b = TlsChannel(*address_b, files_b->tls_certificate_pem);
