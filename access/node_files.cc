@@ -124,9 +124,16 @@ absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
 }
 
 absl::Status CheckStoreNotLost(const NodeFiles& files) {
-  if (std::filesystem::exists(files.db_dir) || !std::filesystem::exists(files.store_marker)) return absl::OkStatus();
+  // A RocksDB store has its CURRENT file from the first open on: without it
+  // (db/ deleted, emptied, or a fresh disk mounted there) RocksDB would
+  // create a new, empty store.
+  if (!std::filesystem::exists(files.store_marker) ||
+      std::filesystem::exists(std::filesystem::path(files.db_dir) / "CURRENT")) {
+    return absl::OkStatus();
+  }
   return absl::FailedPreconditionError(absl::StrCat(
-      files.db_dir, ": missing, though this node's store was opened before (", files.store_marker,
+      files.db_dir, ": no store there (missing or emptied), though this node's store was opened before (",
+      files.store_marker,
       "). Started empty, node '", files.config.node_id(),
       "' would write entries under seqs its peers already hold, and they would refuse them as a fork. "
       "Restore the store from a backup, or init a new data directory with a new --id; to start "

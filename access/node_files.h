@@ -44,8 +44,8 @@ absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& option
 // not initialised or a private key file is readable by others.
 absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir);
 
-// FAILED_PRECONDITION if db/ is missing but was opened before (store-opened
-// is there): a node starting again empty would write new entries under the
+// FAILED_PRECONDITION if db/ holds no store (missing, emptied) but one was
+// opened before (store-opened is there): a node starting again empty would write new entries under the
 // seqs its peers already hold of it, which they refuse as a fork.
 absl::Status CheckStoreNotLost(const NodeFiles& files);
 // Writes store-opened, once db/ opened, if it is not there yet.

@@ -115,10 +115,12 @@ class CatalogStore {
   absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
                                                     size_t min_entries) const;
   // The same entries as the log family stores them, unparsed (what a peer
-  // is sent); `last_seq` gets the seq of the last one.
+  // is sent); `last_seq` gets the seq of the last one. Stops early, at the
+  // first entry that could end a run, once `max_bytes` are read.
   absl::StatusOr<std::vector<std::string>> ReadLogSerialized(const std::string& origin, v1::Tier tier,
                                                              uint64_t after_seq, size_t min_entries,
-                                                             uint64_t* last_seq) const;
+                                                             uint64_t* last_seq,
+                                                             size_t max_bytes = SIZE_MAX) const;
   // Applies entries of another origin received from a peer: one (origin,
   // tier), in seq order, the last one signed. It is VerifyRemote then
   // ApplyVerified; see both. Returns how many entries were applied.

@@ -36,8 +36,9 @@ absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
 
 absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const std::string& origin, v1::Tier tier,
                                                                          uint64_t after_seq, size_t min_entries,
-                                                                         uint64_t* last_seq) const {
+                                                                         uint64_t* last_seq, size_t max_bytes) const {
   std::vector<std::string> entries;
+  size_t bytes = 0;
   *last_seq = after_seq;
   const std::string prefix = FrontierKey(origin, tier);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kLog);
@@ -53,9 +54,10 @@ absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const s
     *last_seq = entry->seq;
     const bool closes_run = !entry->signature.empty() && awaiting.empty();
     entries.emplace_back(value);
+    bytes += value.size();
     // Stop only where a receiver can verify: at a signed entry, with every
     // erased payload vouched for by the redaction that erased it.
-    if (entries.size() >= min_entries && closes_run) break;
+    if ((entries.size() >= min_entries || bytes >= max_bytes) && closes_run) break;
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
   return entries;
@@ -103,14 +105,19 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
                                                   : RecordKind::kFeedback;
   if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
   absl::MutexLock lock(&write_mu_);
+  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
+  // A facet another member wrote under this project's id is not this node's
+  // to restate (it would become the owner's, signed by it, everywhere).
+  if (record && record->origin() != node_id_) record.reset();
   if (!record) {
     // Deleted here, its past values may still be in this node's log: erased
     // by a redaction that is a tombstone (the record stays deleted).
     Batch b;
     b.log = log_->Begin();
     const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
+    b.batch.Delete(db_->family(Family::kRecords), key);  // another member's facet, if any, goes too
     BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
     if (erased > 0) {
       b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
@@ -127,7 +134,6 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
                                    : absl::StrCat("project '", id, "' has no ",
                                                   absl::AsciiStrToLower(v1::Tier_Name(tier).substr(5)), " facet"));
   }
-  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   record->clear_origin();
   record->clear_seq();
   const std::string payload = record->SerializeAsString();

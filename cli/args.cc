@@ -1,5 +1,6 @@
 #include "cli/args.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -55,6 +56,11 @@ bool IsValidUtf8(std::string_view text) {
   return google::protobuf::internal::IsStructurallyValidUTF8(text.data(), static_cast<int>(text.size()));
 }
 
+// A file name is bytes to the kernel, never put into a message: exempt.
+bool NamesAFile(std::string_view value_name) {
+  return value_name.starts_with("FILE") || value_name.ends_with(".json") || value_name.ends_with(".key");
+}
+
 // A year: longer deadlines overflow gRPC's clock (the call failed at once).
 constexpr double kMaxTimeoutSeconds = 365.0 * 24 * 3600;
 
@@ -90,7 +96,9 @@ class Parser {
         absl::Status status = ParseCommandWord(arg);
         if (!status.ok()) return status;
       } else {
-        if (!IsValidUtf8(arg)) {
+        const size_t index = std::min(invocation_.positionals.size(), spec_->positionals.size() - 1);
+        const bool file = !spec_->positionals.empty() && NamesAFile(spec_->positionals[index]);
+        if (!file && !IsValidUtf8(arg)) {
           Record(UsageError(absl::StrCat("argument ", invocation_.positionals.size() + 1, " is not valid UTF-8"),
                             command()));
         }
@@ -178,7 +186,9 @@ class Parser {
                         command());
     }
 
-    if (!IsValidUtf8(value)) return UsageError(absl::StrCat("--", name, ": not valid UTF-8"), command());
+    if (!NamesAFile(flag->value_name) && !IsValidUtf8(value)) {
+      return UsageError(absl::StrCat("--", name, ": not valid UTF-8"), command());
+    }
     if (!global) {
       invocation_.flags[name] = std::move(value);
       return absl::OkStatus();

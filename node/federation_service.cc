@@ -12,16 +12,32 @@ namespace {
 
 std::string FrontierKeyOf(const std::string& origin, v1::Tier tier) { return absl::StrCat(origin, "/", tier); }
 
-// The sum of the seqs of the logs a caller of roster tier `allowed` may
-// receive: it grows exactly when there is something new for that caller.
-absl::StatusOr<uint64_t> VisibleProgress(const catalog::CatalogStore& store, const access::AccessControl& access,
+// The heads of the logs a caller of roster tier `allowed` may receive.
+using VisibleHeads = absl::flat_hash_map<std::string, uint64_t>;
+absl::StatusOr<VisibleHeads> VisibleLogs(const catalog::CatalogStore& store, const access::AccessControl& access,
                                          v1::Tier allowed) {
   auto frontier = store.Frontier();
   if (!frontier.ok()) return frontier.status();
-  uint64_t sum = 0;
+  VisibleHeads heads;
   for (const auto& f : *frontier) {
-    if (f.tier() <= allowed && access.IsLogOrigin(f.origin())) sum += f.seq();
+    if (f.tier() <= allowed && access.IsLogOrigin(f.origin())) heads[FrontierKeyOf(f.origin(), f.tier())] = f.seq();
   }
+  return heads;
+}
+
+// True if a log of `now` is past where it was in `before` (or new): what the
+// caller has not been hinted of. A log dropped and pulled again counts anew.
+bool Advanced(const VisibleHeads& now, const VisibleHeads& before) {
+  for (const auto& [log, seq] : now) {
+    const auto it = before.find(log);
+    if (it == before.end() || seq > it->second) return true;
+  }
+  return false;
+}
+
+uint64_t SumOf(const VisibleHeads& heads) {
+  uint64_t sum = 0;
+  for (const auto& [log, seq] : heads) sum += seq;
   return sum;
 }
 
@@ -55,7 +71,8 @@ grpc::Status FederationService::Sync(grpc::ServerContext* context, const v1::Syn
     while (after < f.seq()) {
       if (context->IsCancelled()) return guard.Finish(absl::CancelledError("caller went away"));
       uint64_t last_seq = after;
-      auto entries = store_->ReadLogSerialized(f.origin(), f.tier(), after, kSyncBatchEntries, &last_seq);
+      auto entries =
+          store_->ReadLogSerialized(f.origin(), f.tier(), after, kSyncBatchEntries, &last_seq, kSyncReadBytes);
       if (!entries.ok()) return guard.Finish(entries.status());
       if (entries->empty()) break;
       after = last_seq;
@@ -93,14 +110,14 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
     absl::MutexLock lock(&mu_);
     seen = generation_;
   }
-  absl::StatusOr<uint64_t> progress = VisibleProgress(*store_, *access_, allowed);
-  if (!progress.ok()) return guard.Finish(progress.status());
+  absl::StatusOr<VisibleHeads> hinted = VisibleLogs(*store_, *access_, allowed);
+  if (!hinted.ok()) return guard.Finish(hinted.status());
   // A first hint at once: the subscriber may have missed writes while it was
   // disconnected (this node restarting, say), and learns that it is back.
   {
     v1::Hint hint;
     hint.set_origin(access_->node_id());
-    hint.set_seq(*progress);
+    hint.set_seq(SumOf(*hinted));
     if (!writer->Write(hint)) return guard.Finish();
   }
   while (true) {
@@ -118,13 +135,14 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
     if (stop || context->IsCancelled()) break;
     if (current == seen) continue;
     seen = current;
-    absl::StatusOr<uint64_t> now = VisibleProgress(*store_, *access_, allowed);
+    absl::StatusOr<VisibleHeads> now = VisibleLogs(*store_, *access_, allowed);
     if (!now.ok()) return guard.Finish(now.status());
-    if (*now == *progress) continue;  // nothing new this caller may see
-    progress = now;
+    const bool advanced = Advanced(*now, *hinted);
+    hinted = std::move(now);
+    if (!advanced) continue;  // nothing new this caller may see
     v1::Hint hint;
     hint.set_origin(access_->node_id());
-    hint.set_seq(*progress);
+    hint.set_seq(SumOf(*hinted));
     if (!writer->Write(hint)) break;
   }
   return guard.Finish();

@@ -18,6 +18,9 @@ namespace bibia::node {
 // larger than the byte cap goes alone).
 inline constexpr size_t kSyncBatchEntries = 1000;
 inline constexpr size_t kSyncBatchBytes = 4 << 20;
+// Most bytes read from the log at once for a caller (past them, the read
+// stops at the next entry that ends a run): large entries stay bounded.
+inline constexpr size_t kSyncReadBytes = 16 << 20;
 
 class FederationService final : public v1::Federation::Service {
  public:

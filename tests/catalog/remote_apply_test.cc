@@ -377,6 +377,22 @@ TEST_F(TwoOriginsTest, AFacetWrittenUnderAnotherMembersProjectIsNeverShownWithIt
   EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
 }
 
+// Nor does redacting its own project's facet on the owner's node restate an
+// intruder's facet as the owner's (signed by it, it would show everywhere).
+TEST_F(TwoOriginsTest, RedactingAFacetAnotherMemberWroteRestatesNothing) {
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1")).status(), IsOk());
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "intrus@evil.example")).status(), IsOk());
+  auto run = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  ASSERT_THAT(run.status(), IsOk());
+  ASSERT_THAT(origin_->ApplyVerified(*run).status(), IsOk());
+  EXPECT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("has no restricted facet")));
+  EXPECT_TRUE(LogOf(origin_.get(), v1::TIER_RESTRICTED).empty()) << "the owner restated it";
+  auto got = origin_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_FALSE(got->has_restricted());
+}
+
 // A feedback's id names its origin: a member cannot take, ahead of it, the
 // key under which another member's feedback will arrive.
 TEST_F(TwoOriginsTest, AFeedbackUnderAnIdOfAnotherOriginIsRefused) {

@@ -226,6 +226,9 @@ TEST(ParseArgsTest, FlagValueProblems) {
                    "feedback add");
   ExpectUsageError({"search", "r\xc3\xa9seau", "\xed\xa0\x80"}, "argument 2 is not valid UTF-8", "search");
   EXPECT_TRUE(Parse({"search", "r\xc3\xa9seau", "--domain", "water"}).ok());
+  // A file name is the kernel's bytes, not text sent to the node.
+  EXPECT_TRUE(Parse({"import", "caf\xe9.json"}).ok());
+  EXPECT_TRUE(Parse({"--ca", "caf\xe9.crt", "stats"}).ok());
 }
 
 TEST(ParseArgsTest, ExtraArgumentAndRequiredFlags) {

@@ -368,9 +368,13 @@ TEST(NodeStartup, AStoreLostAfterItWasOpenedIsRefused) {
   std::filesystem::remove_all(node.data_dir() + "/db");
   CommandResult lost = RunCommand({NodeBinary(), "--data-dir", node.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
   EXPECT_EQ(lost.exit_code, 1) << lost.err;
-  EXPECT_THAT(lost.err, HasSubstr("db: missing, though this node's store was opened before"));
+  EXPECT_THAT(lost.err, HasSubstr("db: no store there (missing or emptied), though this node's store was opened"));
   EXPECT_THAT(lost.err, HasSubstr("store-opened"));
   EXPECT_FALSE(std::filesystem::exists(node.data_dir() + "/db")) << "nothing created";
+  std::filesystem::create_directory(node.data_dir() + "/db");  // emptied, or a fresh disk mounted there
+  CommandResult emptied = RunCommand({NodeBinary(), "--data-dir", node.data_dir(), "--listen", "127.0.0.1:0"}, "", 20);
+  EXPECT_EQ(emptied.exit_code, 1) << emptied.err;
+  EXPECT_THAT(emptied.err, HasSubstr("no store there"));
   std::filesystem::remove(node.data_dir() + "/store-opened");
   ASSERT_TRUE(node.Start()) << node.log();
   EXPECT_TRUE(std::filesystem::exists(node.data_dir() + "/store-opened"));
