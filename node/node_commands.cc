@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -102,9 +103,17 @@ Example:
   export BIBIA_TOKEN=$(bibia-node token issue --data-dir /var/lib/bibia --subject me --tier expert --role admin)
 )";
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "bibia-node: %s\nRun 'bibia-node --help' for usage.\n", message.c_str());
+// `command` ("init", "token issue"; empty for serving) names the --help to read.
+int UsageError(const std::string& message, const std::string& command = "") {
+  const std::string help = command.empty() ? "bibia-node --help" : absl::StrCat("bibia-node ", command, " --help");
+  std::fprintf(stderr, "bibia-node: %s\nRun '%s' for usage.\n", message.c_str(), help.c_str());
   return 2;
+}
+
+// A usage error for the first argument `flags` has that `command` takes none of.
+std::optional<int> UnexpectedArgument(const ParsedFlags& flags, const std::string& command) {
+  if (flags.positional.empty()) return std::nullopt;
+  return UsageError(absl::StrCat(command, ": unexpected argument '", flags.positional[0], "'"), command);
 }
 
 int Failure(const absl::Status& status) {
@@ -128,10 +137,11 @@ int64_t ParseDuration(const std::string& text) {
 
 int RunInit(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 2, {"data-dir", "id", "collectivity", "endpoint", "operator-key"}, {});
-  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()), "init");
   if (flags->help) return std::fputs(kInitUsage, stdout), 0;
+  if (auto extra = UnexpectedArgument(*flags, "init")) return *extra;
   for (const char* required : {"data-dir", "id", "collectivity"}) {
-    if (!flags->has(required)) return UsageError(absl::StrCat("init: --", required, " is required"));
+    if (!flags->has(required)) return UsageError(absl::StrCat("init: --", required, " is required"), "init");
   }
   access::InitOptions options;
   options.node_id = flags->get("id");
@@ -145,9 +155,10 @@ int RunInit(int argc, char** argv) {
 
 int RunIdentity(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 2, {"data-dir"}, {});
-  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()), "identity");
   if (flags->help) return std::fputs(kIdentityUsage, stdout), 0;
-  if (!flags->has("data-dir")) return UsageError("identity: --data-dir is required");
+  if (auto extra = UnexpectedArgument(*flags, "identity")) return *extra;
+  if (!flags->has("data-dir")) return UsageError("identity: --data-dir is required", "identity");
   auto files = access::LoadNodeFiles(flags->get("data-dir"));
   if (!files.ok()) return Failure(files.status());
   auto identity = access::DescribeIdentity(*files);
@@ -169,10 +180,13 @@ int RunTokenIssue(int argc, char** argv) {
     return UsageError("token: expected 'token issue'");
   }
   auto flags = ParseFlags(argc, argv, 3, {"data-dir", "subject", "tier", "role", "ttl"}, {});
-  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()), "token issue");
   if (flags->help) return std::fputs(kTokenUsage, stdout), 0;
+  if (auto extra = UnexpectedArgument(*flags, "token issue")) return *extra;
   for (const char* required : {"data-dir", "subject", "tier", "role"}) {
-    if (!flags->has(required)) return UsageError(absl::StrCat("token issue: --", required, " is required"));
+    if (!flags->has(required)) {
+      return UsageError(absl::StrCat("token issue: --", required, " is required"), "token issue");
+    }
   }
   v1::Tier tier = v1::TIER_UNSPECIFIED;
   if (!v1::Tier_Parse(absl::StrCat("TIER_", absl::AsciiStrToUpper(flags->get("tier"))), &tier)) {

@@ -322,6 +322,13 @@ TEST(NodeStartup, BadFlagsAreUsageErrors) {
     EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr(flag)) << value;
   }
+  // Each command's errors point to its own help, and a stray argument is one.
+  CommandResult bogus = RunCommand({NodeBinary(), "init", "--bogus"});
+  EXPECT_EQ(bogus.exit_code, 2);
+  EXPECT_THAT(bogus.err, HasSubstr("Run 'bibia-node init --help'"));
+  CommandResult extra = RunCommand({NodeBinary(), "identity", "--data-dir", "/nonexistent-bibia-dir", "extra"});
+  EXPECT_EQ(extra.exit_code, 2);
+  EXPECT_THAT(extra.err, HasSubstr("identity: unexpected argument 'extra'"));
 }
 
 TEST(NodeStartup, APortInUseIsRefused) {
