@@ -253,7 +253,7 @@ Records a feedback item about a project and prints its new id.
 Required:
   --kind KIND                    one of: difficulty, success_factor, lesson,
                                  reuse_report
-  --text TEXT                    the feedback itself
+  --text TEXT                    the feedback itself (or, without it, --outcome)
 
 Options:
   --objective TEXT               what the project set out to do
@@ -694,7 +694,7 @@ const std::vector<CommandSpec>& Commands() {
       {.path = "feedback add",
        .positionals = {"PROJECT_ID"},
        .flags = {{"kind", "KIND", /*required=*/true},
-                 {"text", "TEXT", /*required=*/true},
+                 {"text", "TEXT"},  // or --outcome: the node needs one of them
                  {"objective", "TEXT"},
                  {"outcome", "TEXT"},
                  {"would-do-differently", "TEXT"},

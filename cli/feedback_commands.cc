@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "cli/commands.h"
+#include "cli/errors.h"
 #include "cli/flag_values.h"
 #include "cli/json_io.h"
 #include "cli/list_views.h"
@@ -21,6 +22,9 @@ absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context) {
   feedback.set_objective(invocation.Flag("objective").value_or(""));
   feedback.set_outcome(invocation.Flag("outcome").value_or(""));
   feedback.set_would_do_differently(invocation.Flag("would-do-differently").value_or(""));
+  if (feedback.text().empty() && feedback.outcome().empty()) {
+    return UsageError("missing flag --text TEXT (or --outcome TEXT)", "feedback add");
+  }
   feedback.set_author_collectivity(invocation.Flag("author").value_or(""));
   absl::StatusOr<std::optional<double>> cost = NumberFlag(invocation, "cost-eur");
   if (!cost.ok()) return cost.status();

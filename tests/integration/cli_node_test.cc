@@ -184,6 +184,14 @@ TEST_F(CliNodeTest, FeedbackAddAndList) {
   EXPECT_EQ(feedback.feedback(0).kind(), v1::FEEDBACK_KIND_LESSON);
   EXPECT_EQ(feedback.feedback(0).text(), "Associer les agents de terrain dès le début.");
   EXPECT_FALSE(feedback.feedback(0).id().empty());
+  // An outcome alone is a feedback too; listed after the first.
+  CommandResult outcome = Bibia({"feedback", "add", "test-fuites-reseau", "--kind", "success_factor",
+                                 "--outcome", "Fuites trouvées deux fois plus vite."});
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.err;
+  list = Bibia({"feedback", "list", "test-fuites-reseau", "--json"});
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &feedback).ok()) << list.out;
+  ASSERT_EQ(feedback.feedback_size(), 2);
+  EXPECT_EQ(feedback.feedback(1).outcome(), "Fuites trouvées deux fois plus vite.");
 }
 
 TEST_F(CliNodeTest, BadInputIsRejectedByFieldAndWritesNothing) {
