@@ -6,13 +6,6 @@
 #include "node/request_guard.h"
 
 namespace bibia::node {
-namespace {
-
-// Most bytes of one import, which is held in memory until it is written.
-constexpr size_t kMaxImportBytes = size_t{512} << 20;
-
-}  // namespace
-
 using access::Operation;
 
 grpc::Status CatalogService::Search(grpc::ServerContext* context, const v1::SearchRequest* request,
@@ -119,9 +112,10 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
   while (reader->Read(&batch)) {
     // Held in memory until the last message: bounded in bytes as in projects.
     bytes += batch.ByteSizeLong();
-    if (bytes > kMaxImportBytes) {
-      return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
-          "import: more than ", kMaxImportBytes >> 20, " MiB in one import; split the file; nothing written")));
+    if (bytes > max_import_bytes_) {
+      return guard.Finish(absl::InvalidArgumentError(absl::StrCat("import: more than ", max_import_bytes_ >> 20,
+                                                                  " MiB in one import (the node's --max-import-mib);"
+                                                                  " split the file; nothing written")));
     }
     if (ended) {
       return guard.Finish(absl::InvalidArgumentError("import: a message after the one marked last; nothing written"));

@@ -3,6 +3,8 @@
 #ifndef BIBIA_NODE_CATALOG_SERVICE_H_
 #define BIBIA_NODE_CATALOG_SERVICE_H_
 
+#include <cstddef>
+
 #include "access/access_control.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "catalog/catalog_store.h"
@@ -32,8 +34,10 @@ class CatalogService final : public v1::Catalog::Service {
 
 class ContributeService final : public v1::Contribute::Service {
  public:
-  ContributeService(catalog::CatalogStore* store, const access::AccessControl* access)
-      : store_(store), access_(access) {}
+  // An import is held in memory until its last message: at most
+  // `max_import_bytes` of it.
+  ContributeService(catalog::CatalogStore* store, const access::AccessControl* access, size_t max_import_bytes)
+      : store_(store), access_(access), max_import_bytes_(max_import_bytes) {}
 
   grpc::Status PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
                           v1::PutProjectResponse* response) override;
@@ -49,6 +53,7 @@ class ContributeService final : public v1::Contribute::Service {
  private:
   catalog::CatalogStore* const store_;
   const access::AccessControl* const access_;
+  const size_t max_import_bytes_;
 };
 
 }  // namespace bibia::node

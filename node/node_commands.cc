@@ -49,6 +49,9 @@ Serving options:
   --gossip-interval D        sync with a few random peers this often (default 2s)
   --fanout N                 peers per gossip round (default 3)
   --no-gossip                sync only when asked (bibia sync), no timer, no hints
+  --max-import-mib N         largest import accepted, held in memory until written (default 512)
+  --sync-buffer-mib N        most of a peer's entries held while they wait for the signature
+                             that ends their write batch (default 1024)
   --log-level LEVEL          debug, info (default), warning or error
   -h, --help                 this help ('bibia-node init --help' etc. for a command)
   --version                  print the version
@@ -212,7 +215,7 @@ int RunTokenIssue(int argc, char** argv) {
 int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
-                           "audit-retention-days", "gossip-interval", "fanout"},
+                           "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib"},
                           {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
@@ -262,6 +265,20 @@ int RunServe(int argc, char** argv) {
     return UsageError("--fanout: expected a positive number of peers");
   }
   options.federation.gossip = !flags->has("no-gossip");
+  // Whole MiB, from 1 to 64 GiB: enough for any machine, no overflow.
+  const auto mebibytes = [&](const char* name, size_t* bytes) {
+    int64_t mib = 0;
+    if (!flags->has(name)) return true;
+    if (!absl::SimpleAtoi(flags->get(name), &mib) || mib < 1 || mib > 65536) return false;
+    *bytes = static_cast<size_t>(mib) << 20;
+    return true;
+  };
+  if (!mebibytes("max-import-mib", &options.max_import_bytes)) {
+    return UsageError("--max-import-mib: expected a whole number of MiB from 1 to 65536");
+  }
+  if (!mebibytes("sync-buffer-mib", &options.federation.max_buffered_bytes)) {
+    return UsageError("--sync-buffer-mib: expected a whole number of MiB from 1 to 65536");
+  }
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;

@@ -21,9 +21,6 @@ namespace {
 
 constexpr char kPeerSettingPrefix[] = "peer/";
 constexpr int kMaxMessageBytes = 64 << 20;
-// Most bytes of received entries held while waiting for the entry that
-// closes their run (against a peer sending unsigned entries without end).
-constexpr size_t kMaxBufferedBytes = size_t{1} << 30;
 // A peer that accepts connections but never completes the TLS handshake
 // must not hold a sync round (or the caller of SyncNow) for long.
 constexpr absl::Duration kConnectTimeout = absl::Seconds(10);
@@ -332,14 +329,15 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
       if (refused.contains(log_name) || applier.Stopped(log_name)) continue;
       buffered += bytes.size();
       if (!run->Add(std::move(bytes), *e)) {
-        if (buffered <= kMaxBufferedBytes) continue;
+        if (buffered <= options_.max_buffered_bytes) continue;
         // An honest peer's runs end at a signed entry, at most a write batch
         // apart, except where an erased payload waits for its redaction: a
-        // log whose erased payload is over 1 GiB before it cannot be pulled
-        // (a limit, documented).
+        // log whose erased payload is more than the cap before it cannot be
+        // pulled (a limit, documented). The cap also bounds a peer sending
+        // unsigned entries without end.
         malformed = absl::ResourceExhaustedError(absl::StrCat(
-            "sync with ", peer.node_id(), ": more than ", kMaxBufferedBytes >> 20,
-            " MiB of entries without a signed entry to verify them; stopped"));
+            "sync with ", peer.node_id(), ": more than ", options_.max_buffered_bytes >> 20,
+            " MiB of entries without a signed entry to verify them (this node's --sync-buffer-mib); stopped"));
         context.TryCancel();
         break;
       }

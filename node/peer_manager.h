@@ -5,6 +5,7 @@
 #ifndef BIBIA_NODE_PEER_MANAGER_H_
 #define BIBIA_NODE_PEER_MANAGER_H_
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -31,6 +32,9 @@ class PeerManager {
     int fanout = 3;                              // random peers per timer round
     absl::Duration max_backoff = absl::Seconds(60);
     bool gossip = true;                          // false: sync only on demand
+    // Most bytes of a peer's entries held while they wait for the signed
+    // entry that ends their run (see PullFrom).
+    size_t max_buffered_bytes = size_t{1} << 30;
   };
 
   // Everything passed must outlive the manager.

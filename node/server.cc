@@ -44,9 +44,9 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 
 class Server::Services {
  public:
-  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers)
+  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes)
       : catalog(store, access),
-        contribute(store, access),
+        contribute(store, access, max_import_bytes),
         admin(store, access),
         federation(store, access),
         peers(store, access, peers) {}
@@ -90,7 +90,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   server->peers_ = std::make_unique<PeerManager>(options.federation, server->store_.get(), server->access_.get(),
                                                  server->files_.get());
   server->services_ =
-      std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get());
+      std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get(),
+                                 options.max_import_bytes);
   FederationService* federation = &server->services_->federation;
   server->store_->SetWriteListener([federation] { federation->Notify(); });
   // Before anything is served or pulled.

@@ -3,6 +3,7 @@
 #ifndef BIBIA_NODE_SERVER_H_
 #define BIBIA_NODE_SERVER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,7 @@ class Server {
     std::string listen = kDefaultListenAddress;  // HOST:PORT; port 0 picks a free one
     std::string port_file;                       // if set, "HOST:PORT\n" is written there once listening
     bool insecure = false;                       // plaintext gRPC instead of TLS (development only)
+    size_t max_import_bytes = size_t{512} << 20;  // one import is held in memory until written
     access::AccessControl::Options access;
     PeerManager::Options federation;
   };

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_replace.h"
 #include "bibia/v1/catalog.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -34,8 +35,11 @@ constexpr char kWaterProject[] = R"({
 
 class CliNodeTest : public ::testing::Test {
  protected:
+  // Serving flags of the node under test.
+  virtual std::vector<std::string> NodeFlags() const { return {}; }
+
   void SetUp() override {
-    node_ = std::make_unique<NodeProcess>(dir_.path() + "/node");
+    node_ = std::make_unique<NodeProcess>(dir_.path() + "/node", NodeFlags());
     ASSERT_TRUE(node_->Start()) << node_->log();
     editor_token_ = node_->IssueToken("expert", "editor");
     ASSERT_FALSE(editor_token_.empty());
@@ -239,6 +243,34 @@ TEST_F(CliNodeTest, BulkImportWithOneBadRecordWritesNone) {
   EXPECT_EQ(Stats().feedback(), 0);
 }
 
+class CliNodeWithSmallImportCapTest : public CliNodeTest {
+ protected:
+  std::vector<std::string> NodeFlags() const override { return {"--max-import-mib", "1"}; }
+};
+
+// The node holds an import in memory until its last message: one over the
+// node's cap is refused whole, whatever the CLI split it into.
+TEST_F(CliNodeWithSmallImportCapTest, AnImportOverTheNodesCapWritesNone) {
+  std::ifstream in(DemoCatalogue());
+  const std::string demo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string padding;
+  while (padding.size() < 15000) padding += "remplissage ";  // under the 20,000 characters of a summary
+  // 47 projects with two such summaries: about 1.6 MB, over the 1 MiB cap.
+  const std::string padded = absl::StrReplaceAll(
+      demo, {{"\"summary_fr\": \"", "\"summary_fr\": \"" + padding}, {"\"summary_en\": \"", "\"summary_en\": \"" + padding}});
+  ASSERT_GT(padded.size(), size_t{1} << 20);
+  CommandResult r = Bibia({"import", WriteFile("padded-demo.json", padded)});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("more than 1 MiB in one import"));
+  EXPECT_THAT(r.err, HasSubstr("--max-import-mib"));
+  EXPECT_EQ(Stats().projects(), 0);
+  EXPECT_EQ(Stats().feedback(), 0);
+  // The same catalogue unpadded is under the cap.
+  CommandResult small = Bibia({"import", DemoCatalogue()});
+  EXPECT_EQ(small.exit_code, 0) << small.err;
+  EXPECT_EQ(Stats().projects(), 47);
+}
+
 TEST_F(CliNodeTest, AcknowledgedWritesSurviveKill9) {
   ASSERT_EQ(Bibia({"project", "put", WriteFile("p.json", kWaterProject)}).exit_code, 0);
   ASSERT_EQ(Bibia({"feedback", "add", "test-fuites-reseau", "--kind", "difficulty", "--text", "Données rares."})
@@ -325,7 +357,9 @@ TEST(NodeStartup, BadFlagsAreUsageErrors) {
   // Values out of range are refused before anything is opened.
   for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
            {"--listen", "127.0.0.1:99999"}, {"--listen", "127.0.0.1"}, {"--listen", "127.0.0.1:-1"},
-           {"--anonymous-rate", "-1"}, {"--anonymous-rate", "nan"}, {"--anonymous-burst", "0"}}) {
+           {"--anonymous-rate", "-1"}, {"--anonymous-rate", "nan"}, {"--anonymous-burst", "0"},
+           {"--max-import-mib", "0"}, {"--max-import-mib", "1.5"}, {"--sync-buffer-mib", "65537"},
+           {"--sync-buffer-mib", "-1"}}) {
     CommandResult r = RunCommand({NodeBinary(), "--data-dir", "/nonexistent-bibia-dir", flag, value});
     EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr(flag)) << value;

@@ -101,15 +101,27 @@ class FakeRelay final : public v1::Federation::Service {
     appended_[{tier, seq}] = std::move(bytes);
   }
 
+  // Ends the stream with `status` once `count` entries are sent, as a
+  // dropped connection (an error) or a peer that ends inside a run (OK) does.
+  void CutAfter(size_t count, grpc::Status status) {
+    absl::MutexLock lock(&mu_);
+    cut_after_ = count;
+    cut_status_ = std::move(status);
+  }
+
   grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
                     grpc::ServerWriter<v1::SyncBatch>* writer) override {
     std::vector<v1::LogEntry> entries;
     std::map<std::pair<v1::Tier, uint64_t>, std::string> appended;
+    size_t cut_after = 0;
+    grpc::Status cut_status;
     {
       absl::MutexLock lock(&mu_);
       ++calls_;
       entries = entries_;
       appended = appended_;
+      cut_after = cut_after_;
+      cut_status = cut_status_;
       auto certificates = context->auth_context()->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
       if (!certificates.empty()) client_certificate_.assign(certificates[0].data(), certificates[0].size());
     }
@@ -127,7 +139,14 @@ class FakeRelay final : public v1::Federation::Service {
     }
     if (!writer->Write(first)) return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
     v1::SyncBatch batch;
+    size_t sent = 0;
     for (const auto& e : entries) {
+      if (sent++ == cut_after) {
+        if (batch.entries_size() > 0 && !writer->Write(batch)) {
+          return grpc::Status(grpc::StatusCode::CANCELLED, "caller went away");
+        }
+        return cut_status;
+      }
       std::string serialized = e.SerializeAsString();
       if (auto it = appended.find({e.tier(), e.seq()}); it != appended.end()) serialized += it->second;
       batch.add_entries(std::move(serialized));
@@ -154,6 +173,8 @@ class FakeRelay final : public v1::Federation::Service {
   mutable absl::Mutex mu_;
   std::vector<v1::LogEntry> entries_ ABSL_GUARDED_BY(mu_);
   std::map<std::pair<v1::Tier, uint64_t>, std::string> appended_ ABSL_GUARDED_BY(mu_);
+  size_t cut_after_ ABSL_GUARDED_BY(mu_) = std::numeric_limits<size_t>::max();
+  grpc::Status cut_status_ ABSL_GUARDED_BY(mu_);
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
   std::string client_certificate_ ABSL_GUARDED_BY(mu_);
 };
@@ -502,6 +523,55 @@ TEST_F(FederationTamperTest, UnalteredEntriesThroughTheRelayAreApplied) {
 
   Inspection seen = StopVictimAndInspect();
   for (v1::Tier tier : kTiers) ExpectVictimHoldsPrefix(seen, tier, OriginLog(tier).size());
+}
+
+// A stream that breaks inside a run (seq 5, the first of the run 5-6) is
+// no fault of the peer: nothing is counted against it, the runs before
+// are kept, and the next round completes the log.
+TEST_F(FederationTamperTest, AStreamDroppedInsideARunIsNotCountedAgainstThePeer) {
+  ASSERT_STATUS_OK(Setup(OriginLog(v1::TIER_PUBLIC)));
+  relay_.CutAfter(5, grpc::Status(grpc::StatusCode::UNAVAILABLE, "relay connection dropped"));
+  Round cut = SyncVictimWith(kRelay);
+  ExpectRelayReached();
+  ASSERT_TRUE(cut.peer.has_value());
+  EXPECT_EQ(cut.peer->entries_rejected(), 0) << cut.peer->DebugString();
+  EXPECT_EQ(cut.node_rejected, 0);
+  EXPECT_THAT(cut.peer->last_error(), HasSubstr("relay connection dropped"));
+  ExpectServedWithTitle(4, OriginalTitle(4));
+  ExpectNotServed({5, 6, 7});
+
+  relay_.CutAfter(std::numeric_limits<size_t>::max(), grpc::Status::OK);
+  Round whole = SyncVictimWith(kRelay);
+  ASSERT_TRUE(whole.status.ok()) << Describe(whole.status);
+  ASSERT_TRUE(whole.peer.has_value());
+  EXPECT_EQ(whole.peer->entries_rejected(), 0) << whole.peer->DebugString();
+  EXPECT_EQ(whole.peer->last_error(), "");
+  EXPECT_EQ(whole.node_rejected, 0);
+  ExpectServedWithTitle(1, kUpdatedTitle);
+  ExpectServedWithTitle(7, OriginalTitle(7));
+
+  Inspection seen = StopVictimAndInspect();
+  EXPECT_THAT(seen.node_log, HasSubstr("sync cut short inside a run"));
+  EXPECT_THAT(seen.node_log, ::testing::Not(HasSubstr("unsigned tail")));
+  for (v1::Tier tier : kTiers) ExpectVictimHoldsPrefix(seen, tier, OriginLog(tier).size());
+}
+
+// A peer that ends its stream cleanly inside a run sent entries it cannot
+// vouch for: they are counted as rejected, and the runs before are kept.
+TEST_F(FederationTamperTest, AStreamEndedInsideARunCountsItsUnsignedTail) {
+  ASSERT_STATUS_OK(Setup(OriginLog(v1::TIER_PUBLIC)));
+  relay_.CutAfter(5, grpc::Status::OK);
+  Round round = SyncVictimWith(kRelay);
+  ExpectRelayReached();
+  ASSERT_TRUE(round.peer.has_value());
+  EXPECT_EQ(round.peer->entries_rejected(), 1) << round.peer->DebugString();
+  ExpectServedWithTitle(4, OriginalTitle(4));
+  ExpectNotServed({5, 6, 7});
+  Inspection seen = StopVictimAndInspect();
+  EXPECT_THAT(seen.node_log, HasSubstr("unsigned tail from peer ignored"));
+  ExpectVictimHoldsPrefix(seen, v1::TIER_PUBLIC, 4);
+  ExpectVictimHoldsPrefix(seen, v1::TIER_RESTRICTED, 0);
+  ExpectVictimHoldsPrefix(seen, v1::TIER_EXPERT, 0);
 }
 
 TEST_F(FederationTamperTest, OneAlteredPayloadByteIsRejected) {

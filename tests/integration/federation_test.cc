@@ -235,6 +235,66 @@ TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
   EXPECT_EQ(stats.projects(), kLarge);
 }
 
+// An import is one write batch: its entries of a tier form one run, signed
+// at its last entry, and a receiver buffers the run until that entry. A run
+// over the receiver's --sync-buffer-mib stops the sync, with nothing of it
+// applied; signed entries as large as the cap, or larger, pass.
+TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--no-gossip", "--sync-buffer-mib", "1"});
+  ASSERT_TRUE(f.StartAll().ok());
+  ASSERT_TRUE(f.InstallRoster().ok());
+  ASSERT_TRUE(f.AddPeer(1, 0).ok());
+  std::string item;
+  while (item.size() < 19990) item += "réseau ";
+  // About 600 kB of public facet each.
+  const auto large = [&](const std::string& id) {
+    v1::Project project = ThreeFacetProject(id);
+    for (int k = 0; k < 10; ++k) {
+      project.mutable_public_()->add_data_sources(item);
+      project.mutable_public_()->add_techniques(item);
+      project.mutable_public_()->add_tags(item);
+    }
+    return project;
+  };
+  const auto sync = [&](v1::SyncNowResponse* response) {
+    return f.peers(1).SyncNow(Context(Bearer(f.admin_token(1)), 60).get(), v1::SyncNowRequest(), response);
+  };
+  // Two single puts: runs of one signed entry each, however large.
+  ASSERT_TRUE(f.Put(0, large("single-0")).ok());
+  ASSERT_TRUE(f.Put(0, large("single-1")).ok());
+  v1::SyncNowResponse first;
+  grpc::Status s = sync(&first);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(first.entries_applied(), 6);
+  ASSERT_EQ(first.peers_size(), 1);
+  EXPECT_EQ(first.peers(0).last_error(), "");
+
+  // One import of three: its public run holds two unsigned entries of about
+  // 1.2 MB before the signed one.
+  auto context = Context(Bearer(f.admin_token(0)), 60);
+  v1::ImportResponse imported;
+  auto writer = f.stubs(0).contribute->Import(context.get(), &imported);
+  v1::ImportRequest batch;
+  for (int n = 0; n < 3; ++n) *batch.add_projects() = large(absl::StrCat("imported-", n));
+  batch.set_last(true);
+  ASSERT_TRUE(writer->Write(batch));
+  ASSERT_TRUE(writer->WritesDone());
+  s = writer->Finish();
+  ASSERT_TRUE(s.ok()) << Describe(s);
+
+  v1::SyncNowResponse second;
+  s = sync(&second);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_EQ(second.peers_size(), 1);
+  EXPECT_THAT(second.peers(0).last_error(),
+              ::testing::HasSubstr("more than 1 MiB of entries without a signed entry"));
+  EXPECT_THAT(second.peers(0).last_error(), ::testing::HasSubstr("--sync-buffer-mib"));
+  for (int n = 0; n < 3; ++n) EXPECT_FALSE(f.HasProject(1, absl::StrCat("imported-", n))) << n;
+  EXPECT_TRUE(f.HasProject(1, "single-0"));
+  EXPECT_TRUE(f.HasProject(1, "single-1"));
+}
+
 TEST(FederationRestartTest, ARestartedRelayIsCaughtUpByHintsAlone) {
   TempDir dir;
   FederationHarness f{dir.path(), 3, {"--gossip-interval", "1h"}};
