@@ -253,9 +253,13 @@ class CatalogStore {
   absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                         uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
+  // Stages the scrub marker (kMetaScrubPending) for payloads of `tier`
+  // removed by `batch`; a pending index scrub stays pending.
+  absl::Status StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Removes erased or dropped payloads from the WAL and SST files (flush +
-  // compaction of the log, records and index families, the search terms left
-  // with no posting deleted). Under the writer lock, or before the store is shared.
+  // compaction of the log and records families, and when the marker says so
+  // of the index family, the search terms left with no posting deleted).
+  // Under the writer lock, or before the store is shared.
   absl::Status ScrubErased();
 
   const Options options_;

@@ -66,7 +66,8 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
       }
       BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read records"));
     }
-    b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
+    // Only tiers above public are ever dropped: the index held none of it.
+    BIBIA_RETURN_IF_ERROR(StageScrubMarker(v1::TIER_RESTRICTED, &b.batch));
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
     const uint64_t generation = ++drop_generation_;
     for (std::string& log : dropped_logs) dropped_logs_[std::move(log)] = generation;

@@ -84,7 +84,11 @@ inline constexpr std::string_view kMetaNodeId = "node_id";
 inline constexpr std::string_view kMetaNextDocnum = "next_docnum";
 // Present from the write that removed payloads (redaction, a lowered tier)
 // until they are scrubbed from the files: a crash in between scrubs at Open.
+// Its value says whether the search index needs scrubbing too: only public
+// text is indexed, so only an erased public payload leaves words there.
 inline constexpr std::string_view kMetaScrubPending = "scrub_pending";
+inline constexpr std::string_view kScrubLogs = "logs";
+inline constexpr std::string_view kScrubWithIndex = "index";
 
 }  // namespace bibia::catalog
 

@@ -450,9 +450,7 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
         b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq),
                      stripped.SerializeAsString());
       }
-      if (!group->redacted) {
-        b->batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
-      }
+      if (!group->redacted) BIBIA_RETURN_IF_ERROR(StageScrubMarker(run.tier_, &b->batch));
       group->redacted = true;
     }
     group->hlc = std::max(group->hlc, e.hlc_time);

@@ -120,7 +120,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
     b.batch.Delete(db_->family(Family::kRecords), key);  // another member's facet, if any, goes too
     BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
     if (erased > 0) {
-      b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
+      BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
       BIBIA_RETURN_IF_ERROR(Commit(&b));
       return ScrubErased();
     }
@@ -142,19 +142,37 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
   b.batch.Put(db_->family(Family::kRecords), key, RecordRef(node_id_, tier, seq));
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b).status());
-  b.batch.Put(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()), "");
+  BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   return ScrubErased();
+}
+
+absl::Status CatalogStore::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) {
+  bool index = tier == v1::TIER_PUBLIC;
+  if (!index) {
+    // A scrub that failed earlier may still owe the index its compaction.
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> pending, db_->Get(Family::kMeta, kMetaScrubPending));
+    index = pending && *pending != kScrubLogs;
+  }
+  const std::string_view value = index ? kScrubWithIndex : kScrubLogs;
+  return FromRocks(batch->Put(db_->family(Family::kMeta),
+                              rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()),
+                              rocksdb::Slice(value.data(), value.size())),
+                   "stage scrub marker");
 }
 
 absl::Status CatalogStore::ScrubErased() {
   // Erased payloads still sit in the write-ahead log and in older SST files.
   // Flushing every family retires the WAL files that hold them; compacting
-  // the log, records and index families rewrites the SSTs without the old
-  // versions. A search term whose every posting went with them keeps its key
-  // (an empty list): deleted first, so the word leaves the files too. The
-  // writer lock is held: no posting can arrive between the read and the delete.
-  {
+  // the log and records families (and the index family, for public text)
+  // rewrites the SSTs without the old versions. A search term whose every
+  // posting went with them keeps its key (an empty list): deleted first, so
+  // the word leaves the files too. The writer lock is held: no posting can
+  // arrive between the read and the delete. A marker of a store from before
+  // the marker had values (empty) scrubs everything.
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> pending, db_->Get(Family::kMeta, kMetaScrubPending));
+  const bool index = !pending || *pending != kScrubLogs;
+  if (index) {
     rocksdb::WriteBatch empties;
     std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kIndex);
     const rocksdb::Slice terms(&kTermPrefix, 1);
@@ -172,6 +190,7 @@ absl::Status CatalogStore::ScrubErased() {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (Family f : {Family::kLog, Family::kRecords, Family::kIndex}) {
+    if (f == Family::kIndex && !index) continue;
     BIBIA_RETURN_IF_ERROR(
         FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }

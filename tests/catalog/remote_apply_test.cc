@@ -455,6 +455,88 @@ TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   }
 }
 
+// The names of the SST files of `family`: a compaction replaces them.
+std::vector<std::string> SstFiles(CatalogStore* store, Family family) {
+  rocksdb::ColumnFamilyMetaData meta;
+  store->db()->raw()->GetColumnFamilyMetaData(store->db()->family(family), &meta);
+  std::vector<std::string> names;
+  for (const auto& level : meta.levels) {
+    for (const auto& file : level.files) names.push_back(file.name);
+  }
+  return names;
+}
+
+// Only public text is indexed: erasing a restricted payload scrubs the log
+// family but leaves the index's files as they were (a compaction of the
+// whole index for a contact that left is wasted work); erasing a public one
+// compacts the index too. On the origin and on the replica alike.
+TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
+  v1::Project project = MakeProject("p1", "Cantine p1");
+  v1::Contact* contact = project.mutable_restricted()->add_contacts();
+  contact->set_role("DSI");
+  contact->set_email("parti@example.org");
+  contact->set_expires("2030-12-31");
+  ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
+  const auto log_of = [&](v1::Tier tier) {
+    auto entries = origin_->ReadLog(kOrigin, tier, 0, 1000);
+    EXPECT_THAT(entries.status(), IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  };
+  ASSERT_THAT(replica_->ApplyVerified(Verified(log_of(v1::TIER_PUBLIC))).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(log_of(v1::TIER_RESTRICTED))).status(), IsOk());
+  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+    for (Family f : {Family::kIndex, Family::kLog}) {
+      ASSERT_TRUE(store->db()->raw()->Flush(rocksdb::FlushOptions(), store->db()->family(f)).ok());
+    }
+  }
+  std::map<std::string, std::vector<std::string>> index_before, log_before;
+  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+    index_before[store->node_id()] = SstFiles(store, Family::kIndex);
+    log_before[store->node_id()] = SstFiles(store, Family::kLog);
+    ASSERT_THAT(index_before[store->node_id()], ::testing::Not(IsEmpty()));
+  }
+
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  std::vector<v1::LogEntry> redaction = log_of(v1::TIER_RESTRICTED);
+  ASSERT_THAT(replica_->ApplyVerified(Verified({redaction.back()})).status(), IsOk());
+  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+    SCOPED_TRACE(store->node_id());
+    EXPECT_EQ(SstFiles(store, Family::kIndex), index_before[store->node_id()]);
+    EXPECT_NE(SstFiles(store, Family::kLog), log_before[store->node_id()]);
+    auto marker = store->db()->Get(Family::kMeta, kMetaScrubPending);
+    ASSERT_THAT(marker.status(), IsOk());
+    EXPECT_FALSE(marker->has_value()) << "the scrub is still pending";
+  }
+
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_PUBLIC), IsOk());
+  std::vector<v1::LogEntry> public_redaction = log_of(v1::TIER_PUBLIC);
+  ASSERT_THAT(replica_->ApplyVerified(Verified({public_redaction.back()})).status(), IsOk());
+  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+    SCOPED_TRACE(store->node_id());
+    EXPECT_NE(SstFiles(store, Family::kIndex), index_before[store->node_id()]);
+  }
+}
+
+// A public scrub that did not finish (its marker still says "index") is not
+// downgraded by a later restricted redaction: the index is compacted then.
+TEST_F(RemoteApplyTest, AnIndexScrubLeftPendingIsDoneByTheNextScrub) {
+  v1::Project project = MakeProject("p1", "Cantine p1");
+  v1::Contact* contact = project.mutable_restricted()->add_contacts();
+  contact->set_role("DSI");
+  contact->set_email("parti@example.org");
+  contact->set_expires("2030-12-31");
+  ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
+  ASSERT_TRUE(origin_->db()->raw()->Flush(rocksdb::FlushOptions(), origin_->db()->family(Family::kIndex)).ok());
+  const std::vector<std::string> before = SstFiles(origin_.get(), Family::kIndex);
+  ASSERT_THAT(before, ::testing::Not(IsEmpty()));
+  rocksdb::WriteBatch pending;
+  ASSERT_TRUE(pending.Put(origin_->db()->family(Family::kMeta), std::string(kMetaScrubPending),
+                          std::string(kScrubWithIndex)).ok());
+  ASSERT_THAT(origin_->db()->Write(&pending), IsOk());
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  EXPECT_NE(SstFiles(origin_.get(), Family::kIndex), before);
+}
+
 // A deleted project's past values can still be erased: the redaction is then
 // a tombstone, and every node drops them as for a live record (they stayed in
 // every log, and went to every new member, with no way to erase them).
