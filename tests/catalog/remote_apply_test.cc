@@ -455,6 +455,16 @@ TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   }
 }
 
+// A project whose restricted facet holds one contact, `email`.
+v1::Project ProjectWithContact(const std::string& id, const std::string& email) {
+  v1::Project project = MakeProject(id, "Cantine " + id);
+  v1::Contact* contact = project.mutable_restricted()->add_contacts();
+  contact->set_role("DSI");
+  contact->set_email(email);
+  contact->set_expires("2030-12-31");
+  return project;
+}
+
 // The names of the SST files of `family`: a compaction replaces them.
 std::vector<std::string> SstFiles(CatalogStore* store, Family family) {
   rocksdb::ColumnFamilyMetaData meta;
@@ -471,11 +481,7 @@ std::vector<std::string> SstFiles(CatalogStore* store, Family family) {
 // whole index for a contact that left is wasted work); erasing a public one
 // compacts the index too. On the origin and on the replica alike.
 TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
-  v1::Project project = MakeProject("p1", "Cantine p1");
-  v1::Contact* contact = project.mutable_restricted()->add_contacts();
-  contact->set_role("DSI");
-  contact->set_email("parti@example.org");
-  contact->set_expires("2030-12-31");
+  v1::Project project = ProjectWithContact("p1", "parti@example.org");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
   const auto log_of = [&](v1::Tier tier) {
     auto entries = origin_->ReadLog(kOrigin, tier, 0, 1000);
@@ -520,11 +526,7 @@ TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
 // A public scrub that did not finish (its marker still says "index") is not
 // downgraded by a later restricted redaction: the index is compacted then.
 TEST_F(RemoteApplyTest, AnIndexScrubLeftPendingIsDoneByTheNextScrub) {
-  v1::Project project = MakeProject("p1", "Cantine p1");
-  v1::Contact* contact = project.mutable_restricted()->add_contacts();
-  contact->set_role("DSI");
-  contact->set_email("parti@example.org");
-  contact->set_expires("2030-12-31");
+  v1::Project project = ProjectWithContact("p1", "parti@example.org");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
   ASSERT_TRUE(origin_->db()->raw()->Flush(rocksdb::FlushOptions(), origin_->db()->family(Family::kIndex)).ok());
   const std::vector<std::string> before = SstFiles(origin_.get(), Family::kIndex);
@@ -541,11 +543,7 @@ TEST_F(RemoteApplyTest, AnIndexScrubLeftPendingIsDoneByTheNextScrub) {
 // a tombstone, and every node drops them as for a live record (they stayed in
 // every log, and went to every new member, with no way to erase them).
 TEST_F(RemoteApplyTest, ADeletedProjectsHistoryCanBeErased) {
-  v1::Project project = MakeProject("p1", "Cantine p1");
-  v1::Contact* contact = project.mutable_restricted()->add_contacts();
-  contact->set_role("DSI");
-  contact->set_email("parti@example.org");
-  contact->set_expires("2030-12-31");
+  v1::Project project = ProjectWithContact("p1", "parti@example.org");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
   const auto restricted_log = [&](CatalogStore* store, uint64_t after) {
     auto entries = store->ReadLog(kOrigin, v1::TIER_RESTRICTED, after, 1000);

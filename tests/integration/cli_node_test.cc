@@ -59,6 +59,11 @@ class CliNodeTest : public ::testing::Test {
     return path;
   }
 
+  static std::string DemoCatalogueText() {
+    std::ifstream in(DemoCatalogue());
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  }
+
   // The node's statistics, read through the CLI's --json output.
   v1::StatsResponse Stats() {
     CommandResult r = Bibia({"stats", "--json"});
@@ -228,8 +233,7 @@ TEST_F(CliNodeTest, BadInputIsRejectedByFieldAndWritesNothing) {
 }
 
 TEST_F(CliNodeTest, BulkImportWithOneBadRecordWritesNone) {
-  std::ifstream in(DemoCatalogue());
-  std::string demo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string demo = DemoCatalogueText();
   // Make the 12th record's title too long: only the node's validation sees it.
   size_t pos = 0;
   for (int i = 0; i < 12; ++i) pos = demo.find("\"title_fr\": \"", pos + 1);
@@ -251,8 +255,7 @@ class CliNodeWithSmallImportCapTest : public CliNodeTest {
 // The node holds an import in memory until its last message: one over the
 // node's cap is refused whole, whatever the CLI split it into.
 TEST_F(CliNodeWithSmallImportCapTest, AnImportOverTheNodesCapWritesNone) {
-  std::ifstream in(DemoCatalogue());
-  const std::string demo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string demo = DemoCatalogueText();
   std::string padding;
   while (padding.size() < 15000) padding += "remplissage ";  // under the 20,000 characters of a summary
   // 47 projects with two such summaries: about 1.6 MB, over the 1 MiB cap.
