@@ -49,11 +49,25 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
     BIBIA_ASSIGN_OR_RETURN(store->log_,
                            LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
     BIBIA_RETURN_IF_ERROR(store->CountAndReconcileFeedback());
+    BIBIA_RETURN_IF_ERROR(store->LoadAsideIds());
   }
   // Payloads removed by a write just before a crash may still be in the files.
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> scrub, store->db_->Get(Family::kMeta, kMetaScrubPending));
   if (scrub) BIBIA_RETURN_IF_ERROR(store->ScrubErased());
   return store;
+}
+
+absl::Status CatalogStore::LoadAsideIds() {
+  for (RecordKind kind : {RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
+    const std::string prefix(1, static_cast<char>(kind));
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      aside_ids_.emplace(key.substr(1, key.find('/') - 1));
+    }
+    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read facets held aside"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CatalogStore::CountAndReconcileFeedback() {
@@ -373,7 +387,9 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
       case RecordKind::kRestricted: *project.mutable_restricted() = std::move(*record.mutable_restricted()); break;
       case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
       case RecordKind::kFeedback:
-      case RecordKind::kRevocation: break;
+      case RecordKind::kRevocation:
+      case RecordKind::kRestrictedAside:
+      case RecordKind::kExpertAside: break;
     }
   }
   if (!project.has_public_()) return NotFound("id", id);

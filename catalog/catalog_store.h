@@ -16,6 +16,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
@@ -218,6 +219,14 @@ class CatalogStore {
   // Counts the feedback and deletes this node's own feedback on projects
   // that are gone (a crash between a replicated deletion and its cascade).
   absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Holds `item` (a restricted or expert facet whose record another origin
+  // holds here) aside under its origin (AsideKey).
+  void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Makes `origin`'s facets of project `id` held aside its project's facets.
+  absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Reads the ids of projects with facets held aside into aside_ids_.
+  absl::Status LoadAsideIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
   // Where `run` joins its stored log (as `group` leaves it): the index of its
@@ -274,6 +283,10 @@ class CatalogStore {
   // with the drop_generation_ each was last dropped at.
   absl::flat_hash_map<std::string, uint64_t> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<uint64_t> drop_generation_{0};
+  // Projects that have (or had: never pruned, a stale id costs one read)
+  // facets held aside, so that applying a public facet reads no aside key
+  // of a project without any.
+  absl::flat_hash_set<std::string> aside_ids_ ABSL_GUARDED_BY(write_mu_);
   std::atomic<int64_t> feedback_count_{0};
   std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;

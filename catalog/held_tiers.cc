@@ -51,8 +51,11 @@ absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Ti
     }
     // Records of the dropped tiers that other origins own; their values were
     // in the logs dropped above.
-    for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kFeedback, RecordKind::kExpert}) {
-      if (TierOfRecordKind(static_cast<char>(kind)) <= tier) continue;
+    for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kFeedback, RecordKind::kExpert,
+                            RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
+      const bool aside = kind == RecordKind::kRestrictedAside || kind == RecordKind::kExpertAside;
+      const RecordKind facet = aside ? FacetKindOfAside(kind) : kind;
+      if (TierOfRecordKind(static_cast<char>(facet)) <= tier) continue;
       const std::string prefix(1, static_cast<char>(kind));
       std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
       for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {

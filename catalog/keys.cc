@@ -45,6 +45,22 @@ std::string RecordKey(RecordKind kind, std::string_view id) {
   return key;
 }
 
+RecordKind AsideKindOf(RecordKind kind) {
+  return kind == RecordKind::kExpert ? RecordKind::kExpertAside : RecordKind::kRestrictedAside;
+}
+
+RecordKind FacetKindOfAside(RecordKind aside_kind) {
+  return aside_kind == RecordKind::kExpertAside ? RecordKind::kExpert : RecordKind::kRestricted;
+}
+
+std::string AsideKey(RecordKind kind, std::string_view id, std::string_view origin) {
+  // '/' cannot occur in a project id: one id's asides are one range.
+  std::string key = RecordKey(AsideKindOf(kind), id);
+  key.push_back('/');
+  key.append(origin);
+  return key;
+}
+
 std::string RevocationKey(std::string_view issuer, std::string_view token_id) {
   return absl::StrCat(std::string(1, static_cast<char>(RecordKind::kRevocation)), std::string(issuer), "/",
                       std::string(token_id));
@@ -78,6 +94,8 @@ v1::Tier TierOfRecordKind(char kind) {
     case RecordKind::kRestricted:
     case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
     case RecordKind::kExpert: return v1::TIER_EXPERT;
+    case RecordKind::kRestrictedAside:
+    case RecordKind::kExpertAside: break;
   }
   return v1::TIER_UNSPECIFIED;
 }

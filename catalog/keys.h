@@ -34,10 +34,14 @@ enum class RecordKind : char {
   kExpert = 'E',
   kFeedback = 'F',
   kRevocation = 'V',  // token revocations, in the public log
+  // A restricted or expert facet held aside (AsideKey): no log carries
+  // these kinds, they are this node's own bookkeeping.
+  kRestrictedAside = 'r',
+  kExpertAside = 'e',
 };
 
 // The tier whose log carries records of `kind` (a key's first byte);
-// TIER_UNSPECIFIED for an unknown kind.
+// TIER_UNSPECIFIED for an unknown kind or one no log carries (asides).
 v1::Tier TierOfRecordKind(char kind);
 
 // Big-endian fixed-width integers, so that byte order is numeric order.
@@ -54,6 +58,14 @@ std::string FeedbackKey(std::string_view project_id, std::string_view feedback_i
 bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin);
 // Prefix of every feedback key of one project.
 std::string FeedbackPrefix(std::string_view project_id);
+// A restricted or expert facet that a member other than the project's owner
+// here wrote (or its owner, before this node had the project) is held aside
+// under "<r|e><id>/<origin>", never shown, until that origin's public facet
+// makes it the project's owner here. `kind`: kRestricted or kExpert.
+std::string AsideKey(RecordKind kind, std::string_view id, std::string_view origin);
+// The kind an aside of `kind` is held under, and the other way round.
+RecordKind AsideKindOf(RecordKind kind);
+RecordKind FacetKindOfAside(RecordKind aside_kind);
 // "V<issuer>/<token id>": one contiguous range per issuer.
 std::string RevocationKey(std::string_view issuer, std::string_view token_id);
 

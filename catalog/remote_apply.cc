@@ -27,6 +27,8 @@ bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
     case RecordKind::kExpert: return record.has_expert();
     case RecordKind::kFeedback: return record.has_feedback();
     case RecordKind::kRevocation: return record.has_revocation();
+    case RecordKind::kRestrictedAside:
+    case RecordKind::kExpertAside: break;
   }
   return false;
 }
@@ -181,6 +183,14 @@ struct CatalogStore::RemoteGroup {
   // had not staged yet, read in one batch before it (nullopt: absent).
   absl::flat_hash_map<absl::string_view, std::optional<std::string>> stored_refs;
   std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
+  std::deque<std::string> keys;  // keys `staged` names that no run's bytes hold, at stable addresses
+  // Facets held aside (AsideKey) as the group leaves them: the reference
+  // (empty: deleted) and the record.
+  struct Aside {
+    std::string ref;
+    const v1::StoredRecord* record = nullptr;
+  };
+  absl::flat_hash_map<std::string, Aside> asides;
   std::vector<std::string> deleted_projects;  // public facets deleted: this node's feedback on them goes too
   int64_t hlc = 0;
   bool redacted = false;
@@ -255,8 +265,22 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
     BIBIA_ASSIGN_OR_RETURN(const bool project_owner, OwnsProject(e.origin, key, *group));
     if (!project_owner) {
       ++b->conflicts;
+      // Held aside under its origin: if that origin's public facet makes it
+      // the project's owner here later, the facet is its, whatever order
+      // the entries arrived in.
+      const RecordKind kind = static_cast<RecordKind>(key[0]);
+      if (kind == RecordKind::kRestricted || kind == RecordKind::kExpert) StageAside(item, group);
       return absl::OkStatus();
     }
+  }
+  // The origin's own facet, written where the project's facets are: any of
+  // its facets held aside is older, and must not come back over it.
+  const RecordKind kind = static_cast<RecordKind>(key[0]);
+  if ((kind == RecordKind::kRestricted || kind == RecordKind::kExpert) &&
+      !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
+    std::string aside_key = AsideKey(kind, key.substr(1), e.origin);
+    b->batch.Delete(db_->family(Family::kRecords), aside_key);
+    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
   }
   if (e.tombstone) {
     if (!exists) return absl::OkStatus();
@@ -277,6 +301,53 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
                RecordRef(e.origin, e.tier, e.seq));
   (*staged)[map_key] = item.record;
+  // The origin owns the project here now: its facets held aside are its.
+  if (is_public && !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
+    BIBIA_RETURN_IF_ERROR(PromoteAsides(e.origin, key.substr(1), group));
+  }
+  return absl::OkStatus();
+}
+
+void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
+  const LogEntryView& e = item.entry;
+  const std::string_view id = e.key.substr(1);
+  std::string aside_key = AsideKey(static_cast<RecordKind>(e.key[0]), id, e.origin);
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  if (e.tombstone) {
+    group->batch.batch.Delete(records, aside_key);
+    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
+    return;
+  }
+  if (!item.record) return;  // erased: a later entry of the run restates the value
+  std::string ref = RecordRef(e.origin, e.tier, e.seq);
+  group->batch.batch.Put(records, aside_key, ref);
+  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), item.record};
+  aside_ids_.emplace(id);
+}
+
+absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kExpert}) {
+    if (TierOfRecordKind(static_cast<char>(kind)) > held_tier_) continue;
+    std::string aside_key = AsideKey(kind, id, origin);
+    RemoteGroup::Aside aside;
+    if (auto it = group->asides.find(aside_key); it != group->asides.end()) {
+      aside = it->second;
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, aside_key));
+      if (!ref) continue;
+      // Only the owner is read from a staged record of these kinds.
+      v1::StoredRecord& owner = group->read_back.emplace_back();
+      owner.set_origin(std::string(origin));
+      aside = RemoteGroup::Aside{std::move(*ref), &owner};
+    }
+    if (aside.ref.empty()) continue;  // deleted by this group
+    const std::string& key = group->keys.emplace_back(RecordKey(kind, id));
+    group->batch.batch.Put(records, key, aside.ref);
+    group->staged[absl::string_view(key.data(), key.size())] = aside.record;
+    group->batch.batch.Delete(records, aside_key);
+    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
+  }
   return absl::OkStatus();
 }
 

@@ -377,6 +377,93 @@ TEST_F(TwoOriginsTest, AFacetWrittenUnderAnotherMembersProjectIsNeverShownWithIt
   EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
 }
 
+// The keys of facets held aside on `store` (AsideKey).
+std::vector<std::string> AsideKeys(CatalogStore* store) {
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it = store->db()->NewIterator(Family::kRecords);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const char kind = it->key()[0];
+    if (kind == static_cast<char>(RecordKind::kRestrictedAside) || kind == static_cast<char>(RecordKind::kExpertAside)) {
+      keys.push_back(it->key().ToString());
+    }
+  }
+  return keys;
+}
+
+// The owner's restricted facet can reach a node before its public one while
+// another member's facet of that id is stored there: it is held aside, not
+// lost, and becomes the project's facet when the project arrives (a restart
+// in between included).
+TEST_F(TwoOriginsTest, AnOwnersFacetThatArrivedBeforeItsProjectIsShownWhenTheProjectArrives) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "intrus@evil.example")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(other_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "dsi@nantes.example")).status(), IsOk());
+  const int64_t conflicts = replica_->conflicts();
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  EXPECT_EQ(replica_->conflicts(), conflicts + 1);
+  EXPECT_THAT(AsideKeys(replica_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kRestricted, "p1", kOrigin)));
+  EXPECT_THAT(replica_->GetProject("p1").status(), StatusIs(absl::StatusCode::kNotFound));
+
+  OpenReplica();
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_PUBLIC))).status(), IsOk());
+  auto got = replica_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_EQ(got->public_().title_fr(), "Cantine p1");
+  ASSERT_EQ(got->restricted().contacts_size(), 1);
+  EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
+  EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
+
+  // The owner's deletion takes it everywhere, as any facet of its own.
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  auto rest = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(rest.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*rest)).status(), IsOk());
+  auto record = replica_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, "p1"));
+  ASSERT_THAT(record.status(), IsOk());
+  EXPECT_FALSE(record->has_value());
+}
+
+// A facet held aside is its origin's as of then: the origin's later writes
+// of it, where the project's facets are, are not undone by it.
+TEST_F(TwoOriginsTest, AFacetHeldAsideDoesNotComeBackOverItsOriginsLaterWrite) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "intrus@evil.example")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(other_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "ancien@nantes.example")).status(),
+              IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  ASSERT_THAT(AsideKeys(replica_.get()), ::testing::SizeIs(1));
+  // The other member withdraws its facet; the owner writes a new contact,
+  // which lands where the project's facets are.
+  ASSERT_THAT(other_->PutProject(MakeProject("p1", "Autre")).status(), IsOk());
+  auto withdrawn = other_->ReadLog("origin-x", v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(withdrawn.status(), IsOk());
+  ASSERT_FALSE(withdrawn->empty());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*withdrawn)).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "nouveau@nantes.example")).status(),
+              IsOk());
+  auto newer = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(newer.status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(*newer)).status(), IsOk());
+  EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_PUBLIC))).status(), IsOk());
+  auto got = replica_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  ASSERT_EQ(got->restricted().contacts_size(), 1);
+  EXPECT_EQ(got->restricted().contacts(0).email(), "nouveau@nantes.example");
+}
+
+// A node lowered to public drops the restricted and expert facets it held
+// aside with the rest of what it held above public.
+TEST_F(TwoOriginsTest, FacetsHeldAsideGoWhenTheNodeIsLoweredToPublic) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "intrus@evil.example")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(other_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "dsi@nantes.example")).status(), IsOk());
+  ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_RESTRICTED))).status(), IsOk());
+  ASSERT_THAT(AsideKeys(replica_.get()), ::testing::SizeIs(1));
+  ASSERT_THAT(replica_->HoldTiersUpTo(v1::TIER_PUBLIC).status(), IsOk());
+  EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
+}
+
 // Nor does redacting its own project's facet on the owner's node restate an
 // intruder's facet as the owner's (signed by it, it would show everywhere).
 TEST_F(TwoOriginsTest, RedactingAFacetAnotherMemberWroteRestatesNothing) {

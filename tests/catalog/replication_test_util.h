@@ -47,6 +47,12 @@ class OriginAndReplicaTest : public ::testing::Test {
     auto origin = CatalogStore::Open(dir_a_.path(), a);
     ASSERT_THAT(origin.status(), ::bibia::testing::IsOk());
     origin_ = std::move(*origin);
+    OpenReplica();
+  }
+
+  // Opens the replica's store, closing it first if it is open.
+  void OpenReplica() {
+    replica_.reset();
     CatalogStore::Options b;
     b.node_id = "replica-b";
     b.clock = &clock_;
