@@ -217,6 +217,15 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
     StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), &record, b);
     index_->StageUpsert(result->created ? nullptr : &old.public_(), public_facet, &b->index);
   }
+  // A facet another member wrote under this node's project id (never shown
+  // with it) is held aside, not overwritten: should that member own the
+  // project one day (this node deleting it), the facet is still its.
+  if (restricted_changed && project.has_restricted() && !old.has_restricted()) {
+    BIBIA_RETURN_IF_ERROR(HoldOtherMembersFacetAside(RecordKind::kRestricted, id, b));
+  }
+  if (expert_changed && project.has_expert() && !old.has_expert()) {
+    BIBIA_RETURN_IF_ERROR(HoldOtherMembersFacetAside(RecordKind::kExpert, id, b));
+  }
   if (restricted_changed) {
     v1::StoredRecord record;
     *record.mutable_restricted() = restricted;
@@ -228,6 +237,17 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
     *record.mutable_expert() = expert;
     StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), project.has_expert() ? &record : nullptr, b);
   }
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
+  const std::string key = RecordKey(kind, id);
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
+  if (!ref) return absl::OkStatus();
+  BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
+  if (origin == node_id_) return absl::OkStatus();
+  b->batch.Put(db_->family(Family::kRecords), AsideKey(kind, id, origin), *ref);
+  aside_ids_.emplace(id);
   return absl::OkStatus();
 }
 

@@ -26,6 +26,7 @@
 #include "catalog/audit_log.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
+#include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/remote_run.h"
 #include "catalog/search_index.h"
@@ -222,8 +223,17 @@ class CatalogStore {
   // Holds `item` (a restricted or expert facet whose record another origin
   // holds here) aside under its origin (AsideKey).
   void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Holds the facet `ref` names (`origin`'s, of `kind` R or E, project `id`) aside.
+  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // A record the group keeps, standing for the one `ref` names: its origin and seq alone.
+  static const v1::StoredRecord* OwnerOf(std::string_view ref, RemoteGroup* group);
   // Makes `origin`'s facets of project `id` held aside its project's facets.
   absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages holding aside the facet of `kind` (R or E) another member wrote
+  // under this node's project `id`, if there is one.
+  absl::Status HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Reads the ids of projects with facets held aside into aside_ids_.
   absl::Status LoadAsideIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

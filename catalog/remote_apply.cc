@@ -233,10 +233,12 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   bool exists = false;
   std::string owner;
   const v1::StoredRecord* old = nullptr;
+  std::string other_ref;  // the reference of a record another origin holds here
   if (auto it = staged->find(map_key); it != staged->end()) {
     old = it->second;
     exists = old != nullptr;
     if (exists) owner = old->origin();
+    if (exists && owner != e.origin) other_ref = RecordRef(owner, e.tier, old->seq());
   } else {
     std::optional<std::string> ref;
     if (auto found = group->stored_refs.find(map_key); found != group->stored_refs.end()) {
@@ -249,6 +251,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
       exists = true;
       BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
       owner = std::string(origin);
+      if (owner != e.origin) other_ref = *ref;
       if (is_public && owner == e.origin) {
         BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, ReadRecord(*db_, key));
         exists = stored.has_value();
@@ -272,6 +275,9 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
       if (kind == RecordKind::kRestricted || kind == RecordKind::kExpert) StageAside(item, group);
       return absl::OkStatus();
     }
+    // The project's owner takes the place: the other member's facet is held
+    // aside in turn, should that member own the project here one day.
+    HoldAside(static_cast<RecordKind>(key[0]), key.substr(1), owner, other_ref, group);
   }
   // The origin's own facet, written where the project's facets are: any of
   // its facets held aside is older, and must not come back over it.
@@ -311,18 +317,33 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
 void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view id = e.key.substr(1);
-  std::string aside_key = AsideKey(static_cast<RecordKind>(e.key[0]), id, e.origin);
-  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
   if (e.tombstone) {
-    group->batch.batch.Delete(records, aside_key);
+    std::string aside_key = AsideKey(static_cast<RecordKind>(e.key[0]), id, e.origin);
+    group->batch.batch.Delete(db_->family(Family::kRecords), aside_key);
     group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
     return;
   }
   if (!item.record) return;  // erased: a later entry of the run restates the value
-  std::string ref = RecordRef(e.origin, e.tier, e.seq);
-  group->batch.batch.Put(records, aside_key, ref);
-  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), item.record};
+  HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group);
+}
+
+void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
+                             RemoteGroup* group) {
+  std::string aside_key = AsideKey(kind, id, origin);
+  group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
+  const v1::StoredRecord* owner = OwnerOf(ref, group);
+  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), owner};
   aside_ids_.emplace(id);
+}
+
+const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup* group) {
+  // A staged record of these kinds is read for its owner and seq alone.
+  v1::StoredRecord& owner = group->read_back.emplace_back();
+  if (std::optional<LogKeyParts> parts = ParseLogKey(ref)) {
+    owner.set_origin(std::move(parts->origin));
+    owner.set_seq(parts->seq);
+  }
+  return &owner;
 }
 
 absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
@@ -336,13 +357,24 @@ absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_vi
     } else {
       BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, aside_key));
       if (!ref) continue;
-      // Only the owner is read from a staged record of these kinds.
-      v1::StoredRecord& owner = group->read_back.emplace_back();
-      owner.set_origin(std::string(origin));
-      aside = RemoteGroup::Aside{std::move(*ref), &owner};
+      aside = RemoteGroup::Aside{*ref, OwnerOf(*ref, group)};
     }
     if (aside.ref.empty()) continue;  // deleted by this group
     const std::string& key = group->keys.emplace_back(RecordKey(kind, id));
+    // Whatever another member holds in its place goes aside in turn.
+    const absl::string_view map_key(key.data(), key.size());
+    if (auto it = group->staged.find(map_key); it != group->staged.end()) {
+      if (it->second != nullptr && it->second->origin() != origin) {
+        HoldAside(kind, id, it->second->origin(),
+                  RecordRef(it->second->origin(), TierOfRecordKind(static_cast<char>(kind)), it->second->seq()), group);
+      }
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> current, db_->Get(Family::kRecords, key));
+      if (current) {
+        BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*current, key));
+        if (holder != origin) HoldAside(kind, id, holder, *current, group);
+      }
+    }
     group->batch.batch.Put(records, key, aside.ref);
     group->staged[absl::string_view(key.data(), key.size())] = aside.record;
     group->batch.batch.Delete(records, aside_key);

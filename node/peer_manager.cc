@@ -287,7 +287,8 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   // which is verified here and applied as a whole by `applier`, in order.
   absl::flat_hash_map<std::string, catalog::PendingRun> pending;
   RunApplier applier(store_, peer.node_id());
-  absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification
+  absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification, or too long a run
+  absl::Status oversized;  // a run longer than the buffer allows: its log stops, the others go on
   v1::SyncBatch batch;
   bool first = true;
   absl::Status malformed;  // an entry that is not a LogEntry: the sync stops
@@ -331,15 +332,20 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
       if (!run->Add(std::move(bytes), *e)) {
         if (buffered <= options_.max_buffered_bytes) continue;
         // An honest peer's runs end at a signed entry, at most a write batch
-        // apart, except where an erased payload waits for its redaction: a
-        // log whose erased payload is more than the cap before it cannot be
-        // pulled (a limit, documented). The cap also bounds a peer sending
-        // unsigned entries without end.
-        malformed = absl::ResourceExhaustedError(absl::StrCat(
-            "sync with ", peer.node_id(), ": more than ", options_.max_buffered_bytes >> 20,
-            " MiB of entries without a signed entry to verify them (this node's --sync-buffer-mib); stopped"));
-        context.TryCancel();
-        break;
+        // apart (an import is one), except where an erased payload waits for
+        // its redaction: a log whose erased payload is more than the cap
+        // before it cannot be pulled (a limit, documented). The cap also
+        // bounds a peer sending unsigned entries without end. That log stops
+        // for this round; the peer's other logs go on.
+        oversized = absl::ResourceExhaustedError(absl::StrCat(
+            "sync with ", peer.node_id(), ": ", log_name, ": more than ", options_.max_buffered_bytes >> 20,
+            " MiB of entries without a signed entry to verify them (this node's --sync-buffer-mib); that log stopped"));
+        Log(LogLevel::kWarning, "run longer than --sync-buffer-mib; its log stopped for this round",
+            {{"peer", peer.node_id()}, {"run", log_name}, {"mib", absl::StrCat(options_.max_buffered_bytes >> 20)}});
+        buffered -= run->bytes();
+        (void)run->Take();
+        refused.insert(log_name);
+        continue;
       }
       buffered -= run->bytes();
       const int64_t size = static_cast<int64_t>(run->size());
@@ -375,6 +381,7 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         absl::StrCat("sync with ", peer.node_id(), ": ", status.error_message()));
   }
+  if (!oversized.ok()) return oversized;
   if (totals.stopped_logs > 0) {
     return absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": entries of ", totals.stopped_logs,
                                             " log(s) rejected; see the node log"));

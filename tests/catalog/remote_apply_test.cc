@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
@@ -411,7 +412,8 @@ TEST_F(TwoOriginsTest, AnOwnersFacetThatArrivedBeforeItsProjectIsShownWhenThePro
   EXPECT_EQ(got->public_().title_fr(), "Cantine p1");
   ASSERT_EQ(got->restricted().contacts_size(), 1);
   EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
-  EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
+  // The other member's facet went aside in turn.
+  EXPECT_THAT(AsideKeys(replica_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kRestricted, "p1", "origin-x")));
 
   // The owner's deletion takes it everywhere, as any facet of its own.
   ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
@@ -450,6 +452,82 @@ TEST_F(TwoOriginsTest, AFacetHeldAsideDoesNotComeBackOverItsOriginsLaterWrite) {
   ASSERT_THAT(got.status(), IsOk());
   ASSERT_EQ(got->restricted().contacts_size(), 1);
   EXPECT_EQ(got->restricted().contacts(0).email(), "nouveau@nantes.example");
+}
+
+// Two members wrote project p1 with a restricted facet; the first owner
+// then deletes it and the other becomes the owner. Two replicas that got the
+// logs in different orders end the same: the facet a project owner's entry
+// displaced is held aside in turn, and becomes the new owner's facet.
+// (Three fresh stores: the fixture's replica is not used.)
+TEST_F(TwoOriginsTest, FacetsEndTheSameWhateverOrderTheLogsArrive) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "x@other.example")).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  const std::vector<v1::LogEntry> x_public = LogOf(other_.get(), v1::TIER_PUBLIC);
+  const std::vector<v1::LogEntry> x_restricted = LogOf(other_.get(), v1::TIER_RESTRICTED);
+  const std::vector<v1::LogEntry> a_public = LogOf(origin_.get(), v1::TIER_PUBLIC);
+  const std::vector<v1::LogEntry> a_restricted = LogOf(origin_.get(), v1::TIER_RESTRICTED);
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  auto a_public_deleted = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1000);
+  auto a_restricted_deleted = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(a_public_deleted.status(), IsOk());
+  ASSERT_THAT(a_restricted_deleted.status(), IsOk());
+
+  using Runs = std::vector<const std::vector<v1::LogEntry>*>;
+  const std::vector<Runs> orders = {
+      // X's facet, A's (aside), A's project (A's facet takes the place, X's
+      // goes aside), A's deletion, X's project.
+      {&x_restricted, &a_restricted, &a_public, &*a_public_deleted, &*a_restricted_deleted, &x_public},
+      // X's facet, A's project, A's facet (taking the place: X's goes aside), ...
+      {&x_restricted, &a_public, &a_restricted, &*a_public_deleted, &*a_restricted_deleted, &x_public},
+      // A's project and facet, X's facet (aside), A's deletion, X's project.
+      {&a_public, &a_restricted, &x_restricted, &*a_public_deleted, &*a_restricted_deleted, &x_public},
+  };
+  for (size_t n = 0; n < orders.size(); ++n) {
+    SCOPED_TRACE(absl::StrCat("order ", n + 1));
+    ScopedTempDir dir;
+    CatalogStore::Options options;
+    options.node_id = "replica-c";
+    options.clock = &clock_;
+    auto store = CatalogStore::Open(dir.path(), options);
+    ASSERT_THAT(store.status(), IsOk());
+    for (const std::vector<v1::LogEntry>* run : orders[n]) {
+      auto verified = (*store)->VerifyRemote(*run, verifier_);
+      ASSERT_THAT(verified.status(), IsOk());
+      ASSERT_THAT((*store)->ApplyVerified(*verified).status(), IsOk());
+    }
+    auto got = (*store)->GetProject("p1");
+    ASSERT_THAT(got.status(), IsOk());
+    EXPECT_EQ(got->public_().title_fr(), "Autre");
+    ASSERT_EQ(got->restricted().contacts_size(), 1);
+    EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
+    EXPECT_THAT(AsideKeys(store->get()), IsEmpty());
+  }
+}
+
+// On the project owner's own node, the facet another member wrote under the
+// project's id is held aside when the owner writes its own, and is that
+// member's when it owns the project there (the owner having deleted it).
+TEST_F(TwoOriginsTest, AFacetAnotherMemberWroteUnderThisNodesProjectIsKeptForThatMember) {
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1")).status(), IsOk());
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "x@other.example")).status(), IsOk());
+  auto x_restricted = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  ASSERT_THAT(x_restricted.status(), IsOk());
+  ASSERT_THAT(origin_->ApplyVerified(*x_restricted).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  EXPECT_THAT(AsideKeys(origin_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kRestricted, "p1", "origin-x")));
+  auto mine = origin_->GetProject("p1");
+  ASSERT_THAT(mine.status(), IsOk());
+  EXPECT_EQ(mine->restricted().contacts(0).email(), "a@origin.example");
+
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  auto x_public = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ASSERT_THAT(x_public.status(), IsOk());
+  ASSERT_THAT(origin_->ApplyVerified(*x_public).status(), IsOk());
+  auto theirs = origin_->GetProject("p1");
+  ASSERT_THAT(theirs.status(), IsOk());
+  EXPECT_EQ(theirs->public_().title_fr(), "Autre");
+  ASSERT_EQ(theirs->restricted().contacts_size(), 1);
+  EXPECT_EQ(theirs->restricted().contacts(0).email(), "x@other.example");
 }
 
 // A node lowered to public drops the restricted and expert facets it held

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -237,8 +238,9 @@ TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
 
 // An import is one write batch: its entries of a tier form one run, signed
 // at its last entry, and a receiver buffers the run until that entry. A run
-// over the receiver's --sync-buffer-mib stops the sync, with nothing of it
-// applied; signed entries as large as the cap, or larger, pass.
+// over the receiver's --sync-buffer-mib stops its log for the round, with
+// nothing of it applied, while the peer's other logs go on; signed entries
+// as large as the cap, or larger, pass.
 TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   TempDir dir;
   FederationHarness f(dir.path(), 2, {"--no-gossip", "--sync-buffer-mib", "1"});
@@ -293,6 +295,18 @@ TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   for (int n = 0; n < 3; ++n) EXPECT_FALSE(f.HasProject(1, absl::StrCat("imported-", n))) << n;
   EXPECT_TRUE(f.HasProject(1, "single-0"));
   EXPECT_TRUE(f.HasProject(1, "single-1"));
+  // The import's restricted and expert runs are small: applied.
+  v1::FederationStatusResponse status;
+  s = f.peers(1).Status(Context(Bearer(f.admin_token(1))).get(), v1::FederationStatusRequest(), &status);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  std::map<v1::Tier, uint64_t> frontier;
+  for (const v1::FrontierEntry& e : status.frontier()) {
+    if (e.origin() == f.id(0)) frontier[e.tier()] = e.seq();
+  }
+  EXPECT_EQ(frontier[v1::TIER_PUBLIC], 2u);
+  EXPECT_EQ(frontier[v1::TIER_RESTRICTED], 5u);
+  EXPECT_EQ(frontier[v1::TIER_EXPERT], 5u);
+  EXPECT_THAT(f.node(1).log(), ::testing::HasSubstr("run longer than --sync-buffer-mib"));
 }
 
 TEST(FederationRestartTest, ARestartedRelayIsCaughtUpByHintsAlone) {
