@@ -78,6 +78,13 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
   const LogEntryView& e = item->entry;
   const std::string_view key = e.key;
   if (key.size() < 2 || TierOfRecordKind(key[0]) != e.tier) return BadEntry(e, "key does not belong to the entry's tier");
+  const RecordKind kind = static_cast<RecordKind>(key[0]);
+  if ((kind == RecordKind::kPublic || kind == RecordKind::kRestricted || kind == RecordKind::kExpert) &&
+      !IsValidProjectId(key.substr(1))) {
+    // A facet's key is a project id: one with a '/' would reach into the
+    // keys facets are held aside under (AsideKey).
+    return BadEntry(e, "key is not a facet of a valid project id");
+  }
   if (e.payload.empty()) return absl::OkStatus();
   auto* record = google::protobuf::Arena::CreateMessage<v1::StoredRecord>(arena);
   item->record = record;

@@ -109,15 +109,17 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
   // A facet another member wrote under this project's id is not this node's
-  // to restate (it would become the owner's, signed by it, everywhere).
-  if (record && record->origin() != node_id_) record.reset();
+  // to restate (it would become the owner's, signed by it, everywhere), nor
+  // to delete: it stays that member's, as on every other node.
+  const bool others = record && record->origin() != node_id_;
+  if (others) record.reset();
   if (!record) {
     // Deleted here, its past values may still be in this node's log: erased
     // by a redaction that is a tombstone (the record stays deleted).
     Batch b;
     b.log = log_->Begin();
     const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
-    b.batch.Delete(db_->family(Family::kRecords), key);  // another member's facet, if any, goes too
+    if (!others) b.batch.Delete(db_->family(Family::kRecords), key);
     BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
     if (erased > 0) {
       BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));

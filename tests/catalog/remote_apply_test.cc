@@ -530,6 +530,29 @@ TEST_F(TwoOriginsTest, AFacetAnotherMemberWroteUnderThisNodesProjectIsKeptForTha
   EXPECT_EQ(theirs->restricted().contacts(0).email(), "x@other.example");
 }
 
+// Erasing a deleted project's history on its former owner's node leaves
+// the facet another member wrote under that id since: it is that member's,
+// and shown once that member owns the project there, as on every replica.
+TEST_F(TwoOriginsTest, RedactingADeletedProjectsHistoryKeepsAnotherMembersFacet) {
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "x@other.example")).status(), IsOk());
+  auto x_restricted = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  ASSERT_THAT(x_restricted.status(), IsOk());
+  ASSERT_THAT(origin_->ApplyVerified(*x_restricted).status(), IsOk());
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  for (const v1::LogEntry& e : LogOf(origin_.get(), v1::TIER_RESTRICTED)) {
+    EXPECT_EQ(e.payload().find("a@origin.example"), std::string::npos) << "seq " << e.seq() << " still holds it";
+  }
+  auto x_public = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ASSERT_THAT(x_public.status(), IsOk());
+  ASSERT_THAT(origin_->ApplyVerified(*x_public).status(), IsOk());
+  auto got = origin_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  ASSERT_EQ(got->restricted().contacts_size(), 1);
+  EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
+}
+
 // A node lowered to public drops the restricted and expert facets it held
 // aside with the rest of what it held above public.
 TEST_F(TwoOriginsTest, FacetsHeldAsideGoWhenTheNodeIsLoweredToPublic) {
@@ -589,6 +612,22 @@ TEST_F(TwoOriginsTest, AFeedbackUnderAnIdOfAnotherOriginIsRefused) {
   entry.set_signature(signer_x_.Sign(EntryHash(entry)));
   EXPECT_THAT(replica_->VerifyRemote(run, verifier_).status(),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("under its own key")));
+}
+
+// A facet's key names a project id: a tombstone (no payload to check) keyed
+// into the range facets are held aside under, or beyond, is refused.
+TEST_F(TwoOriginsTest, AFacetKeyThatIsNotAProjectIdIsRefused) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre"), "x@other.example")).status(), IsOk());
+  std::vector<v1::LogEntry> run = LogOf(other_.get(), v1::TIER_RESTRICTED);
+  ASSERT_EQ(run.size(), 1u);
+  v1::LogEntry& entry = run.back();
+  entry.clear_payload();
+  entry.clear_payload_hash();
+  entry.set_tombstone(true);
+  entry.set_key("Rp1/origin-a");
+  entry.set_signature(signer_x_.Sign(EntryHash(entry)));
+  EXPECT_THAT(replica_->VerifyRemote(run, verifier_).status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a facet of a valid project id")));
 }
 
 // A word only an erased payload held leaves the search index's keys too, on
