@@ -451,10 +451,26 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     if (*start == run.items_.size()) continue;  // all applied already
     absl::Status staged = StageRemoteRun(run, *start, group.get());
     if (!staged.ok()) {
-      // The batch holds part of this run: drop the whole group.
+      // The batch holds part of this run: the group's other runs are staged
+      // again into a batch of their own, without it. Nothing of them is
+      // committed, so they stage as before; one that fails now goes too.
       results[i] = staged;
-      for (size_t m : group->members) results[m] = staged;
-      group = new_group();
+      std::vector<size_t> members = std::move(group->members);
+      for (bool restaged = false; !restaged;) {
+        group = new_group();
+        restaged = true;
+        for (auto m = members.begin(); m != members.end(); ++m) {
+          absl::StatusOr<size_t> again = JoinRemoteRun(runs[*m], group.get());
+          absl::Status status = again.ok() ? StageRemoteRun(runs[*m], *again, group.get()) : again.status();
+          if (!status.ok()) {
+            results[*m] = status;
+            members.erase(m);
+            restaged = false;
+            break;
+          }
+          group->members.push_back(*m);
+        }
+      }
       continue;
     }
     results[i] = static_cast<int64_t>(run.items_.size() - *start);

@@ -857,6 +857,54 @@ TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingBehind) {
   EXPECT_TRUE(p3->has_value());
 }
 
+// The runs staged into the group before the one that fails are not lost
+// with it: they are staged again without it and committed.
+TEST_F(RemoteApplyTest, TheRunsBeforeARunThatFailsWhileStagedAreApplied) {
+  std::vector<v1::Project> projects;
+  for (const char* id : {"p1", "p2", "p3"}) {
+    v1::Project project = MakeProject(id, "cantine");
+    project.mutable_restricted()->set_procurement_notes("Marché subséquent");
+    projects.push_back(project);
+  }
+  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p4", "cantine")).status(), IsOk());
+  rocksdb::WriteBatch corrupt;
+  corrupt.Put(replica_->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p2"), "not a log key");
+  ASSERT_THAT(replica_->db()->Write(&corrupt), IsOk());
+
+  // The restricted run, then the public run that fails at p2, then p4's.
+  std::vector<VerifiedRun> runs;
+  auto restricted = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 0, 1000);
+  ASSERT_THAT(restricted.status(), IsOk());
+  runs.push_back(Verified(*restricted));
+  auto first_public = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 0, 3);
+  ASSERT_THAT(first_public.status(), IsOk());
+  runs.push_back(Verified(*first_public));
+  auto later_public = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 3, 1);
+  ASSERT_THAT(later_public.status(), IsOk());
+  runs.push_back(Verified(*later_public));
+  std::vector<absl::StatusOr<int64_t>> results = replica_->ApplyVerified(std::move(runs));
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_THAT(results[0].status(), IsOk());
+  EXPECT_EQ(*results[0], 3);
+  EXPECT_THAT(results[1].status(), StatusIs(absl::StatusCode::kDataLoss));
+  // p4's run does not join a chain whose seqs 1-3 are missing.
+  EXPECT_FALSE(results[2].ok());
+  for (const char* id : {"p1", "p2", "p3"}) {
+    auto restricted_record = replica_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, id));
+    ASSERT_THAT(restricted_record.status(), IsOk());
+    EXPECT_TRUE(restricted_record->has_value()) << id;
+  }
+  auto p1 = replica_->db()->Get(Family::kRecords, RecordKey(RecordKind::kPublic, "p1"));
+  ASSERT_THAT(p1.status(), IsOk());
+  EXPECT_FALSE(p1->has_value());
+  auto frontier = replica_->Frontier();
+  ASSERT_THAT(frontier.status(), IsOk());
+  ASSERT_EQ(frontier->size(), 1u);
+  EXPECT_EQ(frontier->front().tier(), v1::TIER_RESTRICTED);
+  EXPECT_EQ(frontier->front().seq(), 3u);
+}
+
 // New documents of a run are indexed term by term from the receiver's
 // grouping, updates document by document: both must give the index the
 // origin built one write at a time.
