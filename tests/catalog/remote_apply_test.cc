@@ -333,6 +333,16 @@ class TwoOriginsTest : public OriginAndReplicaTest {
     return project;
   }
 
+  // `store` shows project p1 with one contact, `email` (and the title
+  // `title`, if given).
+  static void ExpectP1Contact(CatalogStore* store, const std::string& email, const std::string& title = "") {
+    auto got = store->GetProject("p1");
+    ASSERT_THAT(got.status(), IsOk());
+    if (!title.empty()) EXPECT_EQ(got->public_().title_fr(), title);
+    ASSERT_EQ(got->restricted().contacts_size(), 1);
+    EXPECT_EQ(got->restricted().contacts(0).email(), email);
+  }
+
   std::vector<v1::LogEntry> LogOf(CatalogStore* store, v1::Tier tier) {
     auto entries = store->ReadLog(store->node_id(), tier, 0, 1000);
     EXPECT_THAT(entries.status(), IsOk());
@@ -407,11 +417,7 @@ TEST_F(TwoOriginsTest, AnOwnersFacetThatArrivedBeforeItsProjectIsShownWhenThePro
 
   OpenReplica();
   ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_PUBLIC))).status(), IsOk());
-  auto got = replica_->GetProject("p1");
-  ASSERT_THAT(got.status(), IsOk());
-  EXPECT_EQ(got->public_().title_fr(), "Cantine p1");
-  ASSERT_EQ(got->restricted().contacts_size(), 1);
-  EXPECT_EQ(got->restricted().contacts(0).email(), "dsi@nantes.example");
+  ExpectP1Contact(replica_.get(), "dsi@nantes.example", "Cantine p1");
   // The other member's facet went aside in turn.
   EXPECT_THAT(AsideKeys(replica_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kRestricted, "p1", "origin-x")));
 
@@ -448,10 +454,7 @@ TEST_F(TwoOriginsTest, AFacetHeldAsideDoesNotComeBackOverItsOriginsLaterWrite) {
   ASSERT_THAT(replica_->ApplyVerified(Verified(*newer)).status(), IsOk());
   EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
   ASSERT_THAT(replica_->ApplyVerified(Verified(LogOf(origin_.get(), v1::TIER_PUBLIC))).status(), IsOk());
-  auto got = replica_->GetProject("p1");
-  ASSERT_THAT(got.status(), IsOk());
-  ASSERT_EQ(got->restricted().contacts_size(), 1);
-  EXPECT_EQ(got->restricted().contacts(0).email(), "nouveau@nantes.example");
+  ExpectP1Contact(replica_.get(), "nouveau@nantes.example");
 }
 
 // Two members wrote project p1 with a restricted facet; the first owner
@@ -523,11 +526,7 @@ TEST_F(TwoOriginsTest, AFacetAnotherMemberWroteUnderThisNodesProjectIsKeptForTha
   auto x_public = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
   ASSERT_THAT(x_public.status(), IsOk());
   ASSERT_THAT(origin_->ApplyVerified(*x_public).status(), IsOk());
-  auto theirs = origin_->GetProject("p1");
-  ASSERT_THAT(theirs.status(), IsOk());
-  EXPECT_EQ(theirs->public_().title_fr(), "Autre");
-  ASSERT_EQ(theirs->restricted().contacts_size(), 1);
-  EXPECT_EQ(theirs->restricted().contacts(0).email(), "x@other.example");
+  ExpectP1Contact(origin_.get(), "x@other.example", "Autre");
 }
 
 // Erasing a deleted project's history on its former owner's node leaves
@@ -547,10 +546,7 @@ TEST_F(TwoOriginsTest, RedactingADeletedProjectsHistoryKeepsAnotherMembersFacet)
   auto x_public = origin_->VerifyRemote(LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
   ASSERT_THAT(x_public.status(), IsOk());
   ASSERT_THAT(origin_->ApplyVerified(*x_public).status(), IsOk());
-  auto got = origin_->GetProject("p1");
-  ASSERT_THAT(got.status(), IsOk());
-  ASSERT_EQ(got->restricted().contacts_size(), 1);
-  EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
+  ExpectP1Contact(origin_.get(), "x@other.example");
 }
 
 // A node lowered to public drops the restricted and expert facets it held
@@ -807,21 +803,27 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
   EXPECT_THAT(replica_->PutProject(full).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
 }
 
-// A run that fails while it is staged is dropped with its group, halfway
-// through: none of its changes may come along with the group after it.
-TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingBehind) {
+// Imports p1-p3 (public and restricted facets) on `origin` in one batch,
+// and makes the replica's reference of p2's public facet unreadable.
+void ImportThreeWithAnUnreadableReplicaReference(CatalogStore* origin, CatalogStore* replica) {
   std::vector<v1::Project> projects;
   for (const char* id : {"p1", "p2", "p3"}) {
     v1::Project project = MakeProject(id, "cantine");
     project.mutable_restricted()->set_procurement_notes("Marché subséquent");
     projects.push_back(project);
   }
-  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  ASSERT_THAT(origin->Import(projects, {}).status(), IsOk());
+  rocksdb::WriteBatch corrupt;
+  corrupt.Put(replica->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p2"), "not a log key");
+  ASSERT_THAT(replica->db()->Write(&corrupt), IsOk());
+}
+
+// A run that fails while it is staged is dropped with its group, halfway
+// through: none of its changes may come along with the group after it.
+TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingBehind) {
   // The replica's reference for p2 is unreadable: staging the public run
   // fails there, after p1's record and entry were staged.
-  rocksdb::WriteBatch corrupt;
-  corrupt.Put(replica_->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p2"), "not a log key");
-  ASSERT_THAT(replica_->db()->Write(&corrupt), IsOk());
+  ImportThreeWithAnUnreadableReplicaReference(origin_.get(), replica_.get());
 
   std::vector<VerifiedRun> runs;
   for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED}) {
@@ -860,17 +862,8 @@ TEST_F(RemoteApplyTest, ARunThatFailsWhileStagedLeavesNothingBehind) {
 // The runs staged into the group before the one that fails are not lost
 // with it: they are staged again without it and committed.
 TEST_F(RemoteApplyTest, TheRunsBeforeARunThatFailsWhileStagedAreApplied) {
-  std::vector<v1::Project> projects;
-  for (const char* id : {"p1", "p2", "p3"}) {
-    v1::Project project = MakeProject(id, "cantine");
-    project.mutable_restricted()->set_procurement_notes("Marché subséquent");
-    projects.push_back(project);
-  }
-  ASSERT_THAT(origin_->Import(projects, {}).status(), IsOk());
+  ImportThreeWithAnUnreadableReplicaReference(origin_.get(), replica_.get());
   ASSERT_THAT(origin_->PutProject(MakeProject("p4", "cantine")).status(), IsOk());
-  rocksdb::WriteBatch corrupt;
-  corrupt.Put(replica_->db()->family(Family::kRecords), RecordKey(RecordKind::kPublic, "p2"), "not a log key");
-  ASSERT_THAT(replica_->db()->Write(&corrupt), IsOk());
 
   // The restricted run, then the public run that fails at p2, then p4's.
   std::vector<VerifiedRun> runs;
