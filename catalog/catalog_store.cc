@@ -57,19 +57,6 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   return store;
 }
 
-absl::Status CatalogStore::LoadAsideIds() {
-  for (RecordKind kind : {RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
-    const std::string prefix(1, static_cast<char>(kind));
-    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
-      aside_ids_.emplace(key.substr(1, key.find('/') - 1));
-    }
-    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read facets held aside"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CatalogStore::CountAndReconcileFeedback() {
   int64_t feedback = 0;
   std::set<std::string> orphaned;  // projects gone that this node's feedback is still about
@@ -237,17 +224,6 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
     *record.mutable_expert() = expert;
     StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), project.has_expert() ? &record : nullptr, b);
   }
-  return absl::OkStatus();
-}
-
-absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
-  const std::string key = RecordKey(kind, id);
-  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
-  if (!ref) return absl::OkStatus();
-  BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
-  if (origin == node_id_) return absl::OkStatus();
-  b->batch.Put(db_->family(Family::kRecords), AsideKey(kind, id, origin), *ref);
-  aside_ids_.emplace(id);
   return absl::OkStatus();
 }
 

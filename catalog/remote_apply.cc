@@ -2,7 +2,6 @@
 // own (VerifyRemote, no lock) and applying verified runs, several in one
 // WriteBatch when a receiver has them waiting (ApplyVerified).
 #include <algorithm>
-#include <deque>
 #include <memory>
 #include <utility>
 
@@ -13,6 +12,7 @@
 #include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
 #include "catalog/records.h"
+#include "catalog/remote_group.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 #include "catalog/validate.h"
@@ -173,35 +173,6 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> 
   return run;
 }
 
-// Verified runs staged into one WriteBatch, to be committed together.
-struct CatalogStore::RemoteGroup {
-  Batch batch;
-  std::vector<size_t> members;  // the runs staged, by index
-  struct Head {
-    LogHead head;
-    bool advanced = false;  // by a run of this group: its frontier is written
-  };
-  absl::flat_hash_map<std::string, Head> heads;  // by FrontierKey
-  // Records as the group leaves them so far (null: deleted). Keyed by
-  // absl::string_view: Debian's Abseil hashes a std::string_view through
-  // std::hash, which showed in profiles of a sync.
-  absl::flat_hash_map<absl::string_view, const v1::StoredRecord*> staged;
-  // Stored references of the keys the run being staged writes and the group
-  // had not staged yet, read in one batch before it (nullopt: absent).
-  absl::flat_hash_map<absl::string_view, std::optional<std::string>> stored_refs;
-  std::deque<v1::StoredRecord> read_back;  // stored records read for the index, at stable addresses
-  std::deque<std::string> keys;  // keys `staged` names that no run's bytes hold, at stable addresses
-  // Facets held aside (AsideKey) as the group leaves them: the reference
-  // (empty: deleted) and the record.
-  struct Aside {
-    std::string ref;
-    const v1::StoredRecord* record = nullptr;
-  };
-  absl::flat_hash_map<std::string, Aside> asides;
-  std::vector<std::string> deleted_projects;  // public facets deleted: this node's feedback on them goes too
-  int64_t hlc = 0;
-  bool redacted = false;
-};
 
 // What one replicated entry does to the search index: decided while its
 // record change is staged, done once its whole run is staged.
@@ -317,75 +288,6 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   // The origin owns the project here now: its facets held aside are its.
   if (is_public && !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
     BIBIA_RETURN_IF_ERROR(PromoteAsides(e.origin, key.substr(1), group));
-  }
-  return absl::OkStatus();
-}
-
-void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
-  const LogEntryView& e = item.entry;
-  const std::string_view id = e.key.substr(1);
-  if (e.tombstone) {
-    std::string aside_key = AsideKey(static_cast<RecordKind>(e.key[0]), id, e.origin);
-    group->batch.batch.Delete(db_->family(Family::kRecords), aside_key);
-    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
-    return;
-  }
-  if (!item.record) return;  // erased: a later entry of the run restates the value
-  HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group);
-}
-
-void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
-                             RemoteGroup* group) {
-  std::string aside_key = AsideKey(kind, id, origin);
-  group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
-  const v1::StoredRecord* owner = OwnerOf(ref, group);
-  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), owner};
-  aside_ids_.emplace(id);
-}
-
-const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup* group) {
-  // A staged record of these kinds is read for its owner and seq alone.
-  v1::StoredRecord& owner = group->read_back.emplace_back();
-  if (std::optional<LogKeyParts> parts = ParseLogKey(ref)) {
-    owner.set_origin(std::move(parts->origin));
-    owner.set_seq(parts->seq);
-  }
-  return &owner;
-}
-
-absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
-  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
-  for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kExpert}) {
-    if (TierOfRecordKind(static_cast<char>(kind)) > held_tier_) continue;
-    std::string aside_key = AsideKey(kind, id, origin);
-    RemoteGroup::Aside aside;
-    if (auto it = group->asides.find(aside_key); it != group->asides.end()) {
-      aside = it->second;
-    } else {
-      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, aside_key));
-      if (!ref) continue;
-      aside = RemoteGroup::Aside{*ref, OwnerOf(*ref, group)};
-    }
-    if (aside.ref.empty()) continue;  // deleted by this group
-    const std::string& key = group->keys.emplace_back(RecordKey(kind, id));
-    // Whatever another member holds in its place goes aside in turn.
-    const absl::string_view map_key(key.data(), key.size());
-    if (auto it = group->staged.find(map_key); it != group->staged.end()) {
-      if (it->second != nullptr && it->second->origin() != origin) {
-        HoldAside(kind, id, it->second->origin(),
-                  RecordRef(it->second->origin(), TierOfRecordKind(static_cast<char>(kind)), it->second->seq()), group);
-      }
-    } else {
-      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> current, db_->Get(Family::kRecords, key));
-      if (current) {
-        BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*current, key));
-        if (holder != origin) HoldAside(kind, id, holder, *current, group);
-      }
-    }
-    group->batch.batch.Put(records, key, aside.ref);
-    group->staged[absl::string_view(key.data(), key.size())] = aside.record;
-    group->batch.batch.Delete(records, aside_key);
-    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
   }
   return absl::OkStatus();
 }

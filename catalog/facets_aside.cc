@@ -1,0 +1,112 @@
+// CatalogStore's facets held aside: a restricted or expert facet whose
+// origin does not own its project on this node, kept under its origin
+// (AsideKey) until it does, so that what a node shows for a project's owner
+// does not depend on the order the members' logs arrived in.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "catalog/catalog_store.h"
+#include "catalog/keys.h"
+#include "catalog/records.h"
+#include "catalog/remote_group.h"
+#include "catalog/status_macros.h"
+#include "catalog/store_batch.h"
+
+namespace bibia::catalog {
+
+absl::Status CatalogStore::LoadAsideIds() {
+  for (RecordKind kind : {RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
+    const std::string prefix(1, static_cast<char>(kind));
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      aside_ids_.emplace(key.substr(1, key.find('/') - 1));
+    }
+    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read facets held aside"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
+  const std::string key = RecordKey(kind, id);
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
+  if (!ref) return absl::OkStatus();
+  BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
+  if (origin == node_id_) return absl::OkStatus();
+  b->batch.Put(db_->family(Family::kRecords), AsideKey(kind, id, origin), *ref);
+  aside_ids_.emplace(id);
+  return absl::OkStatus();
+}
+
+void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
+  const LogEntryView& e = item.entry;
+  const std::string_view id = e.key.substr(1);
+  if (e.tombstone) {
+    std::string aside_key = AsideKey(static_cast<RecordKind>(e.key[0]), id, e.origin);
+    group->batch.batch.Delete(db_->family(Family::kRecords), aside_key);
+    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
+    return;
+  }
+  if (!item.record) return;  // erased: a later entry of the run restates the value
+  HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group);
+}
+
+void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
+                             RemoteGroup* group) {
+  std::string aside_key = AsideKey(kind, id, origin);
+  group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
+  const v1::StoredRecord* owner = OwnerOf(ref, group);
+  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), owner};
+  aside_ids_.emplace(id);
+}
+
+const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup* group) {
+  // A staged record of these kinds is read for its owner and seq alone.
+  v1::StoredRecord& owner = group->read_back.emplace_back();
+  if (std::optional<LogKeyParts> parts = ParseLogKey(ref)) {
+    owner.set_origin(std::move(parts->origin));
+    owner.set_seq(parts->seq);
+  }
+  return &owner;
+}
+
+absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kExpert}) {
+    if (TierOfRecordKind(static_cast<char>(kind)) > held_tier_) continue;
+    std::string aside_key = AsideKey(kind, id, origin);
+    RemoteGroup::Aside aside;
+    if (auto it = group->asides.find(aside_key); it != group->asides.end()) {
+      aside = it->second;
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, aside_key));
+      if (!ref) continue;
+      aside = RemoteGroup::Aside{*ref, OwnerOf(*ref, group)};
+    }
+    if (aside.ref.empty()) continue;  // deleted by this group
+    const std::string& key = group->keys.emplace_back(RecordKey(kind, id));
+    // Whatever another member holds in its place goes aside in turn.
+    const absl::string_view map_key(key.data(), key.size());
+    if (auto it = group->staged.find(map_key); it != group->staged.end()) {
+      if (it->second != nullptr && it->second->origin() != origin) {
+        HoldAside(kind, id, it->second->origin(),
+                  RecordRef(it->second->origin(), TierOfRecordKind(static_cast<char>(kind)), it->second->seq()), group);
+      }
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> current, db_->Get(Family::kRecords, key));
+      if (current) {
+        BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*current, key));
+        if (holder != origin) HoldAside(kind, id, holder, *current, group);
+      }
+    }
+    group->batch.batch.Put(records, key, aside.ref);
+    group->staged[absl::string_view(key.data(), key.size())] = aside.record;
+    group->batch.batch.Delete(records, aside_key);
+    group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace bibia::catalog
