@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
+#include "catalog/remote_group.h"
 #include "catalog/store_batch.h"
 #include "catalog/status_macros.h"
 #include "catalog/validate.h"
@@ -201,6 +202,14 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
     public_facet.set_updated_unix_ms(options_.clock->NowMillis());
     v1::StoredRecord record;
     *record.mutable_public_() = public_facet;
+    // The project's claim of its id: made when it is created, kept after.
+    if (result->created) {
+      record.set_claimed_hlc(log_->NextHlc(b->log));
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored,
+                             ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
+      if (stored) record.set_claimed_hlc(stored->claimed_hlc());
+    }
     StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), &record, b);
     index_->StageUpsert(result->created ? nullptr : &old.public_(), public_facet, &b->index);
   }
@@ -280,12 +289,26 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
   BIBIA_RETURN_IF_ERROR(CheckOwned(id));
-  Batch b;
+  // Staged as a replica stages the deletion, so that a later claim of the
+  // id another member made, held aside here, takes the project's place
+  // here as it does on every replica.
+  RemoteGroup group;
+  Batch& b = group.batch;
   b.log = log_->Begin();
-  StageRecord(v1::TIER_PUBLIC, RecordKey(RecordKind::kPublic, id), nullptr, &b);
-  index_->StageDelete(old.public_(), &b.index);
-  if (old.has_restricted()) StageRecord(v1::TIER_RESTRICTED, RecordKey(RecordKind::kRestricted, id), nullptr, &b);
-  if (old.has_expert()) StageRecord(v1::TIER_EXPERT, RecordKey(RecordKind::kExpert, id), nullptr, &b);
+  const auto deleted = [&](RecordKind kind) {
+    const std::string& key = group.keys.emplace_back(RecordKey(kind, id));
+    group.staged[absl::string_view(key.data(), key.size())] = nullptr;
+    StageRecord(TierOfRecordKind(static_cast<char>(kind)), key, nullptr, &b);
+  };
+  deleted(RecordKind::kPublic);
+  if (old.has_restricted()) deleted(RecordKind::kRestricted);
+  if (old.has_expert()) deleted(RecordKind::kExpert);
+  BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, PromoteEarliestClaim(id, &group));
+  if (heir != nullptr) {
+    index_->StageUpsert(&old.public_(), heir->public_(), &b.index);
+  } else {
+    index_->StageDelete(old.public_(), &b.index);
+  }
   // Other members' feedback on it goes too, each deleted by its own node
   // when it applies this deletion (CommitRemoteGroup).
   BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(id, &b));
@@ -384,6 +407,7 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
       case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
       case RecordKind::kFeedback:
       case RecordKind::kRevocation:
+      case RecordKind::kPublicAside:
       case RecordKind::kRestrictedAside:
       case RecordKind::kExpertAside: break;
     }

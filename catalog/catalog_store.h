@@ -220,11 +220,19 @@ class CatalogStore {
   // Counts the feedback and deletes this node's own feedback on projects
   // that are gone (a crash between a replicated deletion and its cascade).
   absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds `item` (a restricted or expert facet whose record another origin
-  // holds here) aside under its origin (AsideKey).
+  // Holds `item` (a facet whose record another origin holds here) aside
+  // under its origin (AsideKey).
   void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds the facet `ref` names (`origin`'s, of `kind` R or E, project `id`) aside.
-  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group)
+  // Holds the facet `ref` names (`origin`'s, of `kind`, project `id`) aside.
+  // `record`: its value, if the group has it (a public facet needs it: its
+  // claim is read, and it may be promoted in this group); else a stand-in.
+  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group,
+                 const v1::StoredRecord* record = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Of project `id`'s public facets held aside (as `group` leaves them),
+  // makes the earliest claim (ClaimsBefore) the project, with its origin's
+  // other facets held aside: what the owner's deletion leaves. Returns its
+  // record, or null if none is held aside.
+  absl::StatusOr<const v1::StoredRecord*> PromoteEarliestClaim(std::string_view id, RemoteGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // A record the group keeps, standing for the one `ref` names: its origin and seq alone.
   static const v1::StoredRecord* OwnerOf(std::string_view ref, RemoteGroup* group);

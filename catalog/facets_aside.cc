@@ -1,12 +1,13 @@
-// CatalogStore's facets held aside: a restricted or expert facet whose
-// origin does not own its project on this node, kept under its origin
-// (AsideKey) until it does, so that what a node shows for a project's owner
-// does not depend on the order the members' logs arrived in.
+// CatalogStore's facets held aside: a facet whose origin does not own its
+// project on this node, kept under its origin (AsideKey) until it does, so
+// that which member owns a project, and what a node shows for it, do not
+// depend on the order the members' logs arrived in.
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/strings/match.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
@@ -17,7 +18,7 @@
 namespace bibia::catalog {
 
 absl::Status CatalogStore::LoadAsideIds() {
-  for (RecordKind kind : {RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
+  for (RecordKind kind : {RecordKind::kPublicAside, RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
     const std::string prefix(1, static_cast<char>(kind));
     std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -50,16 +51,55 @@ void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group)
     return;
   }
   if (!item.record) return;  // erased: a later entry of the run restates the value
-  HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group);
+  HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group, item.record);
 }
 
 void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
-                             RemoteGroup* group) {
+                             RemoteGroup* group, const v1::StoredRecord* record) {
   std::string aside_key = AsideKey(kind, id, origin);
   group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
-  const v1::StoredRecord* owner = OwnerOf(ref, group);
-  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), owner};
+  if (record == nullptr) record = OwnerOf(ref, group);
+  group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), record};
   aside_ids_.emplace(id);
+}
+
+absl::StatusOr<const v1::StoredRecord*> CatalogStore::PromoteEarliestClaim(std::string_view id,
+                                                                         RemoteGroup* group) {
+  if (aside_ids_.empty() || !aside_ids_.contains(absl::string_view(id.data(), id.size()))) return nullptr;
+  // The claims held aside, as stored and then as this group leaves them.
+  std::string prefix = RecordKey(RecordKind::kPublicAside, id);
+  prefix.push_back('/');
+  absl::flat_hash_map<std::string, RemoteGroup::Aside> claims;
+  {
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string key = it->key().ToString();
+      if (group->asides.contains(key)) continue;
+      BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> record, ReadRecord(*db_, key));
+      if (!record) continue;
+      claims[std::move(key)] = RemoteGroup::Aside{it->value().ToString(), &group->read_back.emplace_back(*record)};
+    }
+    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read claims held aside"));
+  }
+  for (const auto& [key, aside] : group->asides) {
+    if (absl::StartsWith(key, prefix) && !aside.ref.empty()) claims[key] = aside;
+  }
+  const std::pair<const std::string, RemoteGroup::Aside>* earliest = nullptr;
+  for (const auto& claim : claims) {
+    if (earliest == nullptr || ClaimsBefore(*claim.second.record, *earliest->second.record)) earliest = &claim;
+  }
+  if (earliest == nullptr) return nullptr;
+  const std::string& aside_key = earliest->first;
+  const v1::StoredRecord* heir = earliest->second.record;
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  const std::string& key = group->keys.emplace_back(RecordKey(RecordKind::kPublic, id));
+  group->batch.batch.Put(records, key, earliest->second.ref);
+  group->staged[absl::string_view(key.data(), key.size())] = heir;
+  group->batch.batch.Delete(records, aside_key);
+  const std::string origin = heir->origin();
+  group->asides[aside_key] = RemoteGroup::Aside{};
+  BIBIA_RETURN_IF_ERROR(PromoteAsides(origin, id, group));
+  return heir;
 }
 
 const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup* group) {

@@ -46,11 +46,15 @@ std::string RecordKey(RecordKind kind, std::string_view id) {
 }
 
 RecordKind AsideKindOf(RecordKind kind) {
-  return kind == RecordKind::kExpert ? RecordKind::kExpertAside : RecordKind::kRestrictedAside;
+  return kind == RecordKind::kExpert   ? RecordKind::kExpertAside
+         : kind == RecordKind::kPublic ? RecordKind::kPublicAside
+                                       : RecordKind::kRestrictedAside;
 }
 
 RecordKind FacetKindOfAside(RecordKind aside_kind) {
-  return aside_kind == RecordKind::kExpertAside ? RecordKind::kExpert : RecordKind::kRestricted;
+  return aside_kind == RecordKind::kExpertAside   ? RecordKind::kExpert
+         : aside_kind == RecordKind::kPublicAside ? RecordKind::kPublic
+                                                  : RecordKind::kRestricted;
 }
 
 std::string AsideKey(RecordKind kind, std::string_view id, std::string_view origin) {
@@ -94,6 +98,7 @@ v1::Tier TierOfRecordKind(char kind) {
     case RecordKind::kRestricted:
     case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
     case RecordKind::kExpert: return v1::TIER_EXPERT;
+    case RecordKind::kPublicAside:
     case RecordKind::kRestrictedAside:
     case RecordKind::kExpertAside: break;
   }

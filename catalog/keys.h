@@ -34,8 +34,9 @@ enum class RecordKind : char {
   kExpert = 'E',
   kFeedback = 'F',
   kRevocation = 'V',  // token revocations, in the public log
-  // A restricted or expert facet held aside (AsideKey): no log carries
-  // these kinds, they are this node's own bookkeeping.
+  // A facet held aside (AsideKey): no log carries these kinds, they are
+  // this node's own bookkeeping.
+  kPublicAside = 'p',
   kRestrictedAside = 'r',
   kExpertAside = 'e',
 };
@@ -58,10 +59,12 @@ std::string FeedbackKey(std::string_view project_id, std::string_view feedback_i
 bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin);
 // Prefix of every feedback key of one project.
 std::string FeedbackPrefix(std::string_view project_id);
-// A restricted or expert facet that a member other than the project's owner
-// here wrote (or its owner, before this node had the project) is held aside
-// under "<r|e><id>/<origin>", never shown, until that origin's public facet
-// makes it the project's owner here. `kind`: kRestricted or kExpert.
+// A facet that a member other than the project's owner here wrote (or its
+// owner, before this node had the project) is held aside under
+// "<p|r|e><id>/<origin>", never shown, until that origin owns the project
+// here: a public facet held aside is a later claim of the project's id,
+// which owns it once the earlier claims are deleted. `kind`: kPublic,
+// kRestricted or kExpert.
 std::string AsideKey(RecordKind kind, std::string_view id, std::string_view origin);
 // The kind an aside of `kind` is held under, and the other way round.
 RecordKind AsideKindOf(RecordKind kind);

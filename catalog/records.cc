@@ -22,6 +22,11 @@ absl::StatusOr<std::string_view> RefOrigin(std::string_view ref, std::string_vie
   return ref.substr(0, zero);
 }
 
+bool ClaimsBefore(const v1::StoredRecord& a, const v1::StoredRecord& b) {
+  if (a.claimed_hlc() != b.claimed_hlc()) return a.claimed_hlc() < b.claimed_hlc();
+  return a.origin() < b.origin();
+}
+
 absl::StatusOr<std::optional<v1::StoredRecord>> ReadRecord(const Db& db, std::string_view key) {
   BIBIA_ASSIGN_OR_RETURN(auto ref, db.Get(Family::kRecords, key));
   if (!ref) return std::optional<v1::StoredRecord>();

@@ -25,6 +25,11 @@ absl::StatusOr<std::string_view> RefOrigin(std::string_view ref, std::string_vie
 // with origin and seq set. nullopt if there is no such record.
 absl::StatusOr<std::optional<v1::StoredRecord>> ReadRecord(const Db& db, std::string_view key);
 
+// True if public facet `a` claims its project's id before `b` does: the
+// earlier claimed_hlc, then the smaller origin. Of two members that wrote the
+// same id, the earlier claim owns it on every node.
+bool ClaimsBefore(const v1::StoredRecord& a, const v1::StoredRecord& b);
+
 // Rewrites a store of schema version 2, whose records family held each value
 // with its provenance, into references (and drops its unused index rows by
 // id), in one write with the new version.

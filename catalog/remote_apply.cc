@@ -27,6 +27,7 @@ bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
     case RecordKind::kExpert: return record.has_expert();
     case RecordKind::kFeedback: return record.has_feedback();
     case RecordKind::kRevocation: return record.has_revocation();
+    case RecordKind::kPublicAside:
     case RecordKind::kRestrictedAside:
     case RecordKind::kExpertAside: break;
   }
@@ -177,9 +178,12 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> 
 // What one replicated entry does to the search index: decided while its
 // record change is staged, done once its whole run is staged.
 struct CatalogStore::RemoteIndexOp {
-  enum Kind { kNew, kUpsert, kDelete } kind = kNew;
+  // kReplace: the entry deleted `old`, and a later claim held aside, `heir`,
+  // took its place.
+  enum Kind { kNew, kUpsert, kDelete, kReplace } kind = kNew;
   size_t slot = 0;  // the entry's index in its run
-  const v1::ProjectPublic* old = nullptr;  // kUpsert, kDelete
+  const v1::ProjectPublic* old = nullptr;  // kUpsert, kDelete, kReplace
+  const v1::ProjectPublic* heir = nullptr;  // kReplace
 };
 
 absl::StatusOr<bool> CatalogStore::OwnsProject(std::string_view origin, std::string_view facet_key,
@@ -238,11 +242,35 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
       }
     }
   }
-  if (exists && owner != e.origin) {
-    // Single writer per record: the first owner this node saw keeps it. The
-    // entry stays in the log (the chain needs it) but changes nothing here.
-    // Except a restricted or expert facet that another member wrote under a
-    // project id before the project's owner did: the owner's replaces it.
+  if (exists && owner != e.origin && is_public) {
+    // Two members wrote this project id: the earlier claim owns it, here as
+    // on every node, and the other is held aside (it owns the project once
+    // every earlier claim is deleted). The entry stays in the log either way.
+    ++b->conflicts;
+    if (e.tombstone || item.record == nullptr) {
+      StageAside(item, group);  // the withdrawal of a claim held aside, or an erased payload
+      return absl::OkStatus();
+    }
+    if (old == nullptr) {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, ReadRecord(*db_, key));
+      if (!stored) {
+        return absl::DataLossError(
+            absl::StrCat("record '", absl::string_view(key.data(), key.size()), "' names no value"));
+      }
+      old = &group->read_back.emplace_back(std::move(*stored));
+    }
+    if (!ClaimsBefore(*item.record, *old)) {
+      StageAside(item, group);
+      return absl::OkStatus();
+    }
+    // An earlier claim: the owner until now is held aside, with its record
+    // (should this group promote it back), and this entry takes its place.
+    HoldAside(RecordKind::kPublic, key.substr(1), owner, other_ref, group, old);
+  } else if (exists && owner != e.origin) {
+    // Single writer per record: the project's owner. The entry stays in the
+    // log (the chain needs it) but changes nothing here. Except a restricted
+    // or expert facet that another member wrote under a project id before
+    // the project's owner did: the owner's replaces it.
     BIBIA_ASSIGN_OR_RETURN(const bool project_owner, OwnsProject(e.origin, key, *group));
     if (!project_owner) {
       ++b->conflicts;
@@ -260,7 +288,7 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   // The origin's own facet, written where the project's facets are: any of
   // its facets held aside is older, and must not come back over it.
   const RecordKind kind = static_cast<RecordKind>(key[0]);
-  if ((kind == RecordKind::kRestricted || kind == RecordKind::kExpert) &&
+  if ((kind == RecordKind::kPublic || kind == RecordKind::kRestricted || kind == RecordKind::kExpert) &&
       !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
     std::string aside_key = AsideKey(kind, key.substr(1), e.origin);
     b->batch.Delete(db_->family(Family::kRecords), aside_key);
@@ -268,13 +296,16 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   }
   if (e.tombstone) {
     if (!exists) return absl::OkStatus();
-    if (is_public) {
-      *index_op = RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
-      group->deleted_projects.emplace_back(key.substr(1));
-    }
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
     (*staged)[map_key] = nullptr;
+    if (is_public) {
+      group->deleted_projects.emplace_back(key.substr(1));
+      // The next claim of the id, if another member's is held aside, owns it now.
+      BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, PromoteEarliestClaim(key.substr(1), group));
+      *index_op = heir != nullptr ? RemoteIndexOp{RemoteIndexOp::kReplace, 0, &old->public_(), &heir->public_()}
+                                  : RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
+    }
     return absl::OkStatus();
   }
   if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
@@ -510,6 +541,8 @@ void CatalogStore::StageRemoteIndex(const VerifiedRun& run, const std::vector<Re
     const VerifiedRun::Item& item = run.items_[op.slot];
     if (op.kind == RemoteIndexOp::kDelete) {
       index_->StageDelete(*op.old, changes);
+    } else if (op.kind == RemoteIndexOp::kReplace) {
+      index_->StageUpsert(op.old, *op.heir, changes);
     } else {
       index_->StageUpsert(op.old, item.record->public_(), changes);
     }

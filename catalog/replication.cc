@@ -105,9 +105,13 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
                                                   : RecordKind::kFeedback;
   if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
   absl::MutexLock lock(&write_mu_);
-  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   const std::string key = RecordKey(kind, id);
-  BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
+  // Where this node's own record of the facet is: where the project's facets
+  // are, or, if another member's earlier claim owns the project here, held
+  // aside (its payloads are this node's to erase all the same).
+  const absl::Status owned = CheckOwned(id);
+  const std::string record_key = owned.ok() ? key : AsideKey(kind, id, node_id_);
+  BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, record_key));
   // A facet another member wrote under this project's id is not this node's
   // to restate (it would become the owner's, signed by it, everywhere), nor
   // to delete: it stays that member's, as on every other node.
@@ -119,14 +123,15 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
     Batch b;
     b.log = log_->Begin();
     const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
-    if (!others) b.batch.Delete(db_->family(Family::kRecords), key);
+    if (!others) b.batch.Delete(db_->family(Family::kRecords), record_key);
     BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
     if (erased > 0) {
       BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
       BIBIA_RETURN_IF_ERROR(Commit(&b));
       return ScrubErased();
     }
-    // No such project, or one without this facet: say which.
+    // No such project, or one without this facet, or another's: say which.
+    if (!owned.ok()) return owned;
     if (kind != RecordKind::kPublic) {
       BIBIA_ASSIGN_OR_RETURN(auto project, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
       if (!project) return absl::NotFoundError(absl::StrCat("project '", id, "': not found"));
@@ -142,7 +147,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   Batch b;
   b.log = log_->Begin();
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
-  b.batch.Put(db_->family(Family::kRecords), key, RecordRef(node_id_, tier, seq));
+  b.batch.Put(db_->family(Family::kRecords), record_key, RecordRef(node_id_, tier, seq));
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b).status());
   BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
   BIBIA_RETURN_IF_ERROR(Commit(&b));

@@ -394,7 +394,8 @@ std::vector<std::string> AsideKeys(CatalogStore* store) {
   std::unique_ptr<rocksdb::Iterator> it = store->db()->NewIterator(Family::kRecords);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const char kind = it->key()[0];
-    if (kind == static_cast<char>(RecordKind::kRestrictedAside) || kind == static_cast<char>(RecordKind::kExpertAside)) {
+    if (kind == static_cast<char>(RecordKind::kPublicAside) || kind == static_cast<char>(RecordKind::kRestrictedAside) ||
+        kind == static_cast<char>(RecordKind::kExpertAside)) {
       keys.push_back(it->key().ToString());
     }
   }
@@ -628,6 +629,160 @@ TEST_F(TwoOriginsTest, AFacetKeyThatIsNotAProjectIdIsRefused) {
 
 // A word only an erased payload held leaves the search index's keys too, on
 // the origin and on the replica (it stayed as a term with an empty list).
+// The ids of the projects `store` finds for `query`.
+std::vector<std::string> Finds(CatalogStore* store, const std::string& query) {
+  v1::SearchRequest request;
+  request.set_query(query);
+  auto got = store->Search(request);
+  EXPECT_THAT(got.status(), IsOk());
+  std::vector<std::string> ids;
+  if (got.ok()) {
+    for (const auto& hit : got->hits()) ids.push_back(hit.project().id());
+  }
+  return ids;
+}
+
+// Applies `run` (of any origin) on `store`.
+void ApplyOn(CatalogStore* store, const std::vector<v1::LogEntry>& run, const NameVerifier& verifier) {
+  auto verified = store->VerifyRemote(run, verifier);
+  ASSERT_THAT(verified.status(), IsOk());
+  ASSERT_THAT(store->ApplyVerified(*verified).status(), IsOk());
+}
+
+// Two members wrote project p1, origin-x first. Whatever order their logs
+// reach a node in, the earlier claim owns p1 there, with its own facets, and
+// the later one is held aside; the later member withdrawing its claim leaves
+// nothing of it behind.
+TEST_F(TwoOriginsTest, TheEarlierClaimOfAnIdOwnsItWhateverOrderTheLogsArrive) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
+              IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  const std::vector<v1::LogEntry> x_public = LogOf(other_.get(), v1::TIER_PUBLIC);
+  const std::vector<v1::LogEntry> x_restricted = LogOf(other_.get(), v1::TIER_RESTRICTED);
+  const std::vector<v1::LogEntry> a_public = LogOf(origin_.get(), v1::TIER_PUBLIC);
+  const std::vector<v1::LogEntry> a_restricted = LogOf(origin_.get(), v1::TIER_RESTRICTED);
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  auto a_public_deleted = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1000);
+  auto a_restricted_deleted = origin_->ReadLog(kOrigin, v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(a_public_deleted.status(), IsOk());
+  ASSERT_THAT(a_restricted_deleted.status(), IsOk());
+
+  using Runs = std::vector<const std::vector<v1::LogEntry>*>;
+  const std::vector<Runs> orders = {
+      {&a_public, &a_restricted, &x_public, &x_restricted},  // the later claim first: the earlier takes over
+      {&x_public, &x_restricted, &a_public, &a_restricted},
+      {&a_public, &x_restricted, &x_public, &a_restricted},
+      {&x_restricted, &a_public, &a_restricted, &x_public},
+  };
+  for (size_t n = 0; n < orders.size(); ++n) {
+    SCOPED_TRACE(absl::StrCat("order ", n + 1));
+    ScopedTempDir dir;
+    CatalogStore::Options options;
+    options.node_id = "replica-c";
+    options.clock = &clock_;
+    auto store = CatalogStore::Open(dir.path(), options);
+    ASSERT_THAT(store.status(), IsOk());
+    for (const std::vector<v1::LogEntry>* run : orders[n]) ApplyOn(store->get(), *run, verifier_);
+    auto got = (*store)->GetProject("p1");
+    ASSERT_THAT(got.status(), IsOk());
+    EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
+    ASSERT_EQ(got->restricted().contacts_size(), 1);
+    EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
+    EXPECT_THAT(Finds(store->get(), "tramway"), ::testing::ElementsAre("p1"));
+    EXPECT_THAT(Finds(store->get(), "cantine"), IsEmpty());
+    EXPECT_GT((*store)->conflicts(), 0);
+    auto claim = (*store)->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
+    ASSERT_THAT(claim.status(), IsOk());
+    EXPECT_TRUE(claim->has_value()) << "origin-a's claim is held aside";
+
+    ApplyOn(store->get(), *a_public_deleted, verifier_);
+    ApplyOn(store->get(), *a_restricted_deleted, verifier_);
+    EXPECT_THAT(AsideKeys(store->get()), IsEmpty());
+    auto aside = (*store)->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
+    ASSERT_THAT(aside.status(), IsOk());
+    EXPECT_FALSE(aside->has_value());
+    got = (*store)->GetProject("p1");
+    ASSERT_THAT(got.status(), IsOk());
+    EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
+  }
+}
+
+// When the owner of a project another member also claimed deletes it, on a
+// replica (reopened in between) or on its own node, the later claim held
+// aside becomes the project, with its facets, and is found by search.
+TEST_F(TwoOriginsTest, WhenTheEarlierClaimIsDeletedTheNextTakesItsPlace) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
+              IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+    ApplyOn(store, LogOf(origin_.get(), v1::TIER_PUBLIC), verifier_);
+    ApplyOn(store, LogOf(origin_.get(), v1::TIER_RESTRICTED), verifier_);
+  }
+  ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  OpenReplica();
+  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+    auto got = store->GetProject("p1");
+    ASSERT_THAT(got.status(), IsOk());
+    EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
+  }
+
+  ASSERT_THAT(other_->DeleteProject("p1"), IsOk());  // on its own node: origin-a's claim takes the place at once
+  ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+    SCOPED_TRACE(store->node_id());
+    ExpectP1Contact(store, "a@origin.example", "Cantine p1");
+    EXPECT_THAT(Finds(store, "cantine"), ::testing::ElementsAre("p1"));
+    EXPECT_THAT(Finds(store, "tramway"), IsEmpty());
+    EXPECT_THAT(AsideKeys(store), IsEmpty());
+  }
+  // The new owner edits it as before; the one that deleted it cannot.
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1 v2"), "a@origin.example")).status(),
+              IsOk());
+  auto newer = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1000);
+  ASSERT_THAT(newer.status(), IsOk());
+  ApplyOn(replica_.get(), *newer, verifier_);
+  ExpectP1Contact(replica_.get(), "a@origin.example", "Cantine p1 v2");
+  EXPECT_THAT(other_->PutProject(MakeProject("p1", "Autre")).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr(kOrigin)));
+}
+
+// A node whose own project turns out to be the later claim of its id shows
+// the earlier one's instead, can no longer edit it, but can still erase its
+// own facet's history; once the earlier claim is deleted, its project is
+// back, and its own again.
+TEST_F(TwoOriginsTest, ANodeWhoseClaimIsTheLaterOneKeepsItAsideAndGetsItBack) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
+              IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
+  ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ExpectP1Contact(origin_.get(), "x@other.example", "Autre tramway");
+  EXPECT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1")).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("origin-x")));
+  EXPECT_THAT(AsideKeys(origin_.get()),
+              ::testing::UnorderedElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin),
+                                              AsideKey(RecordKind::kRestricted, "p1", kOrigin)));
+  // Its own contact, held aside, is still its to erase.
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  const std::vector<v1::LogEntry> restricted = LogOf(origin_.get(), v1::TIER_RESTRICTED);
+  ASSERT_EQ(restricted.size(), 2u);
+  EXPECT_TRUE(restricted[0].payload().empty());
+  EXPECT_TRUE(restricted[1].redaction());
+
+  ASSERT_THAT(other_->DeleteProject("p1"), IsOk());
+  auto x_public = other_->ReadLog("origin-x", v1::TIER_PUBLIC, 1, 1000);
+  auto x_restricted = other_->ReadLog("origin-x", v1::TIER_RESTRICTED, 1, 1000);
+  ASSERT_THAT(x_public.status(), IsOk());
+  ASSERT_THAT(x_restricted.status(), IsOk());
+  ApplyOn(origin_.get(), *x_public, verifier_);
+  ApplyOn(origin_.get(), *x_restricted, verifier_);
+  ExpectP1Contact(origin_.get(), "a@origin.example", "Cantine p1");
+  EXPECT_THAT(AsideKeys(origin_.get()), IsEmpty());
+  EXPECT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1 v2")).status(), IsOk());
+}
+
 TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   v1::Project project = MakeProject("p1", "Cantine p1", "Contact Zorglubovitch pour les repas");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
