@@ -119,8 +119,9 @@ TEST_F(FederationTest, DeletingAProjectTakesEveryMembersFeedbackAlong) {
   EXPECT_EQ(feedback_on(1), (std::pair<int, int64_t>(0, 0)));
 }
 
-// Two nodes write the same id: each keeps its own, and says so.
-TEST_F(FederationTest, AnOwnershipConflictIsReportedByFederationStatus) {
+// Two nodes write the same id: the earlier claim owns it on every node, the
+// later writer's included, and the conflict is reported.
+TEST_F(FederationTest, AnOwnershipConflictIsReportedAndEndsTheSameOnEveryNode) {
   ASSERT_TRUE(f.Put(2, ThreeFacetProject("contested", "n2")).ok());
   ASSERT_TRUE(f.Put(0, ThreeFacetProject("contested", "n0")).ok());
   ASSERT_TRUE(f.WaitForProject(1, "contested", absl::Seconds(30)));
@@ -137,13 +138,26 @@ TEST_F(FederationTest, AnOwnershipConflictIsReportedByFederationStatus) {
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_THAT(shown.out, ::testing::HasSubstr("ownership conflicts  ")) << shown.out;
   EXPECT_THAT(f.node(2).log(), ::testing::HasSubstr("msg=\"ownership conflict\""));
-  // n2 keeps its own version.
-  v1::GetProjectRequest get;
-  get.set_id("contested");
-  v1::GetProjectResponse got;
-  ASSERT_TRUE(f.stubs(2).catalog->GetProject(Context(Bearer(f.admin_token(2))).get(), get, &got).ok());
-  ASSERT_EQ(got.project().restricted().contacts_size(), 1);
-  EXPECT_EQ(got.project().restricted().contacts(0).email(), "n2@testville.example.org");
+  // n2 wrote first: once n2's log can reach n1 and n0 too (peers the other
+  // way round), its version, contact included, is the project everywhere.
+  ASSERT_TRUE(f.AddPeer(1, 2).ok());
+  ASSERT_TRUE(f.AddPeer(0, 1).ok());
+  const auto contact_on = [&](int i) {
+    v1::GetProjectRequest get;
+    get.set_id("contested");
+    v1::GetProjectResponse got;
+    grpc::Status s = f.stubs(i).catalog->GetProject(Context(Bearer(f.admin_token(i))).get(), get, &got);
+    return s.ok() && got.project().restricted().contacts_size() == 1 ? got.project().restricted().contacts(0).email()
+                                                                     : std::string();
+  };
+  for (int i : {2, 1, 0}) {
+    SCOPED_TRACE(absl::StrCat("node ", i));
+    const absl::Time until = absl::Now() + absl::Seconds(30);
+    while (contact_on(i) != "n2@testville.example.org" && absl::Now() < until) absl::SleepFor(absl::Milliseconds(50));
+    EXPECT_EQ(contact_on(i), "n2@testville.example.org") << f.node(i).log();
+  }
+  // n0 no longer edits it: the project is n2's there too.
+  EXPECT_EQ(f.Put(0, ThreeFacetProject("contested", "n0")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 // A peer that accepts TCP connections and never answers (no TLS handshake):
