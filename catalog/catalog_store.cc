@@ -288,7 +288,12 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
   if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
-  BIBIA_RETURN_IF_ERROR(CheckOwned(id));
+  if (absl::Status owned = CheckOwned(id); !owned.ok()) {
+    // Another member's earlier claim owns the id here: this node's own
+    // claim, held aside, is what it can delete.
+    BIBIA_ASSIGN_OR_RETURN(const bool withdrawn, WithdrawOwnClaim(id));
+    return withdrawn ? absl::OkStatus() : owned;
+  }
   // Staged as a replica stages the deletion, so that a later claim of the
   // id another member made, held aside here, takes the project's place
   // here as it does on every replica.

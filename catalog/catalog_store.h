@@ -239,6 +239,11 @@ class CatalogStore {
   // Makes `origin`'s facets of project `id` held aside its project's facets.
   absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Deletes this node's own claim of project `id`, held aside because
+  // another member's earlier claim owns the id here: tombstones in this
+  // node's logs for its facets, wherever they are held. False if this node
+  // holds no such claim.
+  absl::StatusOr<bool> WithdrawOwnClaim(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages holding aside the facet of `kind` (R or E) another member wrote
   // under this node's project `id`, if there is one.
   absl::Status HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* batch)

@@ -30,6 +30,33 @@ absl::Status CatalogStore::LoadAsideIds() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CatalogStore::WithdrawOwnClaim(const std::string& id) {
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> claim,
+                         db_->Get(Family::kRecords, AsideKey(RecordKind::kPublic, id, node_id_)));
+  if (!claim) return false;
+  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
+  Batch b;
+  b.log = log_->Begin();
+  for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
+    const std::string key = RecordKey(kind, id);
+    const std::string aside = AsideKey(kind, id, node_id_);
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> held, db_->Get(Family::kRecords, aside));
+    bool in_place = false;  // a facet of this node's where the project's are (no owner's facet took it)
+    if (!held && kind != RecordKind::kPublic) {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
+      if (ref) {
+        BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
+        in_place = origin == node_id_;
+      }
+    }
+    if (!held && !in_place) continue;
+    log_->Stage(TierOfRecordKind(static_cast<char>(kind)), key, nullptr, &b.log, &b.batch);
+    b.batch.Delete(records, held ? aside : key);
+  }
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  return true;
+}
+
 absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));

@@ -783,6 +783,53 @@ TEST_F(TwoOriginsTest, ANodeWhoseClaimIsTheLaterOneKeepsItAsideAndGetsItBack) {
   EXPECT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1 v2")).status(), IsOk());
 }
 
+// A node whose claim of an id is the later one can still delete it: its
+// facets go from every node, and the earlier claim's deletion then leaves
+// no project behind.
+TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
+              IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  for (const std::vector<v1::LogEntry>& run : {LogOf(origin_.get(), v1::TIER_PUBLIC),
+                                               LogOf(origin_.get(), v1::TIER_RESTRICTED),
+                                               LogOf(other_.get(), v1::TIER_PUBLIC),
+                                               LogOf(other_.get(), v1::TIER_RESTRICTED)}) {
+    ApplyOn(replica_.get(), run, verifier_);
+  }
+  ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  ASSERT_THAT(AsideKeys(replica_.get()), ::testing::SizeIs(2));
+  ASSERT_THAT(AsideKeys(origin_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin)));
+
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  EXPECT_THAT(AsideKeys(origin_.get()), IsEmpty());
+  auto own = origin_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, "p1"));
+  ASSERT_THAT(own.status(), IsOk());
+  EXPECT_FALSE(own->has_value()) << "its contact, where the project's facets are, is deleted too";
+  auto got = origin_->GetProject("p1");
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
+  // Nothing more to delete: the project is the other member's.
+  EXPECT_THAT(origin_->DeleteProject("p1"), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("origin-x")));
+
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED}) {
+    auto rest = origin_->ReadLog(kOrigin, tier, 1, 1000);
+    ASSERT_THAT(rest.status(), IsOk());
+    ApplyOn(replica_.get(), *rest, verifier_);
+  }
+  EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
+  ASSERT_THAT(other_->DeleteProject("p1"), IsOk());
+  for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED}) {
+    auto rest = other_->ReadLog("origin-x", tier, 1, 1000);
+    ASSERT_THAT(rest.status(), IsOk());
+    ApplyOn(replica_.get(), *rest, verifier_);
+  }
+  ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
+  for (CatalogStore* store : {replica_.get(), origin_.get()}) {
+    EXPECT_THAT(store->GetProject("p1").status(), StatusIs(absl::StatusCode::kNotFound));
+    EXPECT_THAT(Finds(store, "tramway"), IsEmpty());
+  }
+}
+
 TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   v1::Project project = MakeProject("p1", "Cantine p1", "Contact Zorglubovitch pour les repas");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
