@@ -284,7 +284,8 @@ absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Proje
   return result;
 }
 
-absl::Status CatalogStore::DeleteProject(const std::string& id) {
+absl::Status CatalogStore::DeleteProject(const std::string& id, bool* withdrew_claim) {
+  if (withdrew_claim != nullptr) *withdrew_claim = false;
   if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
@@ -292,6 +293,7 @@ absl::Status CatalogStore::DeleteProject(const std::string& id) {
     // Another member's earlier claim owns the id here: this node's own
     // claim, held aside, is what it can delete.
     BIBIA_ASSIGN_OR_RETURN(const bool withdrawn, WithdrawOwnClaim(id));
+    if (withdrawn && withdrew_claim != nullptr) *withdrew_claim = true;
     return withdrawn ? absl::OkStatus() : owned;
   }
   // Staged as a replica stages the deletion, so that a later claim of the

@@ -64,8 +64,11 @@ class CatalogStore {
   // unset is removed). INVALID_ARGUMENT names the field at fault.
   absl::StatusOr<PutResult> PutProject(const v1::Project& project);
 
-  // Removes a project, its facets and its feedback. NOT_FOUND if absent.
-  absl::Status DeleteProject(const std::string& id);
+  // Removes a project, its facets and its feedback. NOT_FOUND if absent;
+  // FAILED_PRECONDITION if another member owns it, unless this node holds
+  // a later claim of the id aside: that claim is deleted (withdrawn), and
+  // `withdrew_claim` (if given) says so.
+  absl::Status DeleteProject(const std::string& id, bool* withdrew_claim = nullptr);
 
   // Records feedback on an existing project; returns it with id, origin and
   // time set. NOT_FOUND if the project does not exist.

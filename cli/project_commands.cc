@@ -88,6 +88,10 @@ absl::StatusOr<std::string> RunProjectDelete(const CommandContext& context) {
       CallNode(context, stub, &v1::Contribute::Stub::DeleteProject, request);
   if (!response.ok()) return response.status();
   if (context.global().json) return ToJson(*response);
+  if (response->withdrew_claim()) {
+    return absl::StrCat("withdrew this node's claim of ", request.id(),
+                        ": the project stays, another member's, which claimed the id earlier\n");
+  }
   return absl::StrCat("deleted ", request.id(), "\n");
 }
 

@@ -82,7 +82,10 @@ grpc::Status ContributeService::DeleteProject(grpc::ServerContext* context, cons
   RequestGuard guard(*access_, context, Operation::kDeleteProject);
   guard.AddRecord(request->id());
   if (!guard.allowed()) return guard.Finish();
-  return guard.Finish(store_->DeleteProject(request->id()));
+  bool withdrew_claim = false;
+  absl::Status deleted = store_->DeleteProject(request->id(), &withdrew_claim);
+  response->set_withdrew_claim(withdrew_claim);
+  return guard.Finish(deleted);
 }
 
 grpc::Status ContributeService::AddFeedback(grpc::ServerContext* context, const v1::AddFeedbackRequest* request,

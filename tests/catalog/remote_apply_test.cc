@@ -338,7 +338,9 @@ class TwoOriginsTest : public OriginAndReplicaTest {
   static void ExpectP1Contact(CatalogStore* store, const std::string& email, const std::string& title = "") {
     auto got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
-    if (!title.empty()) EXPECT_EQ(got->public_().title_fr(), title);
+    if (!title.empty()) {
+      EXPECT_EQ(got->public_().title_fr(), title);
+    }
     ASSERT_EQ(got->restricted().contacts_size(), 1);
     EXPECT_EQ(got->restricted().contacts(0).email(), email);
   }
@@ -800,7 +802,9 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
   ASSERT_THAT(AsideKeys(replica_.get()), ::testing::SizeIs(2));
   ASSERT_THAT(AsideKeys(origin_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin)));
 
-  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  bool withdrew_claim = false;
+  ASSERT_THAT(origin_->DeleteProject("p1", &withdrew_claim), IsOk());
+  EXPECT_TRUE(withdrew_claim);
   EXPECT_THAT(AsideKeys(origin_.get()), IsEmpty());
   auto own = origin_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, "p1"));
   ASSERT_THAT(own.status(), IsOk());
@@ -817,7 +821,8 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
     ApplyOn(replica_.get(), *rest, verifier_);
   }
   EXPECT_THAT(AsideKeys(replica_.get()), IsEmpty());
-  ASSERT_THAT(other_->DeleteProject("p1"), IsOk());
+  ASSERT_THAT(other_->DeleteProject("p1", &withdrew_claim), IsOk());
+  EXPECT_FALSE(withdrew_claim);
   for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED}) {
     auto rest = other_->ReadLog("origin-x", tier, 1, 1000);
     ASSERT_THAT(rest.status(), IsOk());

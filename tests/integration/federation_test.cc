@@ -156,8 +156,19 @@ TEST_F(FederationTest, AnOwnershipConflictIsReportedAndEndsTheSameOnEveryNode) {
     while (contact_on(i) != "n2@testville.example.org" && absl::Now() < until) absl::SleepFor(absl::Milliseconds(50));
     EXPECT_EQ(contact_on(i), "n2@testville.example.org") << f.node(i).log();
   }
-  // n0 no longer edits it: the project is n2's there too.
+  // n0 no longer edits it: the project is n2's there too. It can withdraw
+  // its own claim, which the CLI says, and the project stays n2's.
   EXPECT_EQ(f.Put(0, ThreeFacetProject("contested", "n0")).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  std::vector<std::string> withdraw = {CliBinary()};
+  for (const std::string& flag : f.node(0).CliFlags(f.admin_token(0))) withdraw.push_back(flag);
+  withdraw.insert(withdraw.end(), {"project", "delete", "contested"});
+  CommandResult withdrawn = RunCommand(withdraw);
+  EXPECT_EQ(withdrawn.exit_code, 0) << withdrawn.err;
+  EXPECT_THAT(withdrawn.out, ::testing::HasSubstr("withdrew this node's claim of contested")) << withdrawn.out;
+  EXPECT_EQ(contact_on(0), "n2@testville.example.org");
+  CommandResult again = RunCommand(withdraw);
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_THAT(again.err, ::testing::HasSubstr("belongs to node 'n2'")) << again.err;
 }
 
 // A peer that accepts TCP connections and never answers (no TLS handshake):
