@@ -266,6 +266,28 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
     // An earlier claim: the owner until now is held aside, with its record
     // (should this group promote it back), and this entry takes its place.
     HoldAside(RecordKind::kPublic, key.substr(1), owner, other_ref, group, old);
+    // Its other facets go aside with it: a claim held aside has all its
+    // facets there (its origin redacts or withdraws them there).
+    for (RecordKind facet : {RecordKind::kRestricted, RecordKind::kExpert}) {
+      const std::string& facet_key = group->keys.emplace_back(RecordKey(facet, key.substr(1)));
+      const absl::string_view facet_map_key(facet_key.data(), facet_key.size());
+      std::optional<std::string> ref;
+      if (auto it = staged->find(facet_map_key); it != staged->end()) {
+        if (it->second != nullptr && it->second->origin() == owner) {
+          ref = RecordRef(owner, TierOfRecordKind(static_cast<char>(facet)), it->second->seq());
+        }
+      } else {
+        BIBIA_ASSIGN_OR_RETURN(ref, db_->Get(Family::kRecords, facet_key));
+        if (ref) {
+          BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*ref, facet_key));
+          if (holder != owner) ref.reset();
+        }
+      }
+      if (!ref) continue;
+      HoldAside(facet, key.substr(1), owner, std::move(*ref), group);
+      b->batch.Delete(db_->family(Family::kRecords), facet_key);
+      (*staged)[facet_map_key] = nullptr;
+    }
   } else if (exists && owner != e.origin) {
     // Single writer per record: the project's owner. The entry stays in the
     // log (the chain needs it) but changes nothing here. Except a restricted

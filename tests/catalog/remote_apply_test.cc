@@ -800,7 +800,9 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
   }
   ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
   ASSERT_THAT(AsideKeys(replica_.get()), ::testing::SizeIs(2));
-  ASSERT_THAT(AsideKeys(origin_.get()), ::testing::ElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin)));
+  ASSERT_THAT(AsideKeys(origin_.get()),
+              ::testing::UnorderedElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin),
+                                              AsideKey(RecordKind::kRestricted, "p1", kOrigin)));
 
   bool withdrew_claim = false;
   ASSERT_THAT(origin_->DeleteProject("p1", &withdrew_claim), IsOk());
@@ -808,7 +810,7 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
   EXPECT_THAT(AsideKeys(origin_.get()), IsEmpty());
   auto own = origin_->db()->Get(Family::kRecords, RecordKey(RecordKind::kRestricted, "p1"));
   ASSERT_THAT(own.status(), IsOk());
-  EXPECT_FALSE(own->has_value()) << "its contact, where the project's facets are, is deleted too";
+  EXPECT_FALSE(own->has_value()) << "no contact of its own is left where the project's facets are";
   auto got = origin_->GetProject("p1");
   ASSERT_THAT(got.status(), IsOk());
   EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
@@ -833,6 +835,29 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
     EXPECT_THAT(store->GetProject("p1").status(), StatusIs(absl::StatusCode::kNotFound));
     EXPECT_THAT(Finds(store, "tramway"), IsEmpty());
   }
+}
+
+// A claim that an earlier one displaced takes all its facets aside, even
+// those the new owner has no facet of yet: its origin redacts its contact
+// there (restated, not deleted), and gets it back with the project.
+TEST_F(TwoOriginsTest, AClaimDisplacedTakesAllItsFacetsAside) {
+  ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
+              IsOk());
+  ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
+  ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);  // origin-x's public facet only
+  EXPECT_THAT(AsideKeys(origin_.get()),
+              ::testing::UnorderedElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin),
+                                              AsideKey(RecordKind::kRestricted, "p1", kOrigin)));
+  ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
+  const std::vector<v1::LogEntry> restricted = LogOf(origin_.get(), v1::TIER_RESTRICTED);
+  ASSERT_EQ(restricted.size(), 2u);
+  EXPECT_FALSE(restricted[1].payload().empty()) << "the current contact is restated, not deleted";
+  EXPECT_THAT(origin_->GetProject("p1").status(), IsOk());
+  ASSERT_THAT(other_->DeleteProject("p1"), IsOk());
+  auto deleted = other_->ReadLog("origin-x", v1::TIER_PUBLIC, 1, 1000);
+  ASSERT_THAT(deleted.status(), IsOk());
+  ApplyOn(origin_.get(), *deleted, verifier_);
+  ExpectP1Contact(origin_.get(), "a@origin.example", "Cantine p1");
 }
 
 TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
