@@ -202,9 +202,10 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
     public_facet.set_updated_unix_ms(options_.clock->NowMillis());
     v1::StoredRecord record;
     *record.mutable_public_() = public_facet;
-    // The project's claim of its id: made when it is created, kept after.
+    // The project's claim of its id: made when it is created, kept after
+    // (receivers reject a claim later than its entry, or one that changed).
     if (result->created) {
-      record.set_claimed_hlc(log_->NextHlc(b->log));
+      record.set_claimed_hlc(log_->TakeHlc(&b->log));
     } else {
       BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored,
                              ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));

@@ -231,6 +231,12 @@ class CatalogStore {
   // claim is read, and it may be promoted in this group); else a stand-in.
   void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group,
                  const v1::StoredRecord* record = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Fails unless public facet `item` claims its project id when its origin's
+  // facet before it did (`own`, where the project's facets are, else the one
+  // held aside): a claim changes only with a deletion, or which member owns
+  // the id would depend on the order the logs arrived in.
+  absl::Status CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Of project `id`'s public facets held aside (as `group` leaves them),
   // makes the earliest claim (ClaimsBefore) the project, with its origin's
   // other facets held aside: what the owner's deletion leaves. Returns its

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "catalog/catalog_store.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
@@ -88,6 +89,28 @@ void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_v
   if (record == nullptr) record = OwnerOf(ref, group);
   group->asides[std::move(aside_key)] = RemoteGroup::Aside{std::move(ref), record};
   aside_ids_.emplace(id);
+}
+
+absl::Status CatalogStore::CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own,
+                                          RemoteGroup* group) {
+  const LogEntryView& e = item.entry;
+  const std::string_view id = e.key.substr(1);
+  std::optional<int64_t> before;
+  if (own != nullptr) {
+    before = own->claimed_hlc();
+  } else if (!aside_ids_.empty() && aside_ids_.contains(absl::string_view(id.data(), id.size()))) {
+    const std::string aside_key = AsideKey(RecordKind::kPublic, id, e.origin);
+    if (auto it = group->asides.find(aside_key); it != group->asides.end()) {
+      if (!it->second.ref.empty() && it->second.record != nullptr) before = it->second.record->claimed_hlc();
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> held, ReadRecord(*db_, aside_key));
+      if (held) before = held->claimed_hlc();
+    }
+  }
+  if (!before || *before == item.record->claimed_hlc()) return absl::OkStatus();
+  return absl::DataLossError(DescribeEntry(
+      e, absl::StrCat("claims its project id from ", item.record->claimed_hlc(), " where the origin's facet before it ",
+                      "claimed it from ", *before, " (a claim changes only with a deletion)")));
 }
 
 absl::StatusOr<const v1::StoredRecord*> CatalogStore::PromoteEarliestClaim(std::string_view id,

@@ -145,15 +145,16 @@ LogChanges LogWriter::Begin() const {
   return changes;
 }
 
-int64_t LogWriter::NextHlc(const LogChanges& changes) const {
+int64_t LogWriter::TakeHlc(LogChanges* changes) const {
   // Hybrid logical clock: physical milliseconds in the high bits, a counter in
   // the low 16, never going backwards even if the wall clock does.
-  return std::max(clock_->NowMillis() << 16, changes.hlc + 1);
+  changes->hlc = std::max(clock_->NowMillis() << 16, changes->hlc + 1);
+  return changes->hlc;
 }
 
 uint64_t LogWriter::Stage(v1::Tier tier, std::string_view key, const std::string* payload, LogChanges* changes,
                           rocksdb::WriteBatch* batch, bool redaction) const {
-  changes->hlc = NextHlc(*changes);
+  TakeHlc(changes);
   LogHead& head = changes->heads[tier];
   v1::LogEntry entry;
   entry.set_origin(origin_);

@@ -69,9 +69,9 @@ class LogWriter {
   uint64_t Stage(v1::Tier tier, std::string_view key, const std::string* payload, LogChanges* changes,
                  rocksdb::WriteBatch* batch, bool redaction = false) const;
 
-  // The hybrid logical clock time the next entry staged in `changes` gets
-  // (or, should the wall clock go back meanwhile, about that).
-  int64_t NextHlc(const LogChanges& changes) const;
+  // Takes the next hybrid logical clock time for `changes`: every entry
+  // staged after it gets a later one, whatever the wall clock does meanwhile.
+  int64_t TakeHlc(LogChanges* changes) const;
 
   // Signs the last staged entry of each tier (rewriting it in `batch`). Call
   // once, after the last Stage of the batch.

@@ -97,6 +97,11 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
     if (record->public_().id() != key.substr(1) || !IsValidProjectId(record->public_().id())) {
       return BadEntry(e, "public facet id does not match its key");
     }
+    // A claim is made by the entry that creates the project, or before it.
+    if (record->claimed_hlc() < 0 || record->claimed_hlc() > e.hlc_time) {
+      return BadEntry(e, absl::StrCat("claims its project id from ", record->claimed_hlc(),
+                                      ", not between 0 and the entry's own time ", e.hlc_time));
+    }
     item->length = grouped->AddDocument(slot, record->public_());
   }
   if (static_cast<RecordKind>(key[0]) == RecordKind::kFeedback &&
@@ -241,6 +246,9 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
         if (exists) old = &group->read_back.emplace_back(std::move(*stored));
       }
     }
+  }
+  if (is_public && !e.tombstone && item.record != nullptr) {
+    BIBIA_RETURN_IF_ERROR(CheckClaimKept(item, exists && owner == e.origin ? old : nullptr, group));
   }
   if (exists && owner != e.origin && is_public) {
     // Two members wrote this project id: the earlier claim owns it, here as

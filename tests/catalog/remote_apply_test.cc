@@ -351,6 +351,16 @@ class TwoOriginsTest : public OriginAndReplicaTest {
     return entries.ok() ? *entries : std::vector<v1::LogEntry>();
   }
 
+  // A third node's store, empty, in `dir`.
+  std::unique_ptr<CatalogStore> OpenThirdNode(const ScopedTempDir& dir) {
+    CatalogStore::Options options;
+    options.node_id = "replica-c";
+    options.clock = &clock_;
+    auto store = CatalogStore::Open(dir.path(), options);
+    EXPECT_THAT(store.status(), IsOk());
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
   ScopedTempDir dir_x_;
   NameSigner signer_x_{"origin-x"};
   std::unique_ptr<CatalogStore> other_;
@@ -491,22 +501,19 @@ TEST_F(TwoOriginsTest, FacetsEndTheSameWhateverOrderTheLogsArrive) {
   for (size_t n = 0; n < orders.size(); ++n) {
     SCOPED_TRACE(absl::StrCat("order ", n + 1));
     ScopedTempDir dir;
-    CatalogStore::Options options;
-    options.node_id = "replica-c";
-    options.clock = &clock_;
-    auto store = CatalogStore::Open(dir.path(), options);
-    ASSERT_THAT(store.status(), IsOk());
+    std::unique_ptr<CatalogStore> store = OpenThirdNode(dir);
+    ASSERT_NE(store, nullptr);
     for (const std::vector<v1::LogEntry>* run : orders[n]) {
-      auto verified = (*store)->VerifyRemote(*run, verifier_);
+      auto verified = store->VerifyRemote(*run, verifier_);
       ASSERT_THAT(verified.status(), IsOk());
-      ASSERT_THAT((*store)->ApplyVerified(*verified).status(), IsOk());
+      ASSERT_THAT(store->ApplyVerified(*verified).status(), IsOk());
     }
-    auto got = (*store)->GetProject("p1");
+    auto got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
     EXPECT_EQ(got->public_().title_fr(), "Autre");
     ASSERT_EQ(got->restricted().contacts_size(), 1);
     EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
-    EXPECT_THAT(AsideKeys(store->get()), IsEmpty());
+    EXPECT_THAT(AsideKeys(store.get()), IsEmpty());
   }
 }
 
@@ -679,31 +686,28 @@ TEST_F(TwoOriginsTest, TheEarlierClaimOfAnIdOwnsItWhateverOrderTheLogsArrive) {
   for (size_t n = 0; n < orders.size(); ++n) {
     SCOPED_TRACE(absl::StrCat("order ", n + 1));
     ScopedTempDir dir;
-    CatalogStore::Options options;
-    options.node_id = "replica-c";
-    options.clock = &clock_;
-    auto store = CatalogStore::Open(dir.path(), options);
-    ASSERT_THAT(store.status(), IsOk());
-    for (const std::vector<v1::LogEntry>* run : orders[n]) ApplyOn(store->get(), *run, verifier_);
-    auto got = (*store)->GetProject("p1");
+    std::unique_ptr<CatalogStore> store = OpenThirdNode(dir);
+    ASSERT_NE(store, nullptr);
+    for (const std::vector<v1::LogEntry>* run : orders[n]) ApplyOn(store.get(), *run, verifier_);
+    auto got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
     EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
     ASSERT_EQ(got->restricted().contacts_size(), 1);
     EXPECT_EQ(got->restricted().contacts(0).email(), "x@other.example");
-    EXPECT_THAT(Finds(store->get(), "tramway"), ::testing::ElementsAre("p1"));
-    EXPECT_THAT(Finds(store->get(), "cantine"), IsEmpty());
-    EXPECT_GT((*store)->conflicts(), 0);
-    auto claim = (*store)->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
+    EXPECT_THAT(Finds(store.get(), "tramway"), ::testing::ElementsAre("p1"));
+    EXPECT_THAT(Finds(store.get(), "cantine"), IsEmpty());
+    EXPECT_GT(store->conflicts(), 0);
+    auto claim = store->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
     ASSERT_THAT(claim.status(), IsOk());
     EXPECT_TRUE(claim->has_value()) << "origin-a's claim is held aside";
 
-    ApplyOn(store->get(), *a_public_deleted, verifier_);
-    ApplyOn(store->get(), *a_restricted_deleted, verifier_);
-    EXPECT_THAT(AsideKeys(store->get()), IsEmpty());
-    auto aside = (*store)->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
+    ApplyOn(store.get(), *a_public_deleted, verifier_);
+    ApplyOn(store.get(), *a_restricted_deleted, verifier_);
+    EXPECT_THAT(AsideKeys(store.get()), IsEmpty());
+    auto aside = store->db()->Get(Family::kRecords, AsideKey(RecordKind::kPublic, "p1", kOrigin));
     ASSERT_THAT(aside.status(), IsOk());
     EXPECT_FALSE(aside->has_value());
-    got = (*store)->GetProject("p1");
+    got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
     EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
   }
@@ -858,6 +862,92 @@ TEST_F(TwoOriginsTest, AClaimDisplacedTakesAllItsFacetsAside) {
   ASSERT_THAT(deleted.status(), IsOk());
   ApplyOn(origin_.get(), *deleted, verifier_);
   ExpectP1Contact(origin_.get(), "a@origin.example", "Cantine p1");
+}
+
+// `entry` (a public facet) as its origin would sign it had it claimed its
+// project id from `claim`: what a buggy or dishonest member could send.
+v1::LogEntry ClaimingFrom(v1::LogEntry entry, int64_t claim) {
+  v1::StoredRecord record;
+  EXPECT_TRUE(record.ParseFromString(entry.payload()));
+  record.set_claimed_hlc(claim);
+  entry.set_payload(record.SerializeAsString());
+  entry.set_payload_hash(Sha256(entry.payload()));
+  entry.set_signature(NameSigner(entry.origin()).Sign(EntryHash(entry)));
+  return entry;
+}
+
+int64_t ClaimOf(const v1::LogEntry& entry) {
+  v1::StoredRecord record;
+  EXPECT_TRUE(record.ParseFromString(entry.payload()));
+  return record.claimed_hlc();
+}
+
+// A claim of an id later than the entry that makes it, or before the epoch,
+// is refused before anything is applied: the writer takes its claim from
+// the clock that times its entry.
+TEST_F(RemoteApplyTest, AClaimLaterThanItsOwnEntryIsRefused) {
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1")).status(), IsOk());
+  const std::vector<v1::LogEntry> run = PublicRun(0);
+  ASSERT_EQ(run.size(), 1u);
+  EXPECT_GT(ClaimOf(run[0]), 0);
+  EXPECT_LE(ClaimOf(run[0]), run[0].hlc_time());
+  for (int64_t claim : {run[0].hlc_time() + 1, int64_t{-1}}) {
+    SCOPED_TRACE(claim);
+    EXPECT_THAT(replica_->VerifyRemote({ClaimingFrom(run[0], claim)}, verifier_).status(),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not between 0 and the entry's own time")));
+  }
+  EXPECT_THAT(replica_->VerifyRemote({ClaimingFrom(run[0], run[0].hlc_time())}, verifier_).status(), IsOk());
+  EXPECT_EQ(ReplicaPublicSeq(), 0u);
+}
+
+// An origin's later facet of a project must claim the id when its first did:
+// moved earlier, it would take the project from the member with the earlier
+// claim on the nodes holding that member's claim, and not on the others.
+// Refused wherever the origin's facet is held: where the project's facets
+// are (it owns the project) or aside (it does not).
+TEST_F(TwoOriginsTest, AClaimThatChangesWithoutADeletionIsRefusedWhereverItIsHeld) {
+  ASSERT_THAT(other_->PutProject(MakeProject("p1", "Autre tramway")).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1")).status(), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1 v2")).status(), IsOk());
+  const std::vector<v1::LogEntry> x_public = LogOf(other_.get(), v1::TIER_PUBLIC);
+  const std::vector<v1::LogEntry> a_public = LogOf(origin_.get(), v1::TIER_PUBLIC);
+  ASSERT_EQ(a_public.size(), 2u);
+  ASSERT_EQ(ClaimOf(a_public[1]), ClaimOf(a_public[0])) << "an update keeps its project's claim";
+  const int64_t x_claim = ClaimOf(x_public[0]);
+  ASSERT_GT(x_claim, 0);
+  ASSERT_LT(x_claim, ClaimOf(a_public[0]));
+  // origin-a's update, backdated before origin-x's claim.
+  const v1::LogEntry backdated = ClaimingFrom(a_public[1], x_claim - 1);
+
+  ScopedTempDir dir;
+  std::unique_ptr<CatalogStore> holding_x = OpenThirdNode(dir);
+  ASSERT_NE(holding_x, nullptr);
+  ApplyOn(holding_x.get(), x_public, verifier_);
+  for (CatalogStore* store : {replica_.get(), holding_x.get()}) {
+    SCOPED_TRACE(store->node_id());
+    ApplyOn(store, {a_public[0]}, verifier_);
+    const std::string shown = store->GetProject("p1")->public_().title_fr();
+    auto verified = store->VerifyRemote({backdated}, verifier_);
+    ASSERT_THAT(verified.status(), IsOk()) << "signed by its origin, and no later than its entry";
+    EXPECT_THAT(store->ApplyVerified(*verified).status(),
+                StatusIs(absl::StatusCode::kDataLoss, HasSubstr("a claim changes only with a deletion")));
+    EXPECT_EQ(store->GetProject("p1")->public_().title_fr(), shown) << "nothing of it applied";
+    // The honest update applies where the facet is held.
+    ApplyOn(store, {a_public[1]}, verifier_);
+  }
+  EXPECT_EQ(replica_->GetProject("p1")->public_().title_fr(), "Cantine p1 v2");
+  EXPECT_EQ(holding_x->GetProject("p1")->public_().title_fr(), "Autre tramway");
+  EXPECT_THAT(AsideKeys(holding_x.get()), ::testing::ElementsAre(AsideKey(RecordKind::kPublic, "p1", kOrigin)));
+
+  // After a deletion, the origin's next project of that id is a new claim.
+  ASSERT_THAT(origin_->DeleteProject("p1"), IsOk());
+  ASSERT_THAT(origin_->PutProject(MakeProject("p1", "Cantine p1 again")).status(), IsOk());
+  auto later = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 2, 1000);
+  ASSERT_THAT(later.status(), IsOk());
+  ASSERT_EQ(later->size(), 2u);
+  EXPECT_GT(ClaimOf((*later)[1]), ClaimOf(a_public[0]));
+  ApplyOn(replica_.get(), *later, verifier_);
+  EXPECT_EQ(replica_->GetProject("p1")->public_().title_fr(), "Cantine p1 again");
 }
 
 TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
