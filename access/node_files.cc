@@ -18,7 +18,7 @@ std::string PathIn(const std::string& dir, const char* name) { return absl::StrC
 
 }  // namespace
 
-absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options) {
+absl::Status CheckInitOptions(const InitOptions& options) {
   if (!catalog::IsValidProjectId(options.node_id)) {  // node ids share the id alphabet
     return absl::InvalidArgumentError(absl::StrCat("--id: '", options.node_id, "' must match [a-z0-9-]{1,80}"));
   }
@@ -26,6 +26,11 @@ absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& option
   if (!options.endpoint.empty()) {
     if (absl::Status s = CheckEndpoint(options.endpoint, "--endpoint"); !s.ok()) return s;
   }
+  return absl::OkStatus();
+}
+
+absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options) {
+  if (absl::Status s = CheckInitOptions(options); !s.ok()) return s;
   std::optional<std::string> operator_pem;
   if (!options.operator_public_key_file.empty()) {
     auto pem = ReadFile(options.operator_public_key_file);

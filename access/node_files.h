@@ -36,6 +36,10 @@ struct InitOptions {
   std::string operator_public_key_file;  // optional: PEM of the operator's key
 };
 
+// The checks of InitNodeDirectory that need nothing but `options` (the id,
+// collectivity and endpoint given): INVALID_ARGUMENT naming the flag at fault.
+absl::Status CheckInitOptions(const InitOptions& options);
+
 // Creates `dir` (or fills an empty one) with a new identity. ALREADY_EXISTS if
 // it holds one already: keys are never overwritten.
 absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options);

@@ -592,7 +592,8 @@ constexpr std::string_view kPeerListHelp =
     R"(Usage: bibia peer list
 
 Lists the node's peers: NODE, ENDPOINT, LAST SUCCESS (UTC, or "never"),
-FAILURES (consecutive failed rounds since then), APPLIED and REJECTED (log
+FAILURES (consecutive failed rounds since then), NEXT TRY (UTC: when a
+failing peer's backoff lets gossip try it again), APPLIED and REJECTED (log
 entries received from the peer and applied, or refused because they failed
 verification) and LAST ERROR (cut to fit; --json shows it whole).
 

@@ -52,6 +52,7 @@ std::string RenderPeerStates(const PeerStates& peers) {
                {"ENDPOINT", kEndpointWidth},
                {"LAST SUCCESS (UTC)"},
                {"FAILURES", 0, Table::Align::kRight},
+               {"NEXT TRY (UTC)"},
                {"APPLIED", 0, Table::Align::kRight},
                {"REJECTED", 0, Table::Align::kRight},
                {"LAST ERROR", kErrorWidth}});
@@ -61,9 +62,13 @@ std::string RenderPeerStates(const PeerStates& peers) {
         !state.peer().endpoint().empty() ? state.peer().endpoint()
         : !state.endpoint_in_use().empty() ? absl::StrCat(state.endpoint_in_use(), " (roster)")
                                            : "-";
+    // When a failing peer's backoff lets gossip try it again.
+    const std::string next_try = state.consecutive_failures() > 0 && state.next_attempt_unix_ms() > 0
+                                     ? FormatTableTime(state.next_attempt_unix_ms(), /*seconds=*/true)
+                                     : "-";
     table.AddRow({state.peer().node_id(), endpoint,
                   FormatTableTime(state.last_success_unix_ms(), /*seconds=*/true, "never"),
-                  absl::StrCat(state.consecutive_failures()),
+                  absl::StrCat(state.consecutive_failures()), next_try,
                   absl::StrCat(state.entries_applied()),
                   absl::StrCat(state.entries_rejected()), OrDash(state.last_error())});
   }

@@ -151,6 +151,8 @@ int RunInit(int argc, char** argv) {
   options.collectivity = flags->get("collectivity");
   options.endpoint = flags->get("endpoint");
   options.operator_public_key_file = flags->get("operator-key");
+  // A malformed flag value is a usage error (exit 2), like a missing flag.
+  if (auto s = access::CheckInitOptions(options); !s.ok()) return UsageError(std::string(s.message()), "init");
   if (auto s = access::InitNodeDirectory(flags->get("data-dir"), options); !s.ok()) return Failure(s);
   std::printf("initialised node '%s' in %s\n", options.node_id.c_str(), flags->get("data-dir").c_str());
   return 0;

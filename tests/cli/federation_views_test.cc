@@ -52,11 +52,11 @@ TEST(PeerListViewTest, TableWithNeverAndTruncatedError) {
       "lyon", 3,
       "UNAVAILABLE: failed to connect to all addresses; last error: connection refused");
   EXPECT_EQ(RenderPeerList(response),
-            "NODE    ENDPOINT                 LAST SUCCESS (UTC)   FAILURES  APPLIED  "
+            "NODE    ENDPOINT                 LAST SUCCESS (UTC)   FAILURES  NEXT TRY (UTC)  APPLIED  "
             "REJECTED  LAST ERROR\n"
-            "rennes  rennes.example.org:7700  2026-09-21 14:13:20         0      120  "
+            "rennes  rennes.example.org:7700  2026-09-21 14:13:20         0  -                   120  "
             "       0  -\n"
-            "lyon    lyon.example.org:7700    never                       3        0  "
+            "lyon    lyon.example.org:7700    never                       3  -                     0  "
             "       2  UNAVAILABLE: failed to connect to all addresses…\n");
 }
 
@@ -69,8 +69,8 @@ TEST(PeerListViewTest, EndpointDefaultedByTheNodeShowsADash) {
   v1::PeerState* state = response.add_peers();
   state->mutable_peer()->set_node_id("nice");
   EXPECT_EQ(RenderPeerList(response),
-            "NODE  ENDPOINT  LAST SUCCESS (UTC)  FAILURES  APPLIED  REJECTED  LAST ERROR\n"
-            "nice  -         never                      0        0         0  -\n");
+            "NODE  ENDPOINT  LAST SUCCESS (UTC)  FAILURES  NEXT TRY (UTC)  APPLIED  REJECTED  LAST ERROR\n"
+            "nice  -         never                      0  -                     0         0  -\n");
 }
 
 TEST(SyncViewTest, AppliedCountThenThePeerTable) {
@@ -149,6 +149,7 @@ TEST(PeerViewTest, TheRostersEndpointAndTheNextTryAreShown) {
   v1::ListPeersResponse response;
   *response.add_peers() = state;
   EXPECT_THAT(RenderPeerList(response), HasSubstr("rennes.example.org:7700 (roster)"));
+  EXPECT_THAT(RenderPeerList(response), HasSubstr("  2  2026-09-21 14:13:22  "));
   EXPECT_THAT(PeerHealth(state), HasSubstr(", next try 2026-09-21 14:13:22 UTC: connection refused"));
   state.mutable_peer()->set_endpoint("10.0.0.12:7700");  // given with peer add: shown as it is
   *response.mutable_peers(0) = state;

@@ -367,6 +367,19 @@ TEST(NodeStartup, BadFlagsAreUsageErrors) {
     EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
     EXPECT_THAT(r.err, HasSubstr(flag)) << value;
   }
+  // init's malformed values too, before anything is created.
+  TempDir dir;
+  for (const auto& [flag, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--id", "Bad Id"}, {"--endpoint", "foo"}, {"--endpoint", "127.0.0.1:0"}}) {
+    std::vector<std::string> argv = {NodeBinary(), "init", "--data-dir", dir.path() + "/n", "--id", "n",
+                                     "--collectivity", "N"};
+    argv.push_back(flag);
+    argv.push_back(value);  // the later --id wins
+    CommandResult r = RunCommand(argv);
+    EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.err;
+    EXPECT_THAT(r.err, HasSubstr(flag)) << value;
+    EXPECT_FALSE(std::filesystem::exists(dir.path() + "/n")) << flag << " " << value;
+  }
   // Each command's errors point to its own help, and a stray argument is one.
   CommandResult bogus = RunCommand({NodeBinary(), "init", "--bogus"});
   EXPECT_EQ(bogus.exit_code, 2);
