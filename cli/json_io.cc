@@ -27,6 +27,20 @@ std::string DescribeJsonError(std::string_view json, std::string_view protobuf_m
   if (absl::StrContains(AbslView(first_line), "Root element must be a message")) {
     return "expected one JSON object ({...}) at the top of the file";
   }
+  // "(public) colour: Cannot find field." or, at the top, "colour: Cannot find field."
+  constexpr std::string_view kUnknownField = ": Cannot find field.";
+  if (first_line.size() > kUnknownField.size() &&
+      first_line.substr(first_line.size() - kUnknownField.size()) == kUnknownField) {
+    std::string_view field = first_line.substr(0, first_line.size() - kUnknownField.size());
+    std::string path;
+    if (field.size() > 2 && field.front() == '(') {
+      if (const size_t close = field.find(") "); close != std::string_view::npos) {
+        path = absl::StrCat(AbslView(field.substr(1, close - 1)), ".");
+        field = field.substr(close + 2);
+      }
+    }
+    return absl::StrCat(path, AbslView(field), ": unknown field");
+  }
   // "(public.domain): invalid value "DOMAIN_FOO" for type type.googleapis.com/bibia.v1.Domain"
   constexpr std::string_view kTypePrefix = " for type type.googleapis.com/";
   if (const size_t type_at = first_line.find(kTypePrefix); type_at != std::string_view::npos) {
