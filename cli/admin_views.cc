@@ -29,13 +29,25 @@ std::string RenderTokenList(const v1::ListTokensResponse& response) {
                {"ROLE"},
                {"EXPIRES (UTC)"},
                {"REVOKED"}});
+  bool claims_unknown = false;
   for (const v1::TokenInfo& info : response.tokens()) {
     const v1::Token& claims = info.claims();
+    // A token revoked here that this node did not register (issued offline
+    // or by another member) is known by its id alone.
+    if (claims.subject().empty() && claims.tier() == v1::TIER_UNSPECIFIED) {
+      claims_unknown = true;
+      table.AddRow({claims.token_id(), "-", "-", "-", "-", YesNo(info.revoked())});
+      continue;
+    }
     table.AddRow({claims.token_id(), claims.subject(), ShortName(claims.tier()),
                   ShortName(claims.role()), FormatTableTime(claims.expires_unix_ms(), false),
                   YesNo(info.revoked())});
   }
-  return table.Render();
+  std::string out = table.Render();
+  if (claims_unknown) {
+    absl::StrAppend(&out, "\n-: revoked here, issued offline or by another node: only its id is known\n");
+  }
+  return out;
 }
 
 std::string RenderAudit(const v1::ListAuditResponse& response) {

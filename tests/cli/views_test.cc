@@ -248,6 +248,26 @@ TEST(FeedbackViewTest, ItemsWithOptionalFields) {
   EXPECT_EQ(RenderFeedbackList(v1::ListFeedbackResponse(), "p"), "no feedback about p\n");
 }
 
+TEST(TokenListViewTest, ATokenKnownByItsRevocationAloneShowsDashes) {
+  v1::ListTokensResponse response;
+  v1::TokenInfo* issued = response.add_tokens();
+  issued->mutable_claims()->set_token_id("0123456789abcdef0123456789abcdef");
+  issued->mutable_claims()->set_subject("alice@nantes");
+  issued->mutable_claims()->set_tier(v1::TIER_RESTRICTED);
+  issued->mutable_claims()->set_role(v1::ROLE_EDITOR);
+  issued->mutable_claims()->set_expires_unix_ms(1'790'000'000'000);
+  v1::TokenInfo* foreign = response.add_tokens();
+  foreign->mutable_claims()->set_token_id("fedcba9876543210fedcba9876543210");
+  foreign->set_revoked(true);
+  const std::string out = RenderTokenList(response);
+  EXPECT_THAT(out, HasSubstr("alice@nantes  restricted  editor  2026-09-21"));
+  EXPECT_THAT(out, HasSubstr("fedcba9876543210fedcba9876543210  -             -           -       -"));
+  EXPECT_THAT(out, Not(HasSubstr("unspecified")));
+  EXPECT_THAT(out, HasSubstr("only its id is known"));
+  response.mutable_tokens()->RemoveLast();
+  EXPECT_THAT(RenderTokenList(response), Not(HasSubstr("only its id is known")));
+}
+
 TEST(RosterInstalledViewTest, SaysWhatALoweredTierDropped) {
   v1::InstallRosterResponse response;
   response.set_version(3);
