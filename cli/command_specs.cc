@@ -610,7 +610,9 @@ or of NODE_ID only, and applies them. Prints "applied N entries" and the
 table of 'bibia peer list' for the peers of the round. If the round failed
 with any of them, prints the table all the same, then the error of each
 failed peer on stderr, and exits 1. The node syncs with its peers one after
-the other: the deadline is --timeout per peer.
+the other: the deadline is --timeout per peer. On a terminal, a round that
+takes more than half a second shows on stderr how many entries the node has
+applied so far.
 
 Options:
   --peer NODE_ID   sync with this peer only

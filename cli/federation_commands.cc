@@ -14,6 +14,7 @@
 #include "cli/flag_values.h"
 #include "cli/json_io.h"
 #include "cli/rpc_call.h"
+#include "cli/sync_progress.h"
 
 namespace bibia::cli {
 namespace {
@@ -109,9 +110,11 @@ absl::StatusOr<std::string> RunSync(const CommandContext& context) {
   grpc::ClientContext client_context;
   PrepareCall(client_context, context.global(), calls);
   v1::SyncNowResponse response;
-  if (grpc::Status status = stub.SyncNow(&client_context, request, &response); !status.ok()) {
-    return NodeError(status, context.global());
-  }
+  std::optional<SyncProgress> progress;
+  if (context.err_is_tty && !context.global().json) progress.emplace(stub, context.global(), context.err);
+  const grpc::Status status = stub.SyncNow(&client_context, request, &response);
+  if (progress.has_value()) progress->Stop();
+  if (!status.ok()) return NodeError(status, context.global());
 
   // The node answers with the selected peers only; filter anyway, in case.
   v1::SyncNowResponse selected;

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bibia/v1/catalog_service.grpc.pb.h"
@@ -13,6 +14,7 @@
 #include "cli/errors.h"
 #include "cli/json_io.h"
 #include "cli/run.h"
+#include "cli/sync_progress.h"
 #include "gmock/gmock.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
@@ -55,6 +57,8 @@ class FakePeers final : public v1::Peers::Service {
   int64_t applied = 0;               // SyncNow's entries_applied
   grpc::Status sync_status;          // what SyncNow returns
   v1::FederationStatusResponse status_response;
+  int sync_ms = 0;                   // how long SyncNow takes
+  uint64_t applied_per_status = 0;   // how far each Status call advances the frontier
 
   int calls() {
     std::lock_guard lock(mu_);
@@ -94,6 +98,7 @@ class FakePeers final : public v1::Peers::Service {
               .count();
     }
     sync_request = *request;
+    std::this_thread::sleep_for(std::chrono::milliseconds(sync_ms));
     if (!sync_status.ok()) return sync_status;
     response->set_entries_applied(applied);
     // Like the node: the selected peers only.
@@ -107,7 +112,15 @@ class FakePeers final : public v1::Peers::Service {
   grpc::Status Status(grpc::ServerContext*, const v1::FederationStatusRequest*,
                       v1::FederationStatusResponse* response) override {
     Count();
+    std::lock_guard lock(mu_);
     *response = status_response;
+    if (applied_per_status > 0) {
+      // Like a node applying a round: its frontier grows between two calls.
+      v1::FrontierEntry* entry = response->add_frontier();
+      entry->set_origin("rennes");
+      entry->set_tier(v1::TIER_PUBLIC);
+      entry->set_seq(applied_per_status * status_calls_++);
+    }
     return grpc::Status::OK;
   }
 
@@ -119,6 +132,7 @@ class FakePeers final : public v1::Peers::Service {
 
   std::mutex mu_;
   int calls_ = 0;
+  uint64_t status_calls_ = 0;
   double sync_deadline_seconds_ = 0;
 };
 
@@ -155,14 +169,14 @@ class FakeNode {
     std::string err;
   };
 
-  Result Run(std::vector<std::string> args) {
+  Result Run(std::vector<std::string> args, bool err_is_tty = false) {
     args.insert(args.begin(),
                 {"--insecure", "--timeout", "5", "--node", "127.0.0.1:" + std::to_string(port_)});
     std::istringstream in;
     std::ostringstream out;
     std::ostringstream err;
     const int code =
-        cli::Run(args, Environment{}, {.in = in, .out = out, .err = err, .err_is_tty = false});
+        cli::Run(args, Environment{}, {.in = in, .out = out, .err = err, .err_is_tty = err_is_tty});
     return {code, out.str(), err.str()};
   }
 
@@ -221,9 +235,9 @@ TEST(PeerCommandTest, RemoveAndList) {
   result = node.Run({"peer", "list"});
   EXPECT_EQ(result.code, kExitOk) << result.err;
   EXPECT_EQ(result.out,
-            "NODE    ENDPOINT     LAST SUCCESS (UTC)   FAILURES  APPLIED  REJECTED  LAST ERROR\n"
-            "rennes  rennes:7700  2026-09-21 14:13:20         0       10         0  -\n"
-            "lyon    lyon:7700    2026-09-21 14:13:20         2       10         0  "
+            "NODE    ENDPOINT     LAST SUCCESS (UTC)   FAILURES  NEXT TRY (UTC)  APPLIED  REJECTED  LAST ERROR\n"
+            "rennes  rennes:7700  2026-09-21 14:13:20         0  -                    10         0  -\n"
+            "lyon    lyon:7700    2026-09-21 14:13:20         2  -                    10         0  "
             "connection refused\n");
 
   result = node.Run({"peer", "list", "--json"});
@@ -245,6 +259,40 @@ TEST(SyncCommandTest, EveryPeerOkExitsZero) {
   EXPECT_THAT(result.out, StartsWith("applied 7 entries\n\nNODE    ENDPOINT"));
   EXPECT_THAT(result.out, HasSubstr("\nrennes  "));
   EXPECT_THAT(result.out, HasSubstr("\nlyon    "));
+}
+
+TEST(SyncCommandTest, ALongRoundShowsTheEntriesAppliedOnATerminalThenClearsTheLine) {
+  FakeNode node;
+  *node.peers.peers.add_peers() = Healthy("rennes");
+  node.peers.sync_ms = 1500;
+  node.peers.applied_per_status = 100;
+  FakeNode::Result result = node.Run({"sync"}, /*err_is_tty=*/true);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(result.out, StartsWith("applied 0 entries\n"));
+  // The first poll is the starting point; each later one has 100 more.
+  EXPECT_THAT(result.err, StartsWith("\rsyncing: 100 entries applied ("));
+  EXPECT_THAT(result.err, HasSubstr("\rsyncing: 200 entries applied ("));
+  EXPECT_THAT(result.err, ::testing::EndsWith("\r\033[K"));
+
+  // Not a terminal, or --json: nothing on stderr.
+  result = node.Run({"sync"});
+  EXPECT_EQ(result.err, "");
+  result = node.Run({"--json", "sync"}, /*err_is_tty=*/true);
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(SyncCommandTest, AQuickRoundShowsNoProgress) {
+  FakeNode node;
+  *node.peers.peers.add_peers() = Healthy("rennes");
+  node.peers.applied_per_status = 100;
+  FakeNode::Result result = node.Run({"sync"}, /*err_is_tty=*/true);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(SyncProgressTest, TheLine) {
+  EXPECT_EQ(SyncProgressLine(1, 0.04), "syncing: 1 entry applied (0.0 s)");
+  EXPECT_EQ(SyncProgressLine(45210, 3.25), "syncing: 45210 entries applied (3.2 s)");
 }
 
 TEST(SyncCommandTest, TheDeadlineIsTheTimeoutPerPeer) {
