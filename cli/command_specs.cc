@@ -611,8 +611,9 @@ table of 'bibia peer list' for the peers of the round. If the round failed
 with any of them, prints the table all the same, then the error of each
 failed peer on stderr, and exits 1. The node syncs with its peers one after
 the other: the deadline is --timeout per peer. On a terminal, a round that
-takes more than half a second shows on stderr how many entries the node has
-applied so far.
+takes more than a second shows on stderr how many entries the node has
+applied so far (read once a second from the node's frontier: an audited
+'federation status' call).
 
 Options:
   --peer NODE_ID   sync with this peer only

@@ -22,14 +22,15 @@ std::string SyncProgressLine(uint64_t applied, double seconds);
 // The sum of the seqs of a node's frontier: it grows by one per entry applied.
 uint64_t FrontierTotal(const v1::FederationStatusResponse& status);
 
-// Polls the node's Peers.Status a few times a second from a thread of its own
-// and rewrites one line of `err` with SyncProgressLine, from `kQuietMs` on
-// (a round that ends sooner shows nothing). Stop() (or the destructor) ends
+// Polls the node's Peers.Status once a second from a thread of its own and
+// rewrites one line of `err` with SyncProgressLine, from `kQuietMs` on (a
+// round that ends sooner shows nothing). Each poll is an admin call the node
+// audits: once a second keeps a long round to a few events a minute. Stop() (or the destructor) ends
 // the polling and clears the line. Does nothing if the first poll fails.
 class SyncProgress {
  public:
-  static constexpr int kQuietMs = 500;
-  static constexpr int kPollMs = 250;
+  static constexpr int kQuietMs = 1000;
+  static constexpr int kPollMs = 1000;
 
   SyncProgress(v1::Peers::StubInterface& stub, const GlobalOptions& options, std::ostream& err);
   ~SyncProgress();

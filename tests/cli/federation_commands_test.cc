@@ -2,6 +2,7 @@
 // Contribute services (plaintext, no node): the requests they send, their
 // output, and the exit status of `bibia sync` when a peer's round failed.
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <sstream>
@@ -57,7 +58,8 @@ class FakePeers final : public v1::Peers::Service {
   int64_t applied = 0;               // SyncNow's entries_applied
   grpc::Status sync_status;          // what SyncNow returns
   v1::FederationStatusResponse status_response;
-  int sync_ms = 0;                   // how long SyncNow takes
+  int sync_ms = 0;                   // how long SyncNow takes at least
+  uint64_t sync_until_status_calls = 0;  // and until Status was called this often (at most 10 s)
   uint64_t applied_per_status = 0;   // how far each Status call advances the frontier
 
   int calls() {
@@ -99,6 +101,11 @@ class FakePeers final : public v1::Peers::Service {
     }
     sync_request = *request;
     std::this_thread::sleep_for(std::chrono::milliseconds(sync_ms));
+    {
+      std::unique_lock lock(mu_);
+      status_called_.wait_for(lock, std::chrono::seconds(10),
+                              [&] { return status_calls_ >= sync_until_status_calls; });
+    }
     if (!sync_status.ok()) return sync_status;
     response->set_entries_applied(applied);
     // Like the node: the selected peers only.
@@ -119,8 +126,10 @@ class FakePeers final : public v1::Peers::Service {
       v1::FrontierEntry* entry = response->add_frontier();
       entry->set_origin("rennes");
       entry->set_tier(v1::TIER_PUBLIC);
-      entry->set_seq(applied_per_status * status_calls_++);
+      entry->set_seq(applied_per_status * status_calls_);
     }
+    ++status_calls_;
+    status_called_.notify_all();
     return grpc::Status::OK;
   }
 
@@ -133,6 +142,7 @@ class FakePeers final : public v1::Peers::Service {
   std::mutex mu_;
   int calls_ = 0;
   uint64_t status_calls_ = 0;
+  std::condition_variable status_called_;
   double sync_deadline_seconds_ = 0;
 };
 
@@ -264,7 +274,8 @@ TEST(SyncCommandTest, EveryPeerOkExitsZero) {
 TEST(SyncCommandTest, ALongRoundShowsTheEntriesAppliedOnATerminalThenClearsTheLine) {
   FakeNode node;
   *node.peers.peers.add_peers() = Healthy("rennes");
-  node.peers.sync_ms = 1500;
+  // The starting point and three polls: the last may come back after the round.
+  node.peers.sync_until_status_calls = 4;
   node.peers.applied_per_status = 100;
   FakeNode::Result result = node.Run({"sync"}, /*err_is_tty=*/true);
   EXPECT_EQ(result.code, kExitOk) << result.err;
@@ -275,6 +286,8 @@ TEST(SyncCommandTest, ALongRoundShowsTheEntriesAppliedOnATerminalThenClearsTheLi
   EXPECT_THAT(result.err, ::testing::EndsWith("\r\033[K"));
 
   // Not a terminal, or --json: nothing on stderr.
+  node.peers.sync_until_status_calls = 0;
+  node.peers.sync_ms = 1500;
   result = node.Run({"sync"});
   EXPECT_EQ(result.err, "");
   result = node.Run({"--json", "sync"}, /*err_is_tty=*/true);
