@@ -15,8 +15,11 @@
 //    fresh databases (column families log and records; RocksDB's default
 //    options, and the node's own through catalog::Db) in WriteBatches of one
 //    run (1,000 entries), sync=true per batch, then sync=false; and the
-//    entries alone. Each is the best of --repeat passes (default 5); the ratio
-//    is taken against the fastest entries + records pass.
+//    entries alone; and the entries alone the way the issue's own figure was
+//    measured (db_bench fillseq: one Put per Write, RocksDB's default
+//    options, WAL on, sync=false). Each is the best of --repeat passes
+//    (default 5); the ratio is taken against the fastest entries + records
+//    pass.
 // 4. B's side in process, without gRPC: an empty store and the real verifier
 //    (AccessControl::entry_verifier with a roster naming A) verifying
 //    (VerifyRemote) and applying (ApplyVerified) A's runs one at a time, per
@@ -37,7 +40,8 @@
 //    as a control: B is a fresh process, which gets all its memory from the
 //    kernel, while the in-process passes can reuse what earlier steps freed.
 //    Last, the entries alone (no records) are written the same way, in
-//    process: the strictest reference, paired. Then B's frontier
+//    process: the strictest reference, paired; and last the fillseq-like
+//    pass, paired (the method). Then B's frontier
 //    (Peers.Status) is checked against A's, and Federation.Sync is read from
 //    A by a client with B's certificate without applying anything (serving +
 //    transport alone).
@@ -97,8 +101,10 @@ ceiling for the same entries (sync=true and sync=false), B's verification and
 apply in process (CatalogStore::ApplyRemote with the real verifier), then
 starts A (TLS) and an empty B (both --no-gossip), installs a roster of both,
 adds A as B's peer and times one Peers.SyncNow on B. Before each sync, one
-more ceiling pass in this process, one in a fresh process, and one of the
-entries alone (the paired ratios).
+more ceiling pass in this process, one in a fresh process, one of the
+entries alone, and one of the entries alone written as db_bench's fillseq
+writes (one Put per write, default options, no sync: the method of the
+issue's ~135,000 writes/s) (the paired ratios).
 
 Usage:
   bibia_replication_bench [flags]
@@ -494,6 +500,8 @@ int Run(const Flags& flags) {
   // Kept for section 5, which writes one more ceiling pass before each sync.
   CeilingInput ceiling_input;
   CeilingInput entries_alone;  // the same without the records
+  CeilingInput one_put_per_write;  // entries alone, one per batch: how db_bench's fillseq writes
+  Ceiling fillseq_ceiling;
   {
     for (const LogRun& run : census.runs) {
       auto& logs = ceiling_input.log.emplace_back();
@@ -506,32 +514,43 @@ int Run(const Flags& flags) {
                          records.back().value.size();
       }
     }
+    enum class Input { kEntriesAndRecords, kEntriesAlone, kOnePutPerWrite };
     struct Variant {
       const char* name;
-      bool records, sync, node_options;
+      Input input;
+      bool sync, node_options;
     };
     const Variant variants[] = {
-        {"entries + records, sync=true, default options", true, true, false},
-        {"entries + records, sync=true, node's options", true, true, true},
-        {"entries + records, sync=false, default options", true, false, false},
-        {"entries + records, sync=false, node's options", true, false, true},
-        {"entries alone, sync=true, default options", false, true, false},
-        {"entries alone, sync=true, node's options", false, true, true},
+        {"entries + records, sync=true, default options", Input::kEntriesAndRecords, true, false},
+        {"entries + records, sync=true, node's options", Input::kEntriesAndRecords, true, true},
+        {"entries + records, sync=false, default options", Input::kEntriesAndRecords, false, false},
+        {"entries + records, sync=false, node's options", Input::kEntriesAndRecords, false, true},
+        {"entries alone, sync=true, default options", Input::kEntriesAlone, true, false},
+        {"entries alone, sync=true, node's options", Input::kEntriesAlone, true, true},
+        {"entries alone, one Put per write (fillseq)", Input::kOnePutPerWrite, false, false},
     };
     entries_alone.log = ceiling_input.log;
+    for (const auto& run : entries_alone.log) {
+      for (const KeyValue& kv : run) one_put_per_write.log.push_back({kv});
+    }
     int pass = 0;
     for (const Variant& v : variants) {
       Ceiling best;
       for (int r = 0; r < flags.repeat; ++r) {
-        auto c = WriteCeiling((dir / absl::StrCat("ceiling-", pass++)).string(),
-                              v.records ? ceiling_input : entries_alone, v.sync, v.node_options);
+        const CeilingInput& input = v.input == Input::kEntriesAndRecords ? ceiling_input
+                                    : v.input == Input::kEntriesAlone      ? entries_alone
+                                                                           : one_put_per_write;
+        auto c = WriteCeiling((dir / absl::StrCat("ceiling-", pass++)).string(), input, v.sync, v.node_options);
         if (!c.ok()) return Fail(std::string(c.status().message()));
         if (best.ns == 0 || c->ns < best.ns) best = *c;
       }
-      if (v.records && (ceilings[v.sync].ns == 0 || best.ns < ceilings[v.sync].ns)) ceilings[v.sync] = best;
-      if (!v.records && (entries_only_ceiling.ns == 0 || best.ns < entries_only_ceiling.ns)) {
+      if (v.input == Input::kEntriesAndRecords && (ceilings[v.sync].ns == 0 || best.ns < ceilings[v.sync].ns)) {
+        ceilings[v.sync] = best;
+      }
+      if (v.input == Input::kEntriesAlone && (entries_only_ceiling.ns == 0 || best.ns < entries_only_ceiling.ns)) {
         entries_only_ceiling = best;
       }
+      if (v.input == Input::kOnePutPerWrite) fillseq_ceiling = best;
       Line(v.name, absl::StrCat(Pad(PerSecond(static_cast<double>(census.entries), best.ns) + " entries", 20), "  ",
                                 MBps(census.entry_bytes, best.ns), " of LogEntry  (", WithCommas(best.batches),
                                 " batches in ", Ms(best.ns), ")"),
@@ -654,6 +673,7 @@ int Run(const Flags& flags) {
   std::vector<double> paired_ratios;  // each sync against the ceiling pass written just before it
   std::vector<double> fresh_ratios;  // the same against a pass written by a fresh process
   std::vector<double> alone_ratios;  // each sync against an entries-alone pass written just before it
+  std::vector<double> fillseq_ratios;  // each sync against a fillseq-like pass written just before it
   const std::string self_exe = fs::read_symlink("/proc/self/exe").string();
   const std::string ceiling_file = (dir / "ceiling-input.bin").string();
   if (absl::Status saved = SaveCeilingInput(ceiling_input, ceiling_file); !saved.ok()) {
@@ -694,6 +714,12 @@ int Run(const Flags& flags) {
     if (!alone.ok()) return Fail(std::string(alone.status().message()));
     fs::remove_all(paired_dir);
     ::sync();
+    // The issue's own method (its ~135,000 writes/s of 1 KiB are db_bench's
+    // fillseq): one Put per write, RocksDB's default options, no sync.
+    auto fillseq = WriteCeiling(paired_dir.string(), one_put_per_write, /*sync=*/false, /*node_options=*/false);
+    if (!fillseq.ok()) return Fail(std::string(fillseq.status().message()));
+    fs::remove_all(paired_dir);
+    ::sync();
     v1::SyncNowRequest request;
     request.set_node_id("origin-a");
     sync_response.Clear();
@@ -730,6 +756,7 @@ int Run(const Flags& flags) {
     paired_ratios.push_back(static_cast<double>(paired->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
     fresh_ratios.push_back(static_cast<double>(fresh->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
     alone_ratios.push_back(static_cast<double>(alone->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
+    fillseq_ratios.push_back(static_cast<double>(fillseq->ns) / static_cast<double>(std::max<int64_t>(ns, 1)));
     Line(absl::StrCat("SyncNow run ", r + 1, " (B pulls from A)"),
          absl::StrCat(Ms(ns), ": ", WithCommas(sync_response.entries_applied()), " entries applied, ",
                       PerSecond(static_cast<double>(census.entries), ns), " entries, ", MBps(census.entry_bytes, ns)));
@@ -748,6 +775,9 @@ int Run(const Flags& flags) {
     Line("  entries alone, just before it",
          absl::StrCat(Ms(alone->ns), ", ", PerSecond(static_cast<double>(census.entries), alone->ns),
                       " entries: ratio ", Fixed(alone_ratios.back(), 3)));
+    Line("  fillseq-like, just before it",
+         absl::StrCat(Ms(fillseq->ns), ", ", PerSecond(static_cast<double>(census.entries), fillseq->ns),
+                      " entries: ratio ", Fixed(fillseq_ratios.back(), 3)));
   }
   const auto median = [](std::vector<double> v) {
     std::sort(v.begin(), v.end());
@@ -756,6 +786,7 @@ int Run(const Flags& flags) {
   const double paired_fraction = median(paired_ratios);
   const double fresh_fraction = median(fresh_ratios);
   const double alone_fraction = median(alone_ratios);
+  const double fillseq_fraction = median(fillseq_ratios);
   std::vector<int64_t> sorted_runs = sync_runs_ns;
   std::sort(sorted_runs.begin(), sorted_runs.end());
   const int64_t sync_ns = sorted_runs[sorted_runs.size() / 2];
@@ -849,6 +880,16 @@ int Run(const Flags& flags) {
   Line("paired, entries alone", absl::StrCat(Fixed(alone_fraction, 3), " median of ", alone_ratios.size(),
                                              " pairs (target >= ", Fixed(kTargetFraction, 3), "): ",
                                              alone_fraction >= kTargetFraction ? "MET" : "MISSED"),
+       40);
+  const double fillseq_rate = RatePerSecond(static_cast<double>(census.entries), fillseq_ceiling.ns);
+  Line("ceiling, fillseq-like (issue's method)",
+       absl::StrCat(WithCommas(static_cast<int64_t>(fillseq_rate)),
+                    " entries/s: one Put per write, default options, WAL, no sync"),
+       40);
+  Line("replication / fillseq-like ceiling", Fixed(replication_rate / std::max(fillseq_rate, 1e-9), 3), 40);
+  Line("paired, fillseq-like", absl::StrCat(Fixed(fillseq_fraction, 3), " median of ", fillseq_ratios.size(),
+                                            " pairs (target >= ", Fixed(kTargetFraction, 3), "): ",
+                                            fillseq_fraction >= kTargetFraction ? "MET" : "MISSED"),
        40);
   Line("replication / ceiling (sync=false)",
        Fixed(replication_rate / std::max(RatePerSecond(static_cast<double>(census.entries), ceilings[false].ns), 1e-9),
