@@ -107,11 +107,13 @@ absl::StatusOr<std::string> RunSync(const CommandContext& context) {
     if (!peers.ok()) return peers.status();
     calls = std::max(1, peers->peers_size());
   }
+  // Progress takes its starting count first, so that its poll does not eat
+  // into the round's deadline.
+  std::optional<SyncProgress> progress;
+  if (context.err_is_tty && !context.global().json) progress.emplace(stub, context.global(), context.err);
   grpc::ClientContext client_context;
   PrepareCall(client_context, context.global(), calls);
   v1::SyncNowResponse response;
-  std::optional<SyncProgress> progress;
-  if (context.err_is_tty && !context.global().json) progress.emplace(stub, context.global(), context.err);
   const grpc::Status status = stub.SyncNow(&client_context, request, &response);
   if (progress.has_value()) progress->Stop();
   if (!status.ok()) return NodeError(status, context.global());

@@ -36,6 +36,9 @@ void SyncProgress::Stop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
+    // A node that stopped answering must not hold the round's result back
+    // for a poll's deadline.
+    if (in_flight_ != nullptr) in_flight_->TryCancel();
   }
   stop_requested_.notify_all();
   if (!watcher_.joinable()) return;
@@ -48,8 +51,18 @@ std::optional<uint64_t> SyncProgress::Poll() {
   PrepareCall(context, options_);
   // A poll must never hold the watcher long after the round ended.
   context.set_deadline(std::min(context.deadline(), std::chrono::system_clock::now() + std::chrono::seconds(2)));
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return std::nullopt;
+    in_flight_ = &context;
+  }
   v1::FederationStatusResponse status;
-  if (!stub_.Status(&context, v1::FederationStatusRequest(), &status).ok()) return std::nullopt;
+  const grpc::Status answer = stub_.Status(&context, v1::FederationStatusRequest(), &status);
+  {
+    std::lock_guard lock(mu_);
+    in_flight_ = nullptr;
+  }
+  if (!answer.ok()) return std::nullopt;
   return FrontierTotal(status);
 }
 
@@ -57,16 +70,18 @@ void SyncProgress::Watch(uint64_t start) {
   const auto began = std::chrono::steady_clock::now();
   std::unique_lock lock(mu_);
   if (stop_requested_.wait_for(lock, std::chrono::milliseconds(kQuietMs), [&] { return stop_; })) return;
+  uint64_t applied = 0;
   while (true) {
     lock.unlock();
     const std::optional<uint64_t> total = Poll();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     lock.lock();
     if (stop_) return;
-    if (total.has_value()) {
-      err_ << "\r" << SyncProgressLine(*total > start ? *total - start : 0, seconds) << "\033[K" << std::flush;
-      shown_ = true;
-    }
+    // A failed poll keeps the last count but still moves the clock: a line
+    // that froze would look like a hung command.
+    if (total.has_value()) applied = *total > start ? *total - start : 0;
+    err_ << "\r" << SyncProgressLine(applied, seconds) << "\033[K" << std::flush;
+    shown_ = true;
     if (stop_requested_.wait_for(lock, std::chrono::milliseconds(kPollMs), [&] { return stop_; })) return;
   }
 }

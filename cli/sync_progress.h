@@ -12,21 +12,24 @@
 #include <thread>
 
 #include "bibia/v1/federation_service.grpc.pb.h"
+#include "grpcpp/client_context.h"
 #include "cli/global_options.h"
 
 namespace bibia::cli {
 
-// "syncing: 45,210 entries applied (3.2 s)".
+// "syncing: 45210 entries applied (3.2 s)".
 std::string SyncProgressLine(uint64_t applied, double seconds);
 
-// The sum of the seqs of a node's frontier: it grows by one per entry applied.
+// The sum of the seqs of a node's frontier: it grows by one per entry applied
+// (by this round, and by gossip or local writes during it).
 uint64_t FrontierTotal(const v1::FederationStatusResponse& status);
 
 // Polls the node's Peers.Status once a second from a thread of its own and
 // rewrites one line of `err` with SyncProgressLine, from `kQuietMs` on (a
 // round that ends sooner shows nothing). Each poll is an admin call the node
-// audits: once a second keeps a long round to a few events a minute. Stop() (or the destructor) ends
-// the polling and clears the line. Does nothing if the first poll fails.
+// audits: 60 events a minute of a long round, against one for the round
+// itself. Stop() (or the destructor) cancels a poll in flight, ends the
+// polling and clears the line. Does nothing if the first poll fails.
 class SyncProgress {
  public:
   static constexpr int kQuietMs = 1000;
@@ -49,6 +52,7 @@ class SyncProgress {
   std::mutex mu_;
   std::condition_variable stop_requested_;
   bool stop_ = false;
+  grpc::ClientContext* in_flight_ = nullptr;  // the watcher's poll, cancelled by Stop()
   bool shown_ = false;  // written by the watcher only, read after the join
   std::thread watcher_;
 };

@@ -61,6 +61,16 @@ class FakePeers final : public v1::Peers::Service {
   int sync_ms = 0;                   // how long SyncNow takes at least
   uint64_t sync_until_status_calls = 0;  // and until Status was called this often (at most 10 s)
   uint64_t applied_per_status = 0;   // how far each Status call advances the frontier
+  uint64_t status_hangs_from_call = 0;  // from this call on (1-based), Status waits until cancelled (at most 10 s)
+
+  // Seconds to its deadline when the hanging Status call saw it was
+  // cancelled (the handler may notice after the client moved on: waits for
+  // it, at most 10 s); -1 if it never was.
+  double StatusLeftWhenCancelled() {
+    std::unique_lock lock(mu_);
+    status_called_.wait_for(lock, std::chrono::seconds(10), [&] { return status_left_when_cancelled_ >= -0.5; });
+    return status_left_when_cancelled_;
+  }
 
   int calls() {
     std::lock_guard lock(mu_);
@@ -116,10 +126,24 @@ class FakePeers final : public v1::Peers::Service {
     }
     return grpc::Status::OK;
   }
-  grpc::Status Status(grpc::ServerContext*, const v1::FederationStatusRequest*,
+  grpc::Status Status(grpc::ServerContext* context, const v1::FederationStatusRequest*,
                       v1::FederationStatusResponse* response) override {
     Count();
+    bool hang = false;
+    {
+      std::lock_guard lock(mu_);
+      hang = status_hangs_from_call > 0 && status_calls_ + 1 >= status_hangs_from_call;
+    }
+    for (int i = 0; hang && i < 1000 && !context->IsCancelled(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     std::lock_guard lock(mu_);
+    if (hang) {
+      status_left_when_cancelled_ =
+          std::chrono::duration<double>(context->deadline() - std::chrono::system_clock::now()).count();
+      status_called_.notify_all();
+      return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
+    }
     *response = status_response;
     if (applied_per_status > 0) {
       // Like a node applying a round: its frontier grows between two calls.
@@ -142,6 +166,7 @@ class FakePeers final : public v1::Peers::Service {
   std::mutex mu_;
   int calls_ = 0;
   uint64_t status_calls_ = 0;
+  double status_left_when_cancelled_ = -1;
   std::condition_variable status_called_;
   double sync_deadline_seconds_ = 0;
 };
@@ -300,6 +325,22 @@ TEST(SyncCommandTest, AQuickRoundShowsNoProgress) {
   node.peers.applied_per_status = 100;
   FakeNode::Result result = node.Run({"sync"}, /*err_is_tty=*/true);
   EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_EQ(result.err, "");
+}
+
+TEST(SyncCommandTest, TheRoundsEndCancelsAPollInFlight) {
+  FakeNode node;
+  *node.peers.peers.add_peers() = Healthy("rennes");
+  // The starting point answers; the first poll, a second into the round,
+  // hangs like a node that stopped answering. The round ends half a second
+  // later, long before that poll's 2 s deadline.
+  node.peers.status_hangs_from_call = 2;
+  node.peers.sync_ms = 1500;
+  FakeNode::Result result = node.Run({"sync"}, /*err_is_tty=*/true);
+  EXPECT_EQ(result.code, kExitOk) << result.err;
+  EXPECT_THAT(result.out, StartsWith("applied 0 entries\n"));
+  // Cancelled by the client, not expired: most of its deadline was left.
+  EXPECT_GT(node.peers.StatusLeftWhenCancelled(), 0.5);
   EXPECT_EQ(result.err, "");
 }
 
