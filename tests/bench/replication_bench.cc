@@ -862,35 +862,26 @@ int Run(const Flags& flags) {
   Line("replication / ceiling (sync=true)", absl::StrCat(Fixed(fraction, 3), "  (target >= ", Fixed(kTargetFraction, 3),
                                                           "): ", fraction >= kTargetFraction ? "MET" : "MISSED"),
        40);
-  Line("paired: each sync / the ceiling pass", absl::StrCat(Fixed(paired_fraction, 3), " median of ",
-                                                            paired_ratios.size(), " pairs (target >= ",
-                                                            Fixed(kTargetFraction, 3), "): ",
-                                                            paired_fraction >= kTargetFraction ? "MET" : "MISSED"),
-       40);
-  Line("paired, ceiling pass in a fresh process", absl::StrCat(Fixed(fresh_fraction, 3), " median of ",
-                                                               fresh_ratios.size(), " pairs (target >= ",
-                                                               Fixed(kTargetFraction, 3), "): ",
-                                                               fresh_fraction >= kTargetFraction ? "MET" : "MISSED"),
-       40);
+  // "0.385 median of 5 pairs (target >= 0.333): MET"
+  const auto paired_verdict = [](double fraction, size_t pairs) {
+    return absl::StrCat(Fixed(fraction, 3), " median of ", pairs, " pairs (target >= ", Fixed(kTargetFraction, 3),
+                        "): ", fraction >= kTargetFraction ? "MET" : "MISSED");
+  };
+  Line("paired: each sync / the ceiling pass", paired_verdict(paired_fraction, paired_ratios.size()), 40);
+  Line("paired, ceiling pass in a fresh process", paired_verdict(fresh_fraction, fresh_ratios.size()), 40);
   const double entries_only_rate = RatePerSecond(static_cast<double>(census.entries), entries_only_ceiling.ns);
   Line("ceiling, entries alone (sync=true)", absl::StrCat(WithCommas(static_cast<int64_t>(entries_only_rate)),
                                                           " entries/s: the log without the records it updates"),
        40);
   Line("replication / entries-alone ceiling", Fixed(replication_rate / std::max(entries_only_rate, 1e-9), 3), 40);
-  Line("paired, entries alone", absl::StrCat(Fixed(alone_fraction, 3), " median of ", alone_ratios.size(),
-                                             " pairs (target >= ", Fixed(kTargetFraction, 3), "): ",
-                                             alone_fraction >= kTargetFraction ? "MET" : "MISSED"),
-       40);
+  Line("paired, entries alone", paired_verdict(alone_fraction, alone_ratios.size()), 40);
   const double fillseq_rate = RatePerSecond(static_cast<double>(census.entries), fillseq_ceiling.ns);
   Line("ceiling, fillseq-like (issue's method)",
        absl::StrCat(WithCommas(static_cast<int64_t>(fillseq_rate)),
                     " entries/s: one Put per write, default options, WAL, no sync"),
        40);
   Line("replication / fillseq-like ceiling", Fixed(replication_rate / std::max(fillseq_rate, 1e-9), 3), 40);
-  Line("paired, fillseq-like", absl::StrCat(Fixed(fillseq_fraction, 3), " median of ", fillseq_ratios.size(),
-                                            " pairs (target >= ", Fixed(kTargetFraction, 3), "): ",
-                                            fillseq_fraction >= kTargetFraction ? "MET" : "MISSED"),
-       40);
+  Line("paired, fillseq-like", paired_verdict(fillseq_fraction, fillseq_ratios.size()), 40);
   Line("replication / ceiling (sync=false)",
        Fixed(replication_rate / std::max(RatePerSecond(static_cast<double>(census.entries), ceilings[false].ns), 1e-9),
              3),
