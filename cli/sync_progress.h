@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "bibia/v1/federation_service.grpc.pb.h"
-#include "grpcpp/client_context.h"
 #include "cli/global_options.h"
+#include "grpcpp/client_context.h"
 
 namespace bibia::cli {
 
