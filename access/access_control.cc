@@ -78,6 +78,7 @@ absl::StatusOr<std::unique_ptr<AccessControl>> AccessControl::Create(const Optio
                                                                      catalog::CatalogStore* store,
                                                                      catalog::Clock* clock) {
   auto control = std::unique_ptr<AccessControl>(new AccessControl(options, files, store, clock));
+  store->audit()->set_max_bytes(options.max_audit_bytes);
   absl::MutexLock lock(&control->mu_);
   auto stored = store->GetSetting(kRosterSetting);
   if (!stored.ok()) return stored.status();
@@ -241,11 +242,28 @@ absl::Status AccessControl::Audit(const Caller& caller, Operation op, const std:
   event.set_outcome(outcome.ok() ? "OK" : absl::StatusCodeToString(outcome.code()));
   event.set_tier(caller.tier);
   event.set_peer(caller.address);
+  // Refusals of unidentified callers are folded per address and minute: a
+  // flood of them writes one event per key and minute, plus its sum later.
+  std::vector<v1::AuditEvent> events;
+  if (caller.kind == Caller::Kind::kAnonymous && !outcome.ok()) {
+    const bool first = refusals_.Count(AddressWithoutPort(caller.address), event, clock_->NowMillis(), &events);
+    if (first) events.push_back(std::move(event));
+  } else {
+    events.push_back(std::move(event));
+  }
   // Accepted writes are fsynced with their audit event; refusals are not, so
   // that a flood of refused calls cannot force a flood of disk syncs.
   const bool is_write = RequirementOf(op).role > v1::ROLE_READER && outcome.ok();
-  if (absl::Status s = store_->audit()->Append(std::move(event), is_write); !s.ok()) return s;
+  for (v1::AuditEvent& e : events) {
+    if (absl::Status s = store_->audit()->Append(std::move(e), is_write); !s.ok()) return s;
+  }
   return MaybePruneAudit();
+}
+
+AccessControl::~AccessControl() {
+  for (v1::AuditEvent& e : refusals_.TakeAll()) {
+    (void)store_->audit()->Append(std::move(e), /*durable=*/false);  // best effort at shutdown
+  }
 }
 
 absl::Status AccessControl::MaybePruneAudit() const {

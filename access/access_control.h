@@ -19,6 +19,7 @@
 #include "access/node_files.h"
 #include "access/policy.h"
 #include "access/rate_limiter.h"
+#include "access/refusal_tally.h"
 #include "bibia/v1/admin.pb.h"
 #include "catalog/catalog_store.h"
 #include "catalog/clock.h"
@@ -59,6 +60,8 @@ class AccessControl {
     double anonymous_burst = 100;
     // Audit events older than this are deleted at start and then daily.
     int64_t audit_retention_days = 365;
+    // Cap on the audit log's size on disk; the oldest events go first.
+    uint64_t max_audit_bytes = catalog::kDefaultMaxAuditBytes;
   };
 
   // What the transport knows about a request.
@@ -71,6 +74,8 @@ class AccessControl {
   // `files` and `store` must outlive the object.
   static absl::StatusOr<std::unique_ptr<AccessControl>> Create(const Options& options, const NodeFiles* files,
                                                                catalog::CatalogStore* store, catalog::Clock* clock);
+  // Audits the sums of refusals still being counted.
+  ~AccessControl();
 
   // Who is calling. UNAUTHENTICATED for a bad, expired, revoked or unknown
   // token (never a crash, whatever the bytes); RESOURCE_EXHAUSTED when an
@@ -82,7 +87,9 @@ class AccessControl {
   absl::Status Authorize(const Caller& caller, Operation op) const;
 
   // Records the request if policy.h says so; an error means the event could
-  // not be stored (the caller logs it). Thread-safe.
+  // not be stored (the caller logs it). Refusals of unidentified callers are
+  // folded per address, method and outcome over a minute (RefusalTally).
+  // Thread-safe.
   absl::Status Audit(const Caller& caller, Operation op, const std::vector<std::string>& record_ids,
              const absl::Status& outcome) const;
 
@@ -160,6 +167,7 @@ class AccessControl {
   catalog::CatalogStore* const store_;
   catalog::Clock* const clock_;
   mutable RateLimiter limiter_;
+  mutable RefusalTally refusals_;
   RosterVerifier verifier_;
   // Serialises EnforceHeldTier calls, so that the last roster installed is
   // the one whose tier the store keeps.

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "catalog/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
 
@@ -17,41 +18,6 @@ using google::protobuf::Message;
 
 absl::Status FieldError(std::string_view path, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(std::string(path), ": ", std::string(problem)));
-}
-
-// Offset of the first byte of `text` that is not well-formed UTF-8 (no
-// overlong forms, surrogates or code points above U+10FFFF), or npos. Proto3
-// refuses to parse a string field that fails this, so such text must never be
-// stored: the record, and the index row built from it, could not be read back.
-size_t InvalidUtf8Offset(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto b = static_cast<uint8_t>(text[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    char32_t cp, min;
-    if ((b & 0xe0) == 0xc0) {
-      len = 2, cp = b & 0x1f, min = 0x80;
-    } else if ((b & 0xf0) == 0xe0) {
-      len = 3, cp = b & 0x0f, min = 0x800;
-    } else if ((b & 0xf8) == 0xf0) {
-      len = 4, cp = b & 0x07, min = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + len > text.size()) return i;
-    for (size_t k = 1; k < len; ++k) {
-      const auto c = static_cast<uint8_t>(text[i + k]);
-      if ((c & 0xc0) != 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-    i += len;
-  }
-  return std::string_view::npos;
 }
 
 }  // namespace

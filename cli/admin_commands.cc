@@ -1,5 +1,7 @@
 // bibia token issue | revoke | list, bibia audit, bibia roster install | get:
 // calls to the node's Admin service.
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -86,6 +88,9 @@ absl::StatusOr<std::string> RunTokenList(const CommandContext& context) {
   return RenderTokenList(*response);
 }
 
+// Most events the node returns in one page.
+constexpr int32_t kMaxAuditPage = 10000;
+
 absl::StatusOr<std::string> RunAudit(const CommandContext& context) {
   const Invocation& invocation = context.invocation;
   v1::ListAuditRequest request;
@@ -98,12 +103,18 @@ absl::StatusOr<std::string> RunAudit(const CommandContext& context) {
   if (!limit.ok()) return limit.status();
   request.set_limit(*limit);
 
+  // A page holds at most 1 MiB: follow the pages until `limit` events.
   v1::Admin::Stub stub(context.channel);
-  absl::StatusOr<v1::ListAuditResponse> response =
-      CallNode(context, stub, &v1::Admin::Stub::ListAudit, request);
-  if (!response.ok()) return response.status();
-  if (context.global().json) return ToJson(*response);
-  return RenderAudit(*response);
+  v1::ListAuditResponse all;
+  do {
+    request.set_limit(std::min(*limit - all.events_size(), kMaxAuditPage));
+    absl::StatusOr<v1::ListAuditResponse> page = CallNode(context, stub, &v1::Admin::Stub::ListAudit, request);
+    if (!page.ok()) return page.status();
+    for (v1::AuditEvent& event : *page->mutable_events()) *all.add_events() = std::move(event);
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty() && all.events_size() < *limit);
+  if (context.global().json) return ToJson(all);
+  return RenderAudit(all);
 }
 
 absl::StatusOr<std::string> RunRosterInstall(const CommandContext& context) {

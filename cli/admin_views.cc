@@ -68,7 +68,8 @@ std::string RenderAudit(const v1::ListAuditResponse& response) {
     table.AddRow({FormatTableTime(event->time_unix_ms(), true), OrDash(event->subject()),
                   ShortName(event->tier()), OrDash(event->method()),
                   event->record_ids().empty() ? "-" : absl::StrJoin(event->record_ids(), ","),
-                  OrDash(event->outcome())});
+                  event->count() > 0 ? absl::StrCat(event->outcome(), " (", event->count(), " calls)")
+                                     : OrDash(event->outcome())});
   }
   return table.Render();
 }

@@ -371,14 +371,18 @@ constexpr std::string_view kAuditHelp =
     R"(Usage: bibia audit [--subject S] [--method M] [--since WHEN] [--limit N]
 
 Shows the node's audit events (writes, and reads above the public tier),
-newest first: TIME (UTC), SUBJECT, TIER, METHOD, RECORDS, OUTCOME.
+newest first: TIME (UTC), SUBJECT, TIER, METHOD, RECORDS, OUTCOME. Refused
+calls without a valid token are counted per address and minute: the first is
+shown alone, the others as one line whose OUTCOME ends in (N calls). Values a caller
+chose (ids, token subjects) are shown with control characters escaped and
+cut at 200 bytes.
 
 Filters:
   --subject S       token subject or peer node id, e.g. "alice@nantes"
   --method M        e.g. GetProject, PutProject, IssueToken
   --since WHEN      a duration back from now (30m, 1h, 7d), a date
                     (2026-11-01, UTC) or a time (2026-11-01T08:00:00Z)
-  --limit N         at most N events (node default 100, at most 10000)
+  --limit N         at most N events (default 100), fetched page by page
 
 Examples:
   bibia audit --since 1h

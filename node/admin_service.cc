@@ -66,9 +66,7 @@ grpc::Status AdminService::ListAudit(grpc::ServerContext* context, const v1::Lis
   RequestGuard guard(*access_, context, Operation::kListAudit);
   if (!guard.allowed()) return guard.Finish();
   auto result = store_->audit()->List(*request);
-  if (result.ok()) {
-    for (auto& e : *result) *response->add_events() = std::move(e);
-  }
+  if (result.ok()) *response = std::move(*result);
   return guard.Finish(result.status());
 }
 

@@ -7,8 +7,9 @@
 
 namespace bibia::node {
 
-// Same code, same message. Codes map one to one: abseil's and gRPC's canonical
-// codes are the same numbers.
+// Same code; the message as a caller may see it: file paths replaced by
+// "(path)", control characters escaped, cut at 1 KiB. Codes map one to one:
+// abseil's and gRPC's canonical codes are the same numbers.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace bibia::node

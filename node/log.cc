@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "catalog/printable.h"
 #include "grpc/support/log.h"
 
 namespace bibia::node {
@@ -24,19 +25,22 @@ const char* LevelName(LogLevel level) {
   return "info";
 }
 
-void AppendValue(std::string* line, std::string_view value) {
-  bool quote = value.empty() || value.find_first_of(" \"=\t\n") != std::string_view::npos;
+// Longest value written whole in a log line: a caller's 4 MB id must not
+// become 4 MB of log.
+constexpr size_t kMaxLogValueBytes = 2048;
+
+// `value` as Printable() makes it (control characters escaped, cut at
+// kMaxLogValueBytes), quoted if it holds a space, a quote or an '='.
+void AppendValue(std::string* line, std::string_view raw) {
+  const std::string value = catalog::Printable(raw, kMaxLogValueBytes);
+  bool quote = value.empty() || value.find_first_of(" \"=") != std::string::npos;
   if (!quote) {
     line->append(value);
     return;
   }
   line->push_back('"');
   for (char c : value) {
-    if (c == '"' || c == '\\') line->push_back('\\');
-    if (c == '\n') {
-      line->append("\\n");
-      continue;
-    }
+    if (c == '"') line->push_back('\\');
     line->push_back(c);
   }
   line->push_back('"');

@@ -18,7 +18,9 @@ void SetLogLevel(LogLevel level);
 using LogField = std::pair<std::string_view, std::string>;
 
 // Writes one line atomically (a single write(2)); values with spaces, quotes or
-// '=' are quoted. Thread-safe.
+// '=' are quoted, control characters escaped (\xNN), and each value cut at
+// 2 KiB (catalog::Printable), so a caller's bytes never reach a terminal
+// as commands nor fill the disk. Thread-safe.
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 
 // Sends gRPC's own log lines (bind failures, handshake errors) through Log as

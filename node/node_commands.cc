@@ -46,6 +46,7 @@ Serving options:
   --anonymous-rate N         anonymous requests per second per address (default 50; 0: no limit)
   --anonymous-burst N        burst allowed above the rate (default 100)
   --audit-retention-days N   audit events kept this long (default 365)
+  --max-audit-mib N          cap on the audit log's size; the oldest events go first (default 256)
   --gossip-interval D        sync with a few random peers this often (default 2s)
   --fanout N                 peers per gossip round (default 3)
   --no-gossip                sync only when asked (bibia sync), no timer, no hints
@@ -217,7 +218,8 @@ int RunTokenIssue(int argc, char** argv) {
 int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
-                           "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib"},
+                           "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
+                           "max-audit-mib"},
                           {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
@@ -281,6 +283,11 @@ int RunServe(int argc, char** argv) {
   if (!mebibytes("sync-buffer-mib", &options.federation.max_buffered_bytes)) {
     return UsageError("--sync-buffer-mib: expected a whole number of MiB from 1 to 65536");
   }
+  size_t max_audit_bytes = options.access.max_audit_bytes;
+  if (!mebibytes("max-audit-mib", &max_audit_bytes)) {
+    return UsageError("--max-audit-mib: expected a whole number of MiB from 1 to 65536");
+  }
+  options.access.max_audit_bytes = max_audit_bytes;
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;

@@ -4,6 +4,8 @@
 // anonymous callers beyond the rate get RESOURCE_EXHAUSTED, token holders are
 // not limited.
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -165,6 +167,58 @@ TEST_F(AccessAuditTest, PublicReadsAreNotAudited) {
     EXPECT_TRUE(e.method() != "Search" && e.method() != "ListProjects" && e.method() != "Stats")
         << e.ShortDebugString();
   }
+}
+
+// Sum of the sizes of the files under `dir` (not their allocated blocks:
+// RocksDB preallocates its write-ahead log).
+uint64_t FilesBytes(const std::string& dir) {
+  uint64_t bytes = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+// The attack of the issue: refused anonymous writes with huge ids, as fast as
+// one client can send them. Each costs the audit one event per address,
+// method and minute (plus the sum of the rest), ids are cut at 200 bytes, and
+// the node's log gets a line of bounded size per call.
+TEST_F(AccessAuditTest, AnAnonymousFloodOfHugeIdsCostsTheStoreAndTheLogLittle) {
+  constexpr int kCalls = 300;
+  const std::string huge_id(1 << 20, 'x');
+  const std::string db = node_->data_dir() + "/db";
+  const uint64_t store_before = FilesBytes(db);
+  const size_t log_before = node_->log().size();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  int refused = 0;
+  for (int i = 0; i < kCalls && std::chrono::steady_clock::now() < deadline; ++i) {
+    grpc::Status s = Put(std::nullopt, huge_id);
+    ASSERT_EQ(CodeName(s.error_code()), "UNAUTHENTICATED") << Describe(s).substr(0, 300);
+    ASSERT_LE(s.error_message().size(), 1100u);
+    ++refused;
+  }
+  ASSERT_EQ(refused, kCalls) << "the flood did not finish within 120 s";
+  const uint64_t store_growth = FilesBytes(db) - store_before;
+  const size_t log_growth = node_->log().size() - log_before;
+  std::printf("anonymous flood: %d refused puts of 1 MiB ids: store +%llu bytes, log +%zu bytes\n", kCalls,
+              static_cast<unsigned long long>(store_growth), log_growth);
+  EXPECT_LT(store_growth, uint64_t{1} << 20) << "1 MiB for 300 MiB of ids";
+  EXPECT_LT(log_growth, size_t{kCalls} * 4096);
+
+  // The sums still being counted are audited at shutdown.
+  ASSERT_EQ(node_->Stop(), 0) << node_->log();
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  stubs_ = std::make_unique<Stubs>(TlsChannel(node_->address(), ReadTextFile(node_->certificate_file())));
+  const auto events = Audit("anonymous", "PutProject");
+  ASSERT_GE(events.size(), 2u) << Dump(events);
+  ASSERT_LE(events.size(), 6u) << "one event and one sum per minute\n" << Dump(events);
+  int calls = 0;
+  for (const auto& e : events) {
+    EXPECT_EQ(e.outcome(), "UNAUTHENTICATED");
+    calls += e.count() == 0 ? 1 : static_cast<int>(e.count());
+    for (const auto& id : e.record_ids()) EXPECT_LE(id.size(), 230u) << "ids are cut at 200 bytes";
+  }
+  EXPECT_EQ(calls, kCalls) << Dump(events);
 }
 
 class AccessRateLimitTest : public AccessAuditTest {
