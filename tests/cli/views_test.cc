@@ -285,3 +285,27 @@ TEST(RosterInstalledViewTest, SaysWhatALoweredTierDropped) {
 
 }  // namespace
 }  // namespace bibia::cli
+
+namespace bibia::cli {
+namespace {
+
+TEST(AuditViewTest, ASumOfRefusalsShowsHowManyCallsItStandsFor) {
+  v1::ListAuditResponse response;
+  v1::AuditEvent* first = response.add_events();
+  first->set_time_unix_ms(1'765'000'000'000);
+  first->set_subject("anonymous");
+  first->set_method("PutProject");
+  first->add_record_ids("x");
+  first->set_outcome("UNAUTHENTICATED");
+  v1::AuditEvent* sum = response.add_events();
+  *sum = *first;
+  sum->clear_record_ids();
+  sum->set_time_unix_ms(1'765'000'060'000);
+  sum->set_count(299);
+  const std::string table = RenderAudit(response);
+  EXPECT_THAT(table, HasSubstr("UNAUTHENTICATED (299 calls)"));
+  EXPECT_THAT(table, HasSubstr("UNAUTHENTICATED\n"));
+}
+
+}  // namespace
+}  // namespace bibia::cli
