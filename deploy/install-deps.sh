@@ -8,6 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
+  python3-h2 python3-grpcio
 )
 
 missing=()
