@@ -107,7 +107,7 @@ absl::StatusOr<Caller> AccessControl::Identify(const Credentials& credentials) c
   if (credentials.bearer) {
     auto caller = FromToken(*credentials.bearer, credentials.address);
     // A bad token must not be a way around the anonymous rate limit.
-    if (!caller.ok() && !limiter_.Allow(AddressWithoutPort(credentials.address), MonotonicSeconds())) {
+    if (!caller.ok() && !limiter_.Allow(RateLimitKey(credentials.address), MonotonicSeconds())) {
       return absl::ResourceExhaustedError("requests with invalid tokens from this address exceed the anonymous rate");
     }
     return caller;
@@ -117,7 +117,7 @@ absl::StatusOr<Caller> AccessControl::Identify(const Credentials& credentials) c
   }
   Caller anonymous;
   anonymous.address = credentials.address;
-  if (!limiter_.Allow(AddressWithoutPort(credentials.address), MonotonicSeconds())) {
+  if (!limiter_.Allow(RateLimitKey(credentials.address), MonotonicSeconds())) {
     return absl::ResourceExhaustedError(absl::StrCat("anonymous requests from this address exceed ",
                                                      options_.anonymous_rate,
                                                      " per second; slow down or use a token"));
