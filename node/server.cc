@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "access/endpoint.h"
@@ -20,6 +21,7 @@
 #include "node/federation_service.h"
 #include "node/peers_service.h"
 #include "node/request_guard.h"
+#include "node/undecodable_request.h"
 #include "node/log.h"
 
 namespace bibia::node {
@@ -175,6 +177,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);  // a quiet stream is pinged still
   builder.SetOption(server->connections_->BuilderOption());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(UndecodableRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int port = 0;
   builder.AddListeningPort(options.listen, MakeCredentials(*server->files_, options.insecure), &port);
   // gRPC sets SO_REUSEPORT by default: a second node on a port in use would
