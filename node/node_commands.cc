@@ -53,6 +53,8 @@ Serving options:
   --sync-buffer-mib N        most of a peer's entries held while they wait for the signature
                              that ends their write batch (default 1024)
   --log-level LEVEL          debug, info (default), warning or error
+  -h, --help                 this help ('bibia-node init --help' etc. for a command)
+  --version                  print the version
 
 Transport limits (what clients may cost; see docs/security.md):
   --max-threads N            threads running calls, a Subscribe stream holding one (default 256);
@@ -68,8 +70,6 @@ Transport limits (what clients may cost; see docs/security.md):
                              (default 10s; 0 turns the watchdog off)
   --watchdog-failures N      failed checks in a row before the node exits with code 3,
                              for its supervisor to restart it (default 3)
-  -h, --help                 this help ('bibia-node init --help' etc. for a command)
-  --version                  print the version
 
 token issue prints a bearer token signed by the node's key, alone on stdout:
   --tier public|restricted|expert   --role reader|editor|admin   --ttl 30m|24h|7d (default 24h)
