@@ -86,6 +86,8 @@ std::string PeerOf(int fd) {
   return "unix";
 }
 
+constexpr absl::Duration kPruneEvery = absl::Milliseconds(50);
+
 ino_t InodeOf(int fd) {
   struct stat st;
   return fstat(fd, &st) == 0 ? st.st_ino : 0;
@@ -168,18 +170,24 @@ void ConnectionLimiter::OnAccepted(int fd) {
     return static_cast<int>(by_fd_.size()) > max_connections_ || per_key_[key] > max_per_address_;
   };
   // Counts only grow between prunes: closed connections are noticed when a
-  // cap would be passed, not on every close (which gRPC does not report).
-  if (over()) PruneLocked(fd);
+  // cap would be passed, not on every close (which gRPC does not report). A
+  // prune reads every tracked descriptor: at most one per kPruneEvery, so
+  // that a flood at the cap costs little more than its accept(2) calls.
+  const absl::Time now = absl::Now();
+  if (over() && now - last_prune_ >= kPruneEvery) {
+    PruneLocked(fd);
+    last_prune_ = now;
+  }
   if (!over()) return;
   const bool per_address = static_cast<int>(by_fd_.size()) <= max_connections_;
   ForgetLocked(fd);
-  // Reset (not a FIN): the client learns at once, and no TIME_WAIT is kept.
+  // Shut down at once (the client sees the end); with no linger, gRPC's close
+  // once the handshake failed sends a reset and keeps no TIME_WAIT.
   struct linger reset = {1, 0};
   setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
   shutdown(fd, SHUT_RDWR);
   refused_.fetch_add(1);
   ++refusals_since_log_;
-  const absl::Time now = absl::Now();
   if (now - last_refusal_log_ >= absl::Seconds(10)) {
     Log(LogLevel::kWarning, "connection refused: cap reached",
         {{"cap", per_address ? "--max-connections-per-address" : "--max-connections"},

@@ -76,6 +76,7 @@ class ConnectionLimiter {
   absl::Mutex mu_;
   absl::flat_hash_map<int, Tracked> by_fd_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int> per_key_ ABSL_GUARDED_BY(mu_);
+  absl::Time last_prune_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   absl::Time last_refusal_log_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   uint64_t refusals_since_log_ ABSL_GUARDED_BY(mu_) = 0;
 };
