@@ -108,7 +108,7 @@ absl::StatusOr<Caller> AccessControl::Identify(const Credentials& credentials) c
   if (credentials.bearer) {
     auto caller = FromToken(*credentials.bearer, credentials.address);
     // A bad token must not be a way around the anonymous rate limit.
-    if (!caller.ok() && !limiter_.Allow(AddressWithoutPort(credentials.address), MonotonicSeconds())) {
+    if (!caller.ok() && !limiter_.Allow(RateLimitKey(credentials.address), MonotonicSeconds())) {
       return absl::ResourceExhaustedError("requests with invalid tokens from this address exceed the anonymous rate");
     }
     return caller;
@@ -118,7 +118,7 @@ absl::StatusOr<Caller> AccessControl::Identify(const Credentials& credentials) c
   }
   Caller anonymous;
   anonymous.address = credentials.address;
-  if (!limiter_.Allow(AddressWithoutPort(credentials.address), MonotonicSeconds())) {
+  if (!limiter_.Allow(RateLimitKey(credentials.address), MonotonicSeconds())) {
     return absl::ResourceExhaustedError(absl::StrCat("anonymous requests from this address exceed ",
                                                      options_.anonymous_rate,
                                                      " per second; slow down or use a token"));
@@ -246,7 +246,7 @@ absl::Status AccessControl::Audit(const Caller& caller, Operation op, const std:
   // flood of them writes one event per key and minute, plus its sum later.
   std::vector<v1::AuditEvent> events;
   if (caller.kind == Caller::Kind::kAnonymous && !outcome.ok()) {
-    const bool first = refusals_.Count(AddressWithoutPort(caller.address), event, clock_->NowMillis(), &events);
+    const bool first = refusals_.Count(RateLimitKey(caller.address), event, clock_->NowMillis(), &events);
     if (first) events.push_back(std::move(event));
   } else {
     events.push_back(std::move(event));

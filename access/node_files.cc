@@ -2,9 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "access/endpoint.h"
 #include "access/tls_certificate.h"
 #include "catalog/validate.h"
@@ -15,6 +18,18 @@ namespace bibia::access {
 namespace {
 
 std::string PathIn(const std::string& dir, const char* name) { return absl::StrCat(dir, "/", name); }
+
+// FAILED_PRECONDITION if `path` (`what`: "data directory", "settings file")
+// may be written by group or others: whoever can write it can swap the
+// node's keys or settings.
+absl::Status CheckNotWritableByOthers(const std::string& path, const char* what, const char* fix_mode) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return absl::NotFoundError(absl::StrCat(path, ": ", std::strerror(errno)));
+  if ((st.st_mode & 022) == 0) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrFormat("%s: %s is writable by %s (mode %04o); run chmod %s %s", path,
+                                                       what, (st.st_mode & 002) ? "others" : "group",
+                                                       st.st_mode & 07777, fix_mode, path));
+}
 
 }  // namespace
 
@@ -77,6 +92,8 @@ absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir) {
         absl::StrCat(dir, " is not an initialised node directory (no node.conf): run 'bibia-node init --data-dir ",
                      dir, " --id ID --collectivity NAME' first"));
   }
+  if (auto s = CheckNotWritableByOthers(dir, "data directory", "700"); !s.ok()) return s;
+  if (auto s = CheckNotWritableByOthers(conf_path, "settings file", "644"); !s.ok()) return s;
   auto key = SigningKey::Load(PathIn(dir, "node.key"));
   if (!key.ok()) return key.status();
   NodeFiles files(*key);

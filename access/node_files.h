@@ -45,7 +45,9 @@ absl::Status CheckInitOptions(const InitOptions& options);
 absl::Status InitNodeDirectory(const std::string& dir, const InitOptions& options);
 
 // Loads the identity of an initialised directory. FAILED_PRECONDITION if it is
-// not initialised or a private key file is readable by others.
+// not initialised, if the directory or node.conf is writable by group or
+// others (the message names the path and its mode), or if a private key file
+// is readable by others.
 absl::StatusOr<NodeFiles> LoadNodeFiles(const std::string& dir);
 
 // FAILED_PRECONDITION if db/ holds no store (missing, emptied) but one was

@@ -1,6 +1,12 @@
 #include "access/rate_limiter.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 
 namespace bibia::access {
 namespace {
@@ -37,6 +43,32 @@ std::string AddressWithoutPort(std::string_view peer) {
   // "ipv4:1.2.3.4:5" has two colons; a bare "unix:/path" has one and no port.
   if (peer.find(':') == colon) return std::string(peer);
   return std::string(peer.substr(0, colon));
+}
+
+std::string RateLimitKey(std::string_view peer) {
+  constexpr std::string_view kIpv6 = "ipv6:";
+  if (peer.substr(0, kIpv6.size()) != kIpv6) return AddressWithoutPort(peer);
+  const absl::string_view address(peer.data() + kIpv6.size(), peer.size() - kIpv6.size());
+  std::string rest =
+      absl::StrReplaceAll(address, {{"%5B", "["}, {"%5D", "]"}, {"%5b", "["}, {"%5d", "]"}, {"%25", "%"}});
+  // "[addr]:port" or "[addr]"; a bare "addr" has no port to strip.
+  if (!rest.empty() && rest.front() == '[') {
+    const size_t close = rest.find(']');
+    if (close == std::string::npos) return AddressWithoutPort(peer);
+    rest = rest.substr(1, close - 1);
+  }
+  if (const size_t zone = rest.find('%'); zone != std::string::npos) rest.resize(zone);  // fe80::1%eth0
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET6, rest.c_str(), bytes) != 1) return AddressWithoutPort(peer);
+  static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  char text[INET6_ADDRSTRLEN];
+  if (std::memcmp(bytes, kMapped, sizeof(kMapped)) == 0) {
+    inet_ntop(AF_INET, bytes + 12, text, sizeof(text));
+    return absl::StrCat("ipv4:", text);
+  }
+  std::memset(bytes + 8, 0, 8);
+  inet_ntop(AF_INET6, bytes, text, sizeof(text));
+  return absl::StrCat("ipv6:[", text, "]/64");
 }
 
 }  // namespace bibia::access

@@ -35,6 +35,14 @@ class RateLimiter {
 // "ipv4:127.0.0.1:5312" -> "ipv4:127.0.0.1"; "ipv6:[::1]:5312" -> "ipv6:[::1]".
 std::string AddressWithoutPort(std::string_view peer);
 
+// The key an anonymous caller is limited under, from gRPC's peer string: the
+// IPv4 address, or the /64 prefix of an IPv6 one ("ipv6:[2001:db8:0:7::1]:443"
+// -> "ipv6:[2001:db8:0:7::]/64"), since one host commonly holds a whole /64.
+// IPv4-mapped IPv6 addresses key as IPv4; percent-encoded brackets (gRPC's
+// URI form "ipv6:%5B::1%5D:443") are decoded; anything else keys as
+// AddressWithoutPort.
+std::string RateLimitKey(std::string_view peer);
+
 }  // namespace bibia::access
 
 #endif  // BIBIA_ACCESS_RATE_LIMITER_H_

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "node/request_guard.h"
@@ -105,11 +106,20 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
   // Hinted only of what the caller may receive: a hint at every commit would
   // tell a public mirror when, and how often, restricted data is written.
   const v1::Tier allowed = guard.caller().tier;
+  const std::string member = guard.caller().subject;
   uint64_t seen;
+  uint64_t me;
   {
     absl::MutexLock lock(&mu_);
     seen = generation_;
+    me = ++next_subscriber_;
+    subscribers_[member] = me;  // the stream it replaces, if any, sees it and ends
+    changed_.SignalAll();
   }
+  absl::Cleanup unregister = [&] {
+    absl::MutexLock lock(&mu_);
+    if (auto it = subscribers_.find(member); it != subscribers_.end() && it->second == me) subscribers_.erase(it);
+  };
   absl::StatusOr<VisibleHeads> hinted = VisibleLogs(*store_, *access_, allowed);
   if (!hinted.ok()) return guard.Finish(hinted.status());
   // A first hint at once: the subscriber may have missed writes while it was
@@ -123,14 +133,25 @@ grpc::Status FederationService::Subscribe(grpc::ServerContext* context, const v1
   while (true) {
     uint64_t current;
     bool stop;
+    bool replaced;
     {
       absl::MutexLock lock(&mu_);
+      const auto is_replaced = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        auto it = subscribers_.find(member);
+        return it == subscribers_.end() || it->second != me;
+      };
       // Wake at least once a second to notice a cancelled call.
       const absl::Time deadline = absl::Now() + absl::Seconds(1);
-      while (generation_ == seen && !stopping_ && !changed_.WaitWithDeadline(&mu_, deadline)) {
+      while (generation_ == seen && !stopping_ && !is_replaced() && !changed_.WaitWithDeadline(&mu_, deadline)) {
       }
       current = generation_;
       stop = stopping_;
+      replaced = is_replaced();
+    }
+    if (replaced) {
+      return guard.Finish(absl::AbortedError(
+          absl::StrCat("Subscribe: replaced by a newer Subscribe stream from member '", member,
+                       "' (one stream per member)")));
     }
     if (stop || context->IsCancelled()) break;
     if (current == seen) continue;

@@ -1,12 +1,19 @@
 // gRPC adapter of bibia.v1.Federation, the server side of replication: Sync
 // streams log entries past the caller's frontier, filtered to the caller's
 // roster tier; Subscribe pushes a hint whenever this node's frontier advances.
+// Each roster member holds at most one Subscribe stream (each holds a server
+// thread): a second one from the same member replaces the first, which ends
+// with ABORTED. The newer wins because a member that lost its connection
+// without closing it (a restart, a cut link) subscribes again before this
+// node notices the old stream is dead.
 #ifndef BIBIA_NODE_FEDERATION_SERVICE_H_
 #define BIBIA_NODE_FEDERATION_SERVICE_H_
 
 #include <cstdint>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "access/access_control.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
@@ -44,6 +51,9 @@ class FederationService final : public v1::Federation::Service {
   absl::Mutex mu_;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // Member (peer node id) -> the number of its current Subscribe stream.
+  absl::flat_hash_map<std::string, uint64_t> subscribers_ ABSL_GUARDED_BY(mu_);
+  uint64_t next_subscriber_ ABSL_GUARDED_BY(mu_) = 0;
   absl::CondVar changed_;
 };
 

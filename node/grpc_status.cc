@@ -50,4 +50,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
                                          kMaxMessageBytes));
 }
 
+grpc::Status UndecodableRequestStatus(const std::string& method) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "request: the body is not a protobuf request message of " +
+                          (method.empty() ? std::string("this method") : method));
+}
+
 }  // namespace bibia::node

@@ -2,6 +2,8 @@
 #ifndef BIBIA_NODE_GRPC_STATUS_H_
 #define BIBIA_NODE_GRPC_STATUS_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
 
@@ -11,6 +13,10 @@ namespace bibia::node {
 // "(path)", control characters escaped, cut at 1 KiB. Codes map one to one:
 // abseil's and gRPC's canonical codes are the same numbers.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// INVALID_ARGUMENT for a request body that is not `method`'s protobuf message
+// (gRPC reports it as INTERNAL with no message: node/undecodable_request.h).
+grpc::Status UndecodableRequestStatus(const std::string& method);
 
 }  // namespace bibia::node
 

@@ -57,6 +57,21 @@ Serving options:
   -h, --help                 this help ('bibia-node init --help' etc. for a command)
   --version                  print the version
 
+Transport limits (what clients may cost; see docs/security.md):
+  --max-threads N            threads running calls, a Subscribe stream holding one (default 256);
+                             calls past them get RESOURCE_EXHAUSTED
+  --max-streams-per-connection N   calls open at once on one connection (default 100)
+  --max-connections N        connections held at once (default 4096, lowered to the
+                             open-files limit minus 256 and the accept queue)
+  --max-connections-per-address N  per client IPv4 address or IPv6 /64 (default 256)
+  --idle-timeout D           close a connection with no call open this long (default 5m)
+  --handshake-timeout D      close a connection not through its TLS handshake by then (default 10s)
+  --transport-memory-mib N   memory for gRPC's transport buffers (default 1024)
+  --watchdog-interval D      check this often that the node still accepts connections
+                             (default 10s; 0 turns the watchdog off)
+  --watchdog-failures N      failed checks in a row before the node exits with code 3,
+                             for its supervisor to restart it (default 3)
+
 token issue prints a bearer token signed by the node's key, alone on stdout:
   --tier public|restricted|expert   --role reader|editor|admin   --ttl 30m|24h|7d (default 24h)
 
@@ -219,7 +234,9 @@ int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
-                           "max-audit-mib"},
+                           "max-audit-mib", "max-threads", "max-streams-per-connection", "max-connections",
+                           "max-connections-per-address", "idle-timeout", "handshake-timeout",
+                           "transport-memory-mib", "watchdog-interval", "watchdog-failures"},
                           {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
@@ -288,6 +305,51 @@ int RunServe(int argc, char** argv) {
     return UsageError("--max-audit-mib: expected a whole number of MiB from 1 to 65536");
   }
   options.access.max_audit_bytes = max_audit_bytes;
+  if (!mebibytes("transport-memory-mib", &options.limits.transport_memory_bytes)) {
+    return UsageError("--transport-memory-mib: expected a whole number of MiB from 1 to 65536");
+  }
+  const auto whole = [&](const char* name, int least, int most, int* value) {
+    int parsed = 0;
+    if (!flags->has(name)) return true;
+    if (!absl::SimpleAtoi(flags->get(name), &parsed) || parsed < least || parsed > most) return false;
+    *value = parsed;
+    return true;
+  };
+  TransportLimits& limits = options.limits;
+  if (!whole("max-threads", 4, 100000, &limits.max_threads)) {
+    return UsageError("--max-threads: expected a whole number from 4 to 100000");
+  }
+  if (!whole("max-streams-per-connection", 1, 100000, &limits.max_streams_per_connection)) {
+    return UsageError("--max-streams-per-connection: expected a whole number from 1 to 100000");
+  }
+  if (!whole("max-connections", 1, 10000000, &limits.max_connections)) {
+    return UsageError("--max-connections: expected a whole number from 1 to 10000000");
+  }
+  if (!whole("max-connections-per-address", 1, 10000000, &limits.max_connections_per_address)) {
+    return UsageError("--max-connections-per-address: expected a whole number from 1 to 10000000");
+  }
+  if (!whole("watchdog-failures", 1, 1000, &limits.watchdog.failures)) {
+    return UsageError("--watchdog-failures: expected a whole number from 1 to 1000");
+  }
+  // Durations fit gRPC's int milliseconds.
+  const auto duration = [&](const char* name, absl::Duration least, absl::Duration* value) {
+    absl::Duration parsed;
+    if (!flags->has(name)) return true;
+    if (!absl::ParseDuration(flags->get(name), &parsed) || parsed < least || parsed > absl::Hours(24 * 24)) {
+      return false;
+    }
+    *value = parsed;
+    return true;
+  };
+  if (!duration("idle-timeout", absl::Milliseconds(100), &limits.idle_timeout)) {
+    return UsageError("--idle-timeout: expected a duration from 100ms to 576h, e.g. 30s or 5m");
+  }
+  if (!duration("handshake-timeout", absl::Milliseconds(100), &limits.handshake_timeout)) {
+    return UsageError("--handshake-timeout: expected a duration from 100ms to 576h, e.g. 10s");
+  }
+  if (!duration("watchdog-interval", absl::ZeroDuration(), &limits.watchdog.interval)) {
+    return UsageError("--watchdog-interval: expected a duration, e.g. 10s, or 0 to turn the watchdog off");
+  }
 
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;

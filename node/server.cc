@@ -1,12 +1,17 @@
 #include "node/server.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "access/endpoint.h"
 #include "catalog/status_macros.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
@@ -16,6 +21,7 @@
 #include "node/federation_service.h"
 #include "node/peers_service.h"
 #include "node/request_guard.h"
+#include "node/undecodable_request.h"
 #include "node/log.h"
 
 namespace bibia::node {
@@ -68,6 +74,40 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const access::NodeFiles
   return grpc::SslServerCredentials(ssl);
 }
 
+// How long the watchdog's probe waits for its connection to be ready.
+constexpr absl::Duration kProbeDeadline = absl::Seconds(3);
+
+// Where the node reaches itself: a wildcard listening address is probed on
+// loopback.
+std::string ProbeAddress(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  const std::string host = address.substr(0, colon);
+  const std::string port = address.substr(colon + 1);
+  if (host == "0.0.0.0") return absl::StrCat("127.0.0.1:", port);
+  if (host == "[::]" || host == "[::0]") return absl::StrCat("[::1]:", port);
+  return address;
+}
+
+// True if the listener took a connection while probing: the probe's own
+// (connected through TLS and HTTP/2 within kProbeDeadline), or any other the
+// limiter saw (one refused at a cap proves accept(2) works too).
+bool ProbeListener(const std::string& address, const access::NodeFiles& files, bool insecure,
+                   const ConnectionLimiter& connections) {
+  const uint64_t accepted_before = connections.accepted();
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a new connection each time
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!insecure) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = files.tls_certificate_pem;
+    credentials = grpc::SslCredentials(ssl);
+    args.SetSslTargetNameOverride("localhost");  // in the certificate's subjectAltNames
+  }
+  auto channel = grpc::CreateCustomChannel(ProbeAddress(address), credentials, args);
+  const bool connected = channel->WaitForConnected(absl::ToChronoTime(absl::Now() + kProbeDeadline));
+  return connected || connections.accepted() > accepted_before;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
@@ -97,9 +137,49 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   // Before anything is served or pulled.
   BIBIA_RETURN_IF_ERROR(server->services_->admin.EnforceHeldTierAtStart());
 
+  const TransportLimits& limits = options.limits;
+  int max_connections = limits.max_connections;
+  if (auto open_files = RaiseOpenFileLimit(); !open_files.ok()) {
+    Log(LogLevel::kWarning, "cannot raise the open files limit",
+        {{"error", std::string(open_files.status().message())}});
+  } else {
+    // Below the limit, accept(2) never fails with EMFILE (which stops gRPC
+    // 1.51's listener for good).
+    const uint64_t reserved = ReservedOpenFiles();
+    const uint64_t budget = *open_files > 2 * reserved ? *open_files - reserved : *open_files / 2;
+    if (static_cast<uint64_t>(max_connections) > budget) max_connections = static_cast<int>(budget);
+    Log(LogLevel::kInfo, "open files limit",
+        {{"limit", absl::StrCat(*open_files)},
+         {"max_connections", absl::StrCat(max_connections)},
+         {"lowered_from", max_connections < limits.max_connections ? absl::StrCat(limits.max_connections) : "-"}});
+  }
+  server->connections_ = std::make_unique<ConnectionLimiter>(
+      max_connections, std::min(limits.max_connections_per_address, max_connections));
+
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // Calls run on at most max_threads threads (past them gRPC answers
+  // RESOURCE_EXHAUSTED "Server Threadpool Exhausted"), and transport buffers
+  // within a memory quota.
+  grpc::ResourceQuota quota("bibia-node");
+  quota.SetMaxThreads(limits.max_threads);
+  quota.Resize(limits.transport_memory_bytes);
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_streams_per_connection);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(limits.idle_timeout)));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(limits.handshake_timeout)));
+  // Pings on connections with calls open (a Subscribe stream), so that a
+  // peer gone without closing frees its thread within about 80 s.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);  // a quiet stream is pinged still
+  builder.SetOption(server->connections_->BuilderOption());
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(UndecodableRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   int port = 0;
   builder.AddListeningPort(options.listen, MakeCredentials(*server->files_, options.insecure), &port);
   // gRPC sets SO_REUSEPORT by default: a second node on a port in use would
@@ -120,6 +200,24 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   server->address_ = absl::StrCat(options.listen.substr(0, colon), ":", port);
   server->grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   BIBIA_RETURN_IF_ERROR(server->peers_->Start());
+  if (limits.watchdog.interval > absl::ZeroDuration()) {
+    Server* self = server.get();
+    const bool insecure = options.insecure;
+    Watchdog::OnStuck on_stuck = options.on_stuck;
+    server->watchdog_ = std::make_unique<Watchdog>(
+        limits.watchdog,
+        [self, insecure] { return ProbeListener(self->address_, *self->files_, insecure, *self->connections_); },
+        [self, on_stuck](int failures) {
+          self->grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+          Log(LogLevel::kError, "watchdog: the node no longer accepts connections; exiting to be restarted",
+              {{"address", self->address_},
+               {"failed_checks", absl::StrCat(failures)},
+               {"exit_code", absl::StrCat(kWatchdogExitCode)}});
+          if (on_stuck) return on_stuck(failures);
+          // Like a crash: every acknowledged write is already durable.
+          std::_Exit(kWatchdogExitCode);
+        });
+  }
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
       {{"address", server->address_},
@@ -143,6 +241,7 @@ void Server::Wait() {
 
 void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
+  if (watchdog_) watchdog_->Stop();  // a stopping node refuses connections on purpose
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);

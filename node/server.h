@@ -12,8 +12,12 @@
 #include "access/access_control.h"
 #include "access/node_files.h"
 #include "catalog/catalog_store.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server.h"
+#include "node/connection_limiter.h"
 #include "node/peer_manager.h"
+#include "node/transport_limits.h"
+#include "node/watchdog.h"
 
 namespace bibia::node {
 
@@ -29,6 +33,10 @@ class Server {
     size_t max_import_bytes = size_t{512} << 20;  // one import is held in memory until written
     access::AccessControl::Options access;
     PeerManager::Options federation;
+    TransportLimits limits;
+    // Called when the watchdog finds the node no longer takes connections,
+    // after health is set NOT_SERVING. Unset: log and exit kWatchdogExitCode.
+    Watchdog::OnStuck on_stuck;
   };
 
   // Opens the store and starts serving. Errors name what failed (data
@@ -58,7 +66,9 @@ class Server {
   std::unique_ptr<access::AccessControl> access_;
   std::unique_ptr<PeerManager> peers_;
   std::unique_ptr<Services> services_;
+  std::unique_ptr<ConnectionLimiter> connections_;  // outlives the gRPC server
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<Watchdog> watchdog_;
   std::string address_;
 };
 
