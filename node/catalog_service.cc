@@ -124,9 +124,9 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
                                                                   " split the file; nothing written")));
     }
     if (!lease.TryAcquire(bytes)) {
-      return guard.Finish(absl::ResourceExhaustedError(absl::StrCat(
-          "import: the imports in flight on this node already hold ", import_budget_.held() >> 20, " MiB of the ",
-          max_import_bytes_ >> 20, " MiB they share (--max-import-mib); retry later; nothing written")));
+      return guard.Finish(absl::ResourceExhaustedError(
+          absl::StrCat("import: the imports in flight on this node would hold more than the ", max_import_bytes_ >> 20,
+                       " MiB they share (--max-import-mib); retry later; nothing written")));
     }
     if (ended) {
       return guard.Finish(absl::InvalidArgumentError("import: a message after the one marked last; nothing written"));
