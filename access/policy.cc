@@ -105,4 +105,46 @@ void ProjectTo(v1::Tier tier, v1::Project* project) {
   if (tier < v1::TIER_PUBLIC) project->clear_public_();
 }
 
+catalog::FacetMask WritableFacets(const Caller& caller) { return catalog::FacetsUpTo(caller.tier); }
+
+absl::Status AuthorizeFacet(const Caller& caller, Operation op, v1::Tier tier) {
+  if (catalog::FacetOfTier(tier) == 0 || caller.tier >= tier) return absl::OkStatus();
+  const std::string facet = TierName(tier);
+  return absl::PermissionDeniedError(absl::StrCat(facet, ": ", OperationName(op), " of the ", facet,
+                                                  " facet needs tier ", facet, "; caller ", Describe(caller),
+                                                  " has tier ", TierName(caller.tier)));
+}
+
+absl::Status AuthorizeProjectFacets(const Caller& caller, Operation op, const v1::Project& project) {
+  for (const auto& [tier, set] : {std::pair{v1::TIER_PUBLIC, project.has_public_()},
+                                  std::pair{v1::TIER_RESTRICTED, project.has_restricted()},
+                                  std::pair{v1::TIER_EXPERT, project.has_expert()}}) {
+    if (!set) continue;
+    if (absl::Status s = AuthorizeFacet(caller, op, tier); !s.ok()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(s.message(), " (the stored facets above a caller's tier are kept as they are:",
+                       " leave them unset)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AuthorizeImportBatch(const Caller& caller, const v1::ImportRequest& batch, size_t records_before,
+                                  std::string_view node_id) {
+  for (int i = 0; i < batch.projects_size(); ++i) {
+    const v1::Project& project = batch.projects(i);
+    if (absl::Status s = AuthorizeProjectFacets(caller, Operation::kImport, project); !s.ok()) {
+      const std::string& id = project.public_().id();
+      return absl::PermissionDeniedError(absl::StrCat("record ", records_before + i + 1, " (id ",
+                                                      id.empty() ? "?" : id, "): ", s.message()));
+    }
+  }
+  if (batch.feedback_size() == 0) return absl::OkStatus();
+  if (absl::Status s = Authorize(caller, Operation::kAddFeedback, node_id); !s.ok()) {
+    return absl::Status(s.code(), absl::StrCat("feedback: an Import carrying feedback is held to AddFeedback's rule: ",
+                                               s.message()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace bibia::access

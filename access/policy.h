@@ -8,7 +8,9 @@
 
 #include "absl/status/status.h"
 #include "access/caller.h"
+#include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/project.pb.h"
+#include "catalog/facet_mask.h"
 
 namespace bibia::access {
 
@@ -69,6 +71,29 @@ bool ShouldAudit(const Caller& caller, Operation op);
 
 // Clears the facets of `project` that `tier` may not read.
 void ProjectTo(v1::Tier tier, v1::Project* project);
+
+// Writing facets. An editor writes the facets its tier reads, no others: a
+// put by a lower tier leaves the stored facets above it as they are (the
+// store keeps what the mask leaves out), and setting one is refused.
+
+// The facets `caller` writes: those of its tier and below.
+catalog::FacetMask WritableFacets(const Caller& caller);
+
+// PERMISSION_DENIED naming the facet of `tier` if `caller`'s tier does not
+// reach it: "restricted: PutProject of the restricted facet needs tier
+// restricted; caller token:x@node has tier public". For every facet a put
+// sets, and for the facet RedactHistory erases (a tier that is no facet,
+// left to the store to refuse, passes).
+absl::Status AuthorizeFacet(const Caller& caller, Operation op, v1::Tier tier);
+
+// AuthorizeFacet for each facet `project` sets (PutProject).
+absl::Status AuthorizeProjectFacets(const Caller& caller, Operation op, const v1::Project& project);
+
+// One message of an Import stream, after `records_before` projects of the
+// stream: each project as PutProject ("record N (id X): ..."), and feedback
+// as AddFeedback needs it (the same tier, whatever the call that carries it).
+absl::Status AuthorizeImportBatch(const Caller& caller, const v1::ImportRequest& batch, size_t records_before,
+                                  std::string_view node_id);
 
 }  // namespace bibia::access
 

@@ -4,11 +4,13 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
 #include "catalog/remote_group.h"
@@ -34,6 +36,58 @@ bool SameFeedback(const v1::Feedback& a, const v1::Feedback& b) {
 
 std::string WithRecordPrefix(absl::Status status, size_t position, const std::string& id) {
   return absl::StrCat("record ", position, " (id ", id.empty() ? "?" : id, "): ", status.message());
+}
+
+absl::Status MalformedPageToken() {
+  return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
+}
+
+// Where a feedback stands in the order of ListFeedback: oldest first, by
+// creation time, then by origin and the seq in its id (keys hold ids in
+// string order, "x-r167" before "x-r57"). A total order: a page token is the
+// place of the last item of its page, "<time>.<seq>.<origin>".
+struct FeedbackOrder {
+  int64_t created_unix_ms = 0;
+  std::string origin;
+  uint64_t seq = 0;
+
+  static FeedbackOrder Of(const v1::Feedback& f) {
+    FeedbackOrder order{f.created_unix_ms(), f.origin(), 0};
+    absl::string_view id = f.id();
+    if (const size_t r = id.rfind("-r"); r != absl::string_view::npos) {
+      (void)absl::SimpleAtoi(id.substr(r + 2), &order.seq);
+    }
+    return order;
+  }
+  std::string Encode() const { return absl::StrCat(created_unix_ms, ".", seq, ".", origin); }
+  static std::optional<FeedbackOrder> Decode(const std::string& token) {
+    std::vector<absl::string_view> parts = absl::StrSplit(token, absl::MaxSplits('.', 2));
+    FeedbackOrder order;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &order.created_unix_ms) ||
+        !absl::SimpleAtoi(parts[1], &order.seq) ||
+        !IsValidProjectId(std::string_view(parts[2].data(), parts[2].size()))) {
+      return std::nullopt;
+    }
+    order.origin = std::string(parts[2]);
+    return order;
+  }
+  bool operator<(const FeedbackOrder& o) const {
+    return std::tie(created_unix_ms, origin, seq) < std::tie(o.created_unix_ms, o.origin, o.seq);
+  }
+};
+
+// PERMISSION_DENIED naming the first facet `project` sets that `writable`
+// leaves out: the caller's policy let it write only the others.
+absl::Status CheckWritable(const v1::Project& project, FacetMask writable) {
+  for (const auto& [facet, set, name] : {std::tuple{kPublicFacet, project.has_public_(), "public"},
+                                         std::tuple{kRestrictedFacet, project.has_restricted(), "restricted"},
+                                         std::tuple{kExpertFacet, project.has_expert(), "expert"}}) {
+    if (set && (writable & facet) == 0) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(name, ": this write may not set the ", name, " facet (nothing written)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -154,6 +208,7 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CatalogStore::S
 absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
   if (!record) return std::optional<v1::ProjectPublic>();
+  record->DiscardUnknownFields();  // see GetProject
   return std::optional<v1::ProjectPublic>(std::move(*record->mutable_public_()));
 }
 
@@ -169,8 +224,10 @@ void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::
   b->batch.Put(records, key, RecordRef(log_->origin(), tier, seq));
 }
 
-absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, PutResult* result) {
+absl::Status CatalogStore::StageProject(const v1::Project& project, FacetMask writable, Batch* b,
+                                        PutResult* result) {
   const std::string& id = project.public_().id();
+  BIBIA_RETURN_IF_ERROR(CheckWritable(project, writable));
   BIBIA_RETURN_IF_ERROR(CheckOwned(id));
   v1::Project old;
   if (auto existing = GetProject(id); existing.ok()) {
@@ -190,12 +247,16 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, Batch* b, Pu
   if (project.has_restricted()) restricted.set_id(id);
   if (project.has_expert()) expert.set_id(id);
 
+  // Facets outside `writable` stay as stored, and do not count as changes:
+  // `changed` tells a writer nothing of the facets it may not read.
   using google::protobuf::util::MessageDifferencer;
   const bool public_changed = result->created || !MessageDifferencer::Equals(old_public, public_facet);
-  const bool restricted_changed = old.has_restricted() != project.has_restricted() ||
-                                  !MessageDifferencer::Equals(old.restricted(), restricted);
-  const bool expert_changed =
-      old.has_expert() != project.has_expert() || !MessageDifferencer::Equals(old.expert(), expert);
+  const bool restricted_changed = (writable & kRestrictedFacet) != 0 &&
+                                  (old.has_restricted() != project.has_restricted() ||
+                                   !MessageDifferencer::Equals(old.restricted(), restricted));
+  const bool expert_changed = (writable & kExpertFacet) != 0 &&
+                              (old.has_expert() != project.has_expert() ||
+                               !MessageDifferencer::Equals(old.expert(), expert));
   result->changed = public_changed || restricted_changed || expert_changed;
 
   if (public_changed) {
@@ -274,13 +335,13 @@ absl::Status CatalogStore::CheckOwned(const std::string& id) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Project& project) {
+absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Project& project, FacetMask writable) {
   BIBIA_RETURN_IF_ERROR(ValidateProject(project));
   absl::MutexLock lock(&write_mu_);
   Batch b;
   b.log = log_->Begin();
   PutResult result;
-  BIBIA_RETURN_IF_ERROR(StageProject(project, &b, &result));
+  BIBIA_RETURN_IF_ERROR(StageProject(project, writable, &b, &result));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   return result;
 }
@@ -336,18 +397,23 @@ absl::StatusOr<v1::Feedback> CatalogStore::AddFeedback(const v1::Feedback& feedb
 }
 
 absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Project>& projects,
-                                                        const std::vector<v1::Feedback>& feedback) {
+                                                        const std::vector<v1::Feedback>& feedback,
+                                                        FacetMask writable) {
   if (projects.size() > kMaxImportProjects) {
     return absl::InvalidArgumentError(
         absl::StrCat("import: ", projects.size(), " projects, at most ", kMaxImportProjects, " per import"));
+  }
+  if (feedback.size() > kMaxImportFeedback) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("import: ", feedback.size(), " feedback, at most ", kMaxImportFeedback, " per import"));
   }
   // Validate everything before staging anything, so errors cite the input.
   absl::flat_hash_map<std::string, size_t> position_of;
   for (size_t i = 0; i < projects.size(); ++i) {
     const std::string& id = projects[i].public_().id();
-    if (absl::Status s = ValidateProject(projects[i]); !s.ok()) {
-      return absl::InvalidArgumentError(WithRecordPrefix(s, i + 1, id));
-    }
+    absl::Status s = ValidateProject(projects[i]);
+    if (s.ok()) s = CheckWritable(projects[i], writable);
+    if (!s.ok()) return absl::Status(s.code(), WithRecordPrefix(s, i + 1, id));
     auto [it, inserted] = position_of.emplace(id, i + 1);
     if (!inserted) {
       return absl::InvalidArgumentError(
@@ -373,7 +439,7 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
   v1::ImportResponse response;
   for (const v1::Project& project : projects) {
     PutResult result;
-    BIBIA_RETURN_IF_ERROR(StageProject(project, &b, &result));
+    BIBIA_RETURN_IF_ERROR(StageProject(project, writable, &b, &result));
     response.set_imported(response.imported() + 1);
     if (result.created) response.set_created(response.created() + 1);
   }
@@ -402,6 +468,10 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
     BIBIA_ASSIGN_OR_RETURN(auto stored, ReadRecord(*db_, RecordKey(kind, id)));
     if (!stored) continue;
     v1::StoredRecord& record = *stored;
+    // Fields this build does not know (a newer member's, replicated as
+    // written: signed and hashed, they cannot be stripped from the log) are
+    // not served to clients, which only know this build's schema.
+    record.DiscardUnknownFields();
     if (kind == RecordKind::kPublic) {
       owner = record.origin();
     } else if (record.origin() != owner) {
@@ -433,23 +503,65 @@ absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, std::string_view(it->key().data(), it->key().size())));
-    if (record) feedback.push_back(std::move(*record->mutable_feedback()));  // absent: deleted since listed
+    if (!record) continue;  // deleted since listed
+    record->DiscardUnknownFields();  // see GetProject
+    feedback.push_back(std::move(*record->mutable_feedback()));
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "list feedback"));
-  // Oldest first. Keys hold ids in string order ("x-r167" before "x-r57"), so
-  // by creation time, then by origin and the seq in the id.
-  const auto seq_of = [](const v1::Feedback& f) {
-    uint64_t seq = 0;
-    absl::string_view id = f.id();
-    if (const size_t r = id.rfind("-r"); r != absl::string_view::npos) (void)absl::SimpleAtoi(id.substr(r + 2), &seq);
-    return seq;
-  };
-  std::stable_sort(feedback.begin(), feedback.end(), [&](const v1::Feedback& a, const v1::Feedback& b) {
-    if (a.created_unix_ms() != b.created_unix_ms()) return a.created_unix_ms() < b.created_unix_ms();
-    if (a.origin() != b.origin()) return a.origin() < b.origin();
-    return seq_of(a) < seq_of(b);
+  std::stable_sort(feedback.begin(), feedback.end(), [](const v1::Feedback& a, const v1::Feedback& b) {
+    return FeedbackOrder::Of(a) < FeedbackOrder::Of(b);
   });
   return feedback;
+}
+
+absl::StatusOr<v1::ListFeedbackResponse> CatalogStore::ListFeedback(const v1::ListFeedbackRequest& request) const {
+  const int page_size = request.page_size() == 0 ? kDefaultFeedbackPageSize : request.page_size();
+  if (page_size < 0 || page_size > kMaxFeedbackPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxFeedbackPageSize));
+  }
+  if (!IsValidProjectId(request.project_id())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("project_id: '", request.project_id(), "' must match [a-z0-9-]{1,80}"));
+  }
+  std::optional<FeedbackOrder> after;
+  if (!request.page_token().empty()) {
+    after = FeedbackOrder::Decode(request.page_token());
+    if (!after) return MalformedPageToken();
+  }
+  // Only the place of every item is held, not the item: a page reads its
+  // own items again, so a project with much feedback costs a page little memory.
+  std::vector<std::pair<FeedbackOrder, std::string>> keys;  // order, record key
+  const std::string prefix = FeedbackPrefix(request.project_id());
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string key = it->key().ToString();
+    BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, key));
+    if (!record) continue;  // deleted since listed
+    FeedbackOrder order = FeedbackOrder::Of(record->feedback());
+    if (after && !(*after < order)) continue;
+    keys.emplace_back(std::move(order), std::move(key));
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "list feedback"));
+  std::sort(keys.begin(), keys.end());
+  v1::ListFeedbackResponse response;
+  size_t bytes = 0;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (response.feedback_size() == page_size) {
+      response.set_next_page_token(keys[i - 1].first.Encode());
+      break;
+    }
+    BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, keys[i].second));
+    if (!record) continue;  // deleted since listed
+    record->DiscardUnknownFields();
+    const size_t size = record->feedback().ByteSizeLong();
+    if (response.feedback_size() > 0 && bytes + size > kMaxResponseBytes) {
+      response.set_next_page_token(keys[i - 1].first.Encode());
+      break;
+    }
+    bytes += size;
+    *response.add_feedback() = std::move(*record->mutable_feedback());
+  }
+  return response;
 }
 
 absl::StatusOr<v1::ListProjectsResponse> CatalogStore::ListProjects(const v1::ListProjectsRequest& request) const {
@@ -457,25 +569,44 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogStore::ListProjects(const v1::Li
   if (page_size < 0 || page_size > kMaxListPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxListPageSize));
   }
-  if (!request.page_token().empty() && !IsValidProjectId(request.page_token())) {
-    return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
-  }
+  if (!request.page_token().empty() && !IsValidProjectId(request.page_token())) return MalformedPageToken();
   bool more = false;
   std::vector<std::string> ids = index_->ListIds(request.filter(), request.page_token(), page_size, &more);
   v1::ListProjectsResponse response;
-  for (const std::string& id : ids) {
-    BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(id));
-    if (project) *response.add_projects() = std::move(*project);  // absent: deleted since listed
+  size_t bytes = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(ids[i]));
+    if (!project) continue;  // deleted since listed
+    const size_t size = project->ByteSizeLong();
+    if (response.projects_size() > 0 && bytes + size > kMaxResponseBytes) {
+      // Full in bytes: the next page starts with this project.
+      response.set_next_page_token(ids[i - 1]);
+      return response;
+    }
+    bytes += size;
+    *response.add_projects() = std::move(*project);
   }
   if (more && !ids.empty()) response.set_next_page_token(ids.back());
   return response;
 }
 
 absl::StatusOr<v1::SearchResponse> CatalogStore::Search(const v1::SearchRequest& request) const {
-  BIBIA_ASSIGN_OR_RETURN(v1::SearchResponse response, index_->Search(request));
-  for (v1::SearchHit& hit : *response.mutable_hits()) {
+  std::vector<std::string> hit_tokens;
+  BIBIA_ASSIGN_OR_RETURN(v1::SearchResponse response, index_->Search(request, &hit_tokens));
+  size_t bytes = 0;
+  for (int i = 0; i < response.hits_size(); ++i) {
+    v1::SearchHit& hit = *response.mutable_hits(i);
     BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(hit.project().id()));
-    if (project) *hit.mutable_project() = std::move(*project);
+    if (!project) continue;  // deleted since found: the hit keeps its id alone
+    const size_t size = project->ByteSizeLong();
+    if (i > 0 && bytes + size > kMaxResponseBytes) {
+      // Full in bytes: the next page starts with this hit.
+      response.mutable_hits()->DeleteSubrange(i, response.hits_size() - i);
+      response.set_next_page_token(hit_tokens[i - 1]);
+      break;
+    }
+    bytes += size;
+    *hit.mutable_project() = std::move(*project);
   }
   return response;
 }

@@ -26,6 +26,7 @@
 #include "catalog/audit_log.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
+#include "catalog/facet_mask.h"
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/remote_run.h"
@@ -36,6 +37,15 @@ namespace bibia::catalog {
 
 // Largest import accepted in one call; bigger files are split by the caller.
 inline constexpr size_t kMaxImportProjects = 50000;
+inline constexpr size_t kMaxImportFeedback = 10000;
+// A page of Search, ListProjects or ListFeedback stops taking items once
+// they hold this many bytes (serialized; always at least one item), and
+// gives a page token to continue: pages stay far below gRPC's message limit
+// and their memory small, whatever page_size asks.
+inline constexpr size_t kMaxResponseBytes = 1 << 20;
+// ListFeedback pages: items per page by default and at most.
+inline constexpr int kDefaultFeedbackPageSize = 50;
+inline constexpr int kMaxFeedbackPageSize = 500;
 
 class CatalogStore {
  public:
@@ -60,9 +70,12 @@ class CatalogStore {
     bool created = false;  // false: an existing project was replaced
     bool changed = false;  // false: identical to what was stored, nothing written
   };
-  // Stores `project`, replacing every facet of an existing one (a facet left
-  // unset is removed). INVALID_ARGUMENT names the field at fault.
-  absl::StatusOr<PutResult> PutProject(const v1::Project& project);
+  // Stores `project`, replacing the facets of an existing one that
+  // `writable` names (one of them left unset is removed) and keeping the
+  // others as stored; `changed` compares the `writable` facets only.
+  // INVALID_ARGUMENT names the field at fault; PERMISSION_DENIED names a
+  // facet `project` sets that `writable` leaves out (nothing written).
+  absl::StatusOr<PutResult> PutProject(const v1::Project& project, FacetMask writable = kAllFacets);
 
   // Removes a project, its facets and its feedback. NOT_FOUND if absent;
   // FAILED_PRECONDITION if another member owns it, unless this node holds
@@ -76,18 +89,30 @@ class CatalogStore {
 
   // Writes all projects and feedback in one batch, or nothing: the first bad
   // record is reported as "record N (id X): field: problem" (N from 1).
-  // Feedback identical to stored feedback is skipped, so re-importing a file
-  // changes nothing.
+  // Projects are put as PutProject puts them with `writable`. Feedback
+  // identical to stored feedback is skipped, so re-importing a file changes
+  // nothing. At most kMaxImportProjects projects and kMaxImportFeedback
+  // feedback.
   absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
-                                            const std::vector<v1::Feedback>& feedback);
+                                            const std::vector<v1::Feedback>& feedback,
+                                            FacetMask writable = kAllFacets);
 
   // Reads. Thread-safe.
 
   // Every stored facet of project `id`. NOT_FOUND if absent.
   absl::StatusOr<v1::Project> GetProject(const std::string& id) const;
+  // Every feedback on project `project_id`, oldest first (for the store's
+  // own use: unbounded).
   absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(const std::string& project_id) const;
+  // One page of it, oldest first, bounded in items (page_size, default
+  // kDefaultFeedbackPageSize, at most kMaxFeedbackPageSize) and in bytes
+  // (kMaxResponseBytes); next_page_token continues after its last item. The
+  // project need not exist (its feedback may outlive it for a moment).
+  absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request) const;
+  // Pages bounded in items and in bytes (kMaxResponseBytes).
   absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) const;
-  // Search over public fields; hits carry the whole public facet.
+  // Search over public fields; hits carry the whole public facet. Pages
+  // bounded in items and in bytes (kMaxResponseBytes).
   absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
   absl::StatusOr<v1::StatsResponse> Stats() const;
 
@@ -205,7 +230,8 @@ class CatalogStore {
   explicit CatalogStore(const Options& options) : options_(options) {}
   absl::Status LoadNodeId();
   absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
-  absl::Status StageProject(const v1::Project& project, Batch* batch, PutResult* result)
+  // Stages `project` as PutProject describes it.
+  absl::Status StageProject(const v1::Project& project, FacetMask writable, Batch* batch, PutResult* result)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<v1::Feedback> StageFeedback(const v1::Feedback& feedback, Batch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -437,7 +437,9 @@ bool SearchIndex::Accepts(const Doc& doc, const ResolvedFilter& filter) const {
   return true;
 }
 
-absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& request) const {
+absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& request,
+                                                      std::vector<std::string>* hit_tokens) const {
+  if (hit_tokens != nullptr) hit_tokens->clear();
   const std::string& text = request.query();
   if (absl::StripAsciiWhitespace(text).empty()) return absl::InvalidArgumentError("query: must not be empty");
   if (text.size() > 1000) return absl::InvalidArgumentError("query: longer than 1000 bytes");
@@ -575,6 +577,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
     v1::SearchHit* hit = response.add_hits();
     hit->set_score(matches[i].score);
     hit->mutable_project()->set_id(doc_ids_[matches[i].doc]);  // the caller fills in the record
+    if (hit_tokens != nullptr) hit_tokens->push_back(EncodeCursor(matches[i].score, matches[i].doc));
   }
   if (matches.size() > page && page > 0) {
     response.set_next_page_token(EncodeCursor(matches[page - 1].score, matches[page - 1].doc));

@@ -134,8 +134,11 @@ class SearchIndex {
   void Apply(const IndexChanges& changes);
 
   // Runs a search. Errors: INVALID_ARGUMENT for an empty or stop-word-only
-  // query or a bad page token. Thread-safe.
-  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
+  // query or a bad page token. If `hit_tokens` is given, it gets for each
+  // hit the page token of the page that would start after it (for a caller
+  // that cuts the page short). Thread-safe.
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request,
+                                            std::vector<std::string>* hit_tokens = nullptr) const;
 
   // Ids of projects matching `filter`, in id order, strictly after `after`,
   // at most `limit`; `more` tells whether any remain. Thread-safe.

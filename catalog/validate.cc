@@ -9,6 +9,7 @@
 #include "catalog/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
+#include "google/protobuf/unknown_field_set.h"
 
 namespace bibia::catalog {
 namespace {
@@ -39,10 +40,20 @@ absl::Status CheckLength(std::string_view path, std::string_view text, size_t ma
   return absl::OkStatus();
 }
 
-// Walks every field of `message`: enum values must be known to this build,
-// strings and lists bounded. Specific limits (titles, summaries) are checked
-// by the callers before this generic pass.
+// INVALID_ARGUMENT "<path>.field N: unknown field" for the first field of
+// `message` itself that this build's schema does not have.
+absl::Status CheckNoUnknownFields(const Message& message, const std::string& path) {
+  const google::protobuf::UnknownFieldSet& unknown = message.GetReflection()->GetUnknownFields(message);
+  if (unknown.empty()) return absl::OkStatus();
+  const std::string field = absl::StrCat("field ", unknown.field(0).number());
+  return FieldError(path.empty() ? field : absl::StrCat(path, ".", field), "unknown field");
+}
+
+// Walks every field of `message`: no field unknown to this build, enum
+// values known to it, strings and lists bounded. Specific limits (titles,
+// summaries) are checked by the callers before this generic pass.
 absl::Status CheckFields(const Message& message, const std::string& path) {
+  if (absl::Status s = CheckNoUnknownFields(message, path); !s.ok()) return s;
   const auto* reflection = message.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   reflection->ListFields(message, &fields);
@@ -192,6 +203,13 @@ absl::Status CheckForms(const v1::Project& project) {
   return absl::OkStatus();
 }
 
+// "<path>: N bytes serialized, at most M" if `message` encodes to more than `max`.
+absl::Status CheckSize(std::string_view path, const Message& message, size_t max) {
+  const size_t bytes = message.ByteSizeLong();
+  if (bytes <= max) return absl::OkStatus();
+  return FieldError(path, absl::StrCat(bytes, " bytes serialized, at most ", max));
+}
+
 absl::Status CheckFacetId(std::string_view path, const std::string& id, const std::string& public_id) {
   if (!id.empty() && id != public_id) {
     return FieldError(path, absl::StrCat("'", id, "' differs from public.id '", public_id, "'"));
@@ -242,7 +260,11 @@ absl::Status ValidateProject(const v1::Project& project) {
   if (absl::Status s = CheckForms(project); !s.ok()) return s;
   if (absl::Status s = CheckFacetId("restricted.id", project.restricted().id(), p.id()); !s.ok()) return s;
   if (absl::Status s = CheckFacetId("expert.id", project.expert().id(), p.id()); !s.ok()) return s;
-  return CheckFields(project, "");
+  if (absl::Status s = CheckFields(project, ""); !s.ok()) return s;
+  if (absl::Status s = CheckSize("public", project.public_(), kMaxPublicBytes); !s.ok()) return s;
+  if (absl::Status s = CheckSize("restricted", project.restricted(), kMaxRestrictedBytes); !s.ok()) return s;
+  if (absl::Status s = CheckSize("expert", project.expert(), kMaxExpertBytes); !s.ok()) return s;
+  return CheckSize("project", project, kMaxProjectBytes);
 }
 
 absl::Status ValidateFeedback(const v1::Feedback& feedback) {
@@ -259,7 +281,8 @@ absl::Status ValidateFeedback(const v1::Feedback& feedback) {
   if (feedback.has_duration_months() && feedback.duration_months() < 0) {
     return FieldError("feedback.duration_months", absl::StrCat(feedback.duration_months(), " must be 0 or more"));
   }
-  return CheckFields(feedback, "feedback");
+  if (absl::Status s = CheckFields(feedback, "feedback"); !s.ok()) return s;
+  return CheckSize("feedback", feedback, kMaxFeedbackBytes);
 }
 
 }  // namespace bibia::catalog

@@ -41,15 +41,27 @@ absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context) {
   return absl::StrCat(response->feedback().id(), "\n");
 }
 
+// Every page of the project's feedback: the node bounds a page in items and
+// bytes, and users must see it all.
 absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context) {
   v1::ListFeedbackRequest request;
   request.set_project_id(context.invocation.positionals[0]);
   v1::Catalog::Stub stub(context.channel);
-  absl::StatusOr<v1::ListFeedbackResponse> response =
-      CallNode(context, stub, &v1::Catalog::Stub::ListFeedback, request);
-  if (!response.ok()) return response.status();
-  if (context.global().json) return ToJson(*response);
-  return RenderFeedbackList(*response, request.project_id());
+  v1::ListFeedbackResponse combined;
+  while (true) {
+    absl::StatusOr<v1::ListFeedbackResponse> page =
+        CallNode(context, stub, &v1::Catalog::Stub::ListFeedback, request);
+    if (!page.ok()) return page.status();
+    combined.mutable_feedback()->MergeFrom(page->feedback());
+    if (page->next_page_token().empty()) break;
+    if (page->next_page_token() == request.page_token()) {
+      return absl::InternalError(
+          absl::StrCat("the node returned the same page token twice (", page->next_page_token(), ")"));
+    }
+    request.set_page_token(page->next_page_token());
+  }
+  if (context.global().json) return ToJson(combined);
+  return RenderFeedbackList(combined, request.project_id());
 }
 
 }  // namespace bibia::cli

@@ -56,10 +56,8 @@ grpc::Status CatalogService::ListFeedback(grpc::ServerContext* context, const v1
   if (!guard.allowed()) return guard.Finish();
   auto project = store_->GetProject(request->project_id());
   if (!project.ok()) return guard.Finish(project.status());
-  auto result = store_->ListFeedback(request->project_id());
-  if (result.ok()) {
-    for (auto& f : *result) *response->add_feedback() = std::move(f);
-  }
+  auto result = store_->ListFeedback(*request);
+  if (result.ok()) *response = std::move(*result);
   return guard.Finish(result.status());
 }
 
@@ -68,7 +66,11 @@ grpc::Status ContributeService::PutProject(grpc::ServerContext* context, const v
   RequestGuard guard(*access_, context, Operation::kPutProject);
   guard.AddRecord(request->project().public_().id());
   if (!guard.allowed()) return guard.Finish();
-  auto result = store_->PutProject(request->project());
+  const access::Caller& caller = guard.caller();
+  if (absl::Status s = access::AuthorizeProjectFacets(caller, Operation::kPutProject, request->project()); !s.ok()) {
+    return guard.Finish(s);
+  }
+  auto result = store_->PutProject(request->project(), access::WritableFacets(caller));
   if (result.ok()) {
     response->set_id(request->project().public_().id());
     response->set_created(result->created);
@@ -111,14 +113,20 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
   std::vector<v1::Feedback> feedback;
   v1::ImportRequest batch;
   bool ended = false;
-  size_t bytes = 0;
+  // Held in memory until the last message: bounded in bytes (this import,
+  // and all imports in flight together) as in records.
+  ImportBudget::Lease lease(&import_budget_);
   while (reader->Read(&batch)) {
-    // Held in memory until the last message: bounded in bytes as in projects.
-    bytes += batch.ByteSizeLong();
-    if (bytes > max_import_bytes_) {
+    const size_t bytes = batch.ByteSizeLong();
+    if (lease.held() + bytes > max_import_bytes_) {
       return guard.Finish(absl::InvalidArgumentError(absl::StrCat("import: more than ", max_import_bytes_ >> 20,
                                                                   " MiB in one import (the node's --max-import-mib);"
                                                                   " split the file; nothing written")));
+    }
+    if (!lease.TryAcquire(bytes)) {
+      return guard.Finish(absl::ResourceExhaustedError(
+          absl::StrCat("import: the imports in flight on this node would hold more than the ", max_import_bytes_ >> 20,
+                       " MiB they share (--max-import-mib); retry later; nothing written")));
     }
     if (ended) {
       return guard.Finish(absl::InvalidArgumentError("import: a message after the one marked last; nothing written"));
@@ -127,6 +135,15 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
     if (projects.size() + batch.projects_size() > catalog::kMaxImportProjects) {
       return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
           "import: more than ", catalog::kMaxImportProjects, " projects in one import; split the file")));
+    }
+    if (feedback.size() + batch.feedback_size() > catalog::kMaxImportFeedback) {
+      return guard.Finish(absl::InvalidArgumentError(absl::StrCat(
+          "import: more than ", catalog::kMaxImportFeedback, " feedback in one import; split the file")));
+    }
+    // The same rules as PutProject and AddFeedback, refused as soon as seen.
+    if (absl::Status s = access::AuthorizeImportBatch(guard.caller(), batch, projects.size(), access_->node_id());
+        !s.ok()) {
+      return guard.Finish(s);
     }
     for (auto& p : *batch.mutable_projects()) projects.push_back(std::move(p));
     for (auto& f : *batch.mutable_feedback()) feedback.push_back(std::move(f));
@@ -137,7 +154,7 @@ grpc::Status ContributeService::Import(grpc::ServerContext* context, grpc::Serve
         "import: the stream ended before its message marked last (client stopped or timed out); nothing written"));
   }
   for (const auto& p : projects) guard.AddRecord(p.public_().id());
-  auto result = store_->Import(projects, feedback);
+  auto result = store_->Import(projects, feedback, access::WritableFacets(guard.caller()));
   if (result.ok()) *response = std::move(*result);
   return guard.Finish(result.status());
 }
@@ -147,6 +164,9 @@ grpc::Status ContributeService::RedactHistory(grpc::ServerContext* context, cons
   RequestGuard guard(*access_, context, Operation::kRedactHistory);
   guard.AddRecord(request->id());
   if (!guard.allowed()) return guard.Finish();
+  if (absl::Status s = access::AuthorizeFacet(guard.caller(), Operation::kRedactHistory, request->tier()); !s.ok()) {
+    return guard.Finish(s);
+  }
   return guard.Finish(store_->RedactHistory(request->id(), request->tier()));
 }
 

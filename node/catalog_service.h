@@ -8,6 +8,7 @@
 #include "access/access_control.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "catalog/catalog_store.h"
+#include "node/import_budget.h"
 
 namespace bibia::node {
 
@@ -35,9 +36,10 @@ class CatalogService final : public v1::Catalog::Service {
 class ContributeService final : public v1::Contribute::Service {
  public:
   // An import is held in memory until its last message: at most
-  // `max_import_bytes` of it.
+  // `max_import_bytes` of it, and of all imports in flight together (one
+  // budget they share: an import that finds it full is RESOURCE_EXHAUSTED).
   ContributeService(catalog::CatalogStore* store, const access::AccessControl* access, size_t max_import_bytes)
-      : store_(store), access_(access), max_import_bytes_(max_import_bytes) {}
+      : store_(store), access_(access), max_import_bytes_(max_import_bytes), import_budget_(max_import_bytes) {}
 
   grpc::Status PutProject(grpc::ServerContext* context, const v1::PutProjectRequest* request,
                           v1::PutProjectResponse* response) override;
@@ -54,6 +56,7 @@ class ContributeService final : public v1::Contribute::Service {
   catalog::CatalogStore* const store_;
   const access::AccessControl* const access_;
   const size_t max_import_bytes_;
+  ImportBudget import_budget_;
 };
 
 }  // namespace bibia::node

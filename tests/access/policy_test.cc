@@ -128,5 +128,77 @@ TEST(PolicyTest, ProjectionKeepsWhatTheTierMaySee) {
   EXPECT_EQ(p.SerializeAsString(), full.SerializeAsString());
 }
 
+// An editor writes the facets its tier reads: the store is handed that mask
+// and keeps the others as they are.
+TEST(PolicyTest, AnEditorWritesTheFacetsItsTierReads) {
+  EXPECT_EQ(WritableFacets(Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR)), catalog::kPublicFacet);
+  EXPECT_EQ(WritableFacets(Token(kNode, v1::TIER_RESTRICTED, v1::ROLE_EDITOR)),
+            catalog::kPublicFacet | catalog::kRestrictedFacet);
+  EXPECT_EQ(WritableFacets(Token(kNode, v1::TIER_EXPERT, v1::ROLE_ADMIN)), catalog::kAllFacets);
+}
+
+TEST(PolicyTest, SettingAFacetAboveTheCallersTierIsRefusedNamingIt) {
+  v1::Project full;
+  full.mutable_public_()->set_id("p1");
+  full.mutable_restricted()->set_procurement_notes("marché public");
+  full.mutable_expert()->set_source_repository("https://example.org/repo");
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+
+  const Caller public_editor = Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR);
+  EXPECT_TRUE(AuthorizeProjectFacets(public_editor, Operation::kPutProject, public_only).ok());
+  absl::Status s = AuthorizeProjectFacets(public_editor, Operation::kPutProject, full);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message().rfind("restricted: PutProject of the restricted facet needs tier restricted", 0), 0u) << s;
+  EXPECT_NE(s.message().find("has tier public"), std::string::npos) << s;
+
+  v1::Project to_expert = full;
+  to_expert.clear_restricted();
+  s = AuthorizeProjectFacets(Token(kNode, v1::TIER_RESTRICTED, v1::ROLE_EDITOR), Operation::kPutProject, to_expert);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message().rfind("expert: ", 0), 0u) << s;
+  const Caller expert_editor = Token(kNode, v1::TIER_EXPERT, v1::ROLE_EDITOR);
+  EXPECT_TRUE(AuthorizeProjectFacets(expert_editor, Operation::kPutProject, full).ok());
+}
+
+TEST(PolicyTest, RedactingAFacetNeedsItsTier) {
+  const Caller public_editor = Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR);
+  EXPECT_TRUE(AuthorizeFacet(public_editor, Operation::kRedactHistory, v1::TIER_PUBLIC).ok());
+  for (v1::Tier tier : {v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    absl::Status s = AuthorizeFacet(public_editor, Operation::kRedactHistory, tier);
+    EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied) << tier;
+    EXPECT_NE(s.message().find("RedactHistory of the " + TierName(tier) + " facet"), std::string::npos) << s;
+  }
+  EXPECT_TRUE(
+      AuthorizeFacet(Token(kNode, v1::TIER_EXPERT, v1::ROLE_EDITOR), Operation::kRedactHistory, v1::TIER_EXPERT).ok());
+  // Not a facet: the store says what is wrong with it.
+  EXPECT_TRUE(AuthorizeFacet(public_editor, Operation::kRedactHistory, v1::TIER_UNSPECIFIED).ok());
+}
+
+// An import is held to the rules of the calls it stands for.
+TEST(PolicyTest, AnImportObeysTheRulesOfPutProjectAndAddFeedback) {
+  const Caller public_editor = Token(kNode, v1::TIER_PUBLIC, v1::ROLE_EDITOR);
+  const Caller restricted_editor = Token(kNode, v1::TIER_RESTRICTED, v1::ROLE_EDITOR);
+  v1::ImportRequest projects;
+  projects.add_projects()->mutable_public_()->set_id("p1");
+  v1::Project* second = projects.add_projects();
+  second->mutable_public_()->set_id("p2");
+  second->mutable_restricted()->set_procurement_notes("marché");
+  absl::Status s = AuthorizeImportBatch(public_editor, projects, 5, kNode);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(s.message().rfind("record 7 (id p2): restricted: ", 0), 0u) << s;
+  EXPECT_TRUE(AuthorizeImportBatch(restricted_editor, projects, 5, kNode).ok());
+
+  v1::ImportRequest feedback;
+  feedback.add_feedback()->set_project_id("p1");
+  s = AuthorizeImportBatch(public_editor, feedback, 0, kNode);
+  EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_NE(s.message().find("AddFeedback needs"), std::string::npos) << s;
+  EXPECT_TRUE(AuthorizeImportBatch(restricted_editor, feedback, 0, kNode).ok());
+  // Feedback through another node's token is refused as AddFeedback is.
+  EXPECT_EQ(AuthorizeImportBatch(Token("lyon", v1::TIER_EXPERT, v1::ROLE_EDITOR), feedback, 0, kNode).code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 }  // namespace
 }  // namespace bibia::access

@@ -22,8 +22,10 @@
 #include "catalog/log_writer.h"
 #include "catalog/posting_list.h"
 #include "catalog/records.h"
+#include "catalog/validate.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "rocksdb/iterator.h"
@@ -32,6 +34,13 @@
 
 namespace bibia::catalog {
 namespace {
+
+// The unknown fields of `message`, to add some as a client of a newer
+// schema would send them.
+google::protobuf::UnknownFieldSet* UnknownFieldsOf(google::protobuf::Message* message) {
+  return message->GetReflection()->MutableUnknownFields(message);
+}
+
 
 using ::bibia::testing::IsOk;
 using ::bibia::testing::StatusIs;
@@ -1166,6 +1175,299 @@ TEST_F(CatalogStoreTest, ReadingTheLogForAPeerLeavesTheBlockCacheAlone) {
   EXPECT_EQ(entries, 3000u);
   EXPECT_GT(bytes, 1'000'000u);  // the log is much larger than what the cache may gain
   EXPECT_LT(cache_usage() - before, bytes / 10);
+}
+
+// ---------------------------------------------------------------------------
+// Sizes: unknown fields, caps, pages bounded in bytes
+
+// Text of `chars` characters of 4 bytes each: within the character limits,
+// four times their size in bytes.
+std::string WideText(size_t chars) {
+  std::string text;
+  for (size_t i = 0; i < chars; ++i) text += "\U0001F30A";
+  return text;
+}
+
+TEST_F(CatalogStoreTest, UnknownFieldsAndOversizedRecordsAreRefusedAndWriteNothing) {
+  v1::Project project = FullProject("p1");
+  UnknownFieldsOf(project.mutable_public_())->AddLengthDelimited(99, std::string(100000, 'x'));
+  EXPECT_THAT(store_->PutProject(project),
+              StatusIs(absl::StatusCode::kInvalidArgument, "public.field 99: unknown field"));
+  EXPECT_THAT(store_->Import({project}, {}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("record 1 (id p1): public.field 99")));
+
+  project = FullProject("p1");
+  project.mutable_public_()->set_summary_fr(WideText(kMaxSummaryChars));
+  project.mutable_public_()->set_summary_en(WideText(kMaxSummaryChars));
+  EXPECT_THAT(store_->PutProject(project),
+              StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("public: "), HasSubstr("at most 131072"))));
+  EXPECT_THAT(store_->GetProject("p1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(Keys(*store_, Family::kLog), IsEmpty());
+
+  Put(FullProject("p1"));
+  v1::Feedback feedback = MakeFeedback("p1", "Trop long");
+  UnknownFieldsOf(&feedback)->AddVarint(50, 1);
+  EXPECT_THAT(store_->AddFeedback(feedback),
+              StatusIs(absl::StatusCode::kInvalidArgument, "feedback.field 50: unknown field"));
+  feedback = MakeFeedback("p1", WideText(kMaxTextChars));
+  EXPECT_THAT(store_->AddFeedback(feedback),
+              StatusIs(absl::StatusCode::kInvalidArgument, AllOf(HasSubstr("feedback: "), HasSubstr("at most 65536"))));
+  EXPECT_THAT(store_->Import({}, {feedback}), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("feedback 1")));
+  EXPECT_EQ(StatsFeedback(), 0);
+}
+
+TEST_F(CatalogStoreTest, ImportRefusesMoreFeedbackThanTheCap) {
+  Put(FullProject("p1"));
+  std::vector<v1::Feedback> feedback(kMaxImportFeedback + 1, MakeFeedback("p1", "Un retour"));
+  EXPECT_THAT(store_->Import({}, feedback),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(absl::StrCat("at most ", kMaxImportFeedback))));
+  EXPECT_EQ(StatsFeedback(), 0);
+  feedback.resize(3);
+  for (size_t i = 0; i < feedback.size(); ++i) feedback[i].set_text(absl::StrCat("Retour ", i));
+  auto imported = store_->Import({}, feedback);
+  ASSERT_THAT(imported, IsOk());
+  EXPECT_EQ(imported->feedback(), 3);
+}
+
+// Projects whose public facets hold ~80 kB each, all matching "lagune".
+class BigPagesTest : public CatalogStoreTest {
+ protected:
+  static constexpr int kProjects = 30;
+
+  void SetUp() override {
+    CatalogStoreTest::SetUp();
+    std::vector<v1::Project> projects;
+    for (int i = 0; i < kProjects; ++i) {
+      v1::Project p = MakeProject(absl::StrCat("big-", i < 10 ? "0" : "", i), absl::StrCat("Lagune ", i));
+      p.mutable_public_()->set_summary_fr(WideText(kMaxSummaryChars));
+      projects.push_back(std::move(p));
+      expected_.push_back(projects.back().public_().id());
+    }
+    ASSERT_THAT(store_->Import(projects, {}), IsOk());
+  }
+
+  std::vector<std::string> expected_;  // in id order
+};
+
+// Each page holds at most kMaxResponseBytes of projects, however many were
+// asked for, and its token leads on without losing or repeating one.
+TEST_F(BigPagesTest, SearchPagesStopAtTheByteBudgetAndContinue) {
+  std::vector<std::string> ids;
+  std::string token;
+  int pages = 0;
+  do {
+    v1::SearchResponse page = SearchOk("lagune", {}, 100, token);
+    ++pages;
+    EXPECT_EQ(page.total_matches(), kProjects);
+    size_t bytes = 0;
+    for (const auto& hit : page.hits()) {
+      bytes += hit.project().ByteSizeLong();
+      EXPECT_FALSE(hit.project().summary_fr().empty()) << "hits carry whole public facets";
+      ids.push_back(hit.project().id());
+    }
+    EXPECT_LE(bytes, kMaxResponseBytes);
+    EXPECT_GT(page.hits_size(), 1);
+    if (!page.next_page_token().empty()) {
+      EXPECT_LT(page.hits_size(), kProjects) << "cut by bytes, not by page_size";
+    }
+    token = page.next_page_token();
+  } while (!token.empty() && pages < kProjects);
+  EXPECT_GT(pages, 1);
+  std::vector<std::string> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, expected_) << "every hit exactly once";
+}
+
+TEST_F(BigPagesTest, ListProjectsPagesStopAtTheByteBudgetAndContinue) {
+  std::vector<std::string> ids;
+  v1::ListProjectsRequest request;
+  request.set_page_size(500);
+  int pages = 0;
+  while (pages < kProjects) {
+    auto page = store_->ListProjects(request);
+    ASSERT_THAT(page, IsOk());
+    ++pages;
+    size_t bytes = 0;
+    for (const auto& p : page->projects()) {
+      bytes += p.ByteSizeLong();
+      ids.push_back(p.id());
+    }
+    EXPECT_LE(bytes, kMaxResponseBytes);
+    EXPECT_GT(page->projects_size(), 1);
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  EXPECT_GT(pages, 1);
+  EXPECT_EQ(ids, expected_) << "in id order, each once";
+}
+
+// ListFeedback pages: page_size items (default 50) or kMaxResponseBytes,
+// oldest first across pages, each item once.
+TEST_F(CatalogStoreTest, ListFeedbackPagesFollowEachOtherInOrder) {
+  Put(FullProject("p1"));
+  Put(FullProject("p2"));
+  std::vector<v1::Feedback> feedback;
+  for (int i = 0; i < 120; ++i) feedback.push_back(MakeFeedback("p1", absl::StrCat("Retour numéro ", i)));
+  feedback.push_back(MakeFeedback("p2", "Un autre projet"));
+  ASSERT_THAT(store_->Import({}, feedback), IsOk());
+  auto all = store_->ListFeedback("p1");
+  ASSERT_THAT(all, IsOk());
+  ASSERT_EQ(all->size(), 120u);
+  std::vector<std::string> want;
+  for (const v1::Feedback& f : *all) want.push_back(f.id());
+
+  for (int page_size : {0, 1, 7, 50, 119, 120, 500}) {
+    SCOPED_TRACE(absl::StrCat("page size ", page_size));
+    v1::ListFeedbackRequest request;
+    request.set_project_id("p1");
+    request.set_page_size(page_size);
+    std::vector<std::string> got;
+    std::vector<int> sizes;
+    for (int pages = 0; pages <= 120; ++pages) {
+      auto page = store_->ListFeedback(request);
+      ASSERT_THAT(page, IsOk());
+      sizes.push_back(page->feedback_size());
+      for (const v1::Feedback& f : page->feedback()) got.push_back(f.id());
+      if (page->next_page_token().empty()) break;
+      request.set_page_token(page->next_page_token());
+    }
+    EXPECT_EQ(got, want);
+    const int per_page = page_size == 0 ? kDefaultFeedbackPageSize : page_size;
+    EXPECT_EQ(sizes.size(), static_cast<size_t>((120 + per_page - 1) / per_page));
+  }
+
+  v1::ListFeedbackRequest bad;
+  bad.set_project_id("p1");
+  bad.set_page_size(kMaxFeedbackPageSize + 1);
+  EXPECT_THAT(store_->ListFeedback(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  bad.set_page_size(-1);
+  EXPECT_THAT(store_->ListFeedback(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  bad.set_page_size(0);
+  for (const char* token : {"garbage", "1.2", "x.1.node-a", "1.y.node-a", "1.2.Bad/Origin"}) {
+    bad.set_page_token(token);
+    EXPECT_THAT(store_->ListFeedback(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")))
+        << token;
+  }
+  bad.set_page_token("");
+  bad.set_project_id("Bad/Id");
+  EXPECT_THAT(store_->ListFeedback(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("project_id")));
+}
+
+TEST_F(CatalogStoreTest, ListFeedbackPagesStopAtTheByteBudget) {
+  Put(FullProject("p1"));
+  std::vector<v1::Feedback> feedback;
+  for (int i = 0; i < 40; ++i) {
+    feedback.push_back(MakeFeedback("p1", absl::StrCat(i, WideText(15000))));  // ~60 kB each
+  }
+  ASSERT_THAT(store_->Import({}, feedback), IsOk());
+  v1::ListFeedbackRequest request;
+  request.set_project_id("p1");
+  request.set_page_size(kMaxFeedbackPageSize);
+  std::set<std::string> seen;
+  int pages = 0;
+  while (pages < 40) {
+    auto page = store_->ListFeedback(request);
+    ASSERT_THAT(page, IsOk());
+    ++pages;
+    size_t bytes = 0;
+    for (const v1::Feedback& f : page->feedback()) {
+      bytes += f.ByteSizeLong();
+      EXPECT_TRUE(seen.insert(f.id()).second) << f.id() << " listed twice";
+    }
+    EXPECT_LE(bytes, kMaxResponseBytes);
+    EXPECT_GT(page->feedback_size(), 1);
+    if (page->next_page_token().empty()) break;
+    request.set_page_token(page->next_page_token());
+  }
+  EXPECT_GE(pages, 3);
+  EXPECT_EQ(seen.size(), 40u);
+}
+
+// ---------------------------------------------------------------------------
+// Facets a write may change (the caller's tier, decided by access/)
+
+TEST_F(CatalogStoreTest, APutLimitedToThePublicFacetKeepsTheOthers) {
+  const v1::Project full = FullProject("p1");
+  Put(full);
+  const uint64_t restricted_seq = FrontierSeq(*store_, v1::TIER_RESTRICTED);
+  const uint64_t expert_seq = FrontierSeq(*store_, v1::TIER_EXPERT);
+
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+  public_only.mutable_public_()->set_title_fr("Détection de fuites, saison 2");
+  auto put = store_->PutProject(public_only, kPublicFacet);
+  ASSERT_THAT(put, IsOk());
+  EXPECT_FALSE(put->created);
+  EXPECT_TRUE(put->changed);
+  auto got = store_->GetProject("p1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->public_().title_fr(), "Détection de fuites, saison 2");
+  EXPECT_TRUE(MessageDifferencer::Equals(got->restricted(), [&] {
+    v1::ProjectRestricted r = full.restricted();
+    r.set_id("p1");
+    return r;
+  }())) << got->restricted().ShortDebugString();
+  EXPECT_EQ(got->expert().source_repository(), full.expert().source_repository());
+  EXPECT_EQ(FrontierSeq(*store_, v1::TIER_RESTRICTED), restricted_seq);
+  EXPECT_EQ(FrontierSeq(*store_, v1::TIER_EXPERT), expert_seq);
+
+  // Restricted included: the restricted facet is replaced (here removed),
+  // the expert one kept.
+  put = store_->PutProject(public_only, kPublicFacet | kRestrictedFacet);
+  ASSERT_THAT(put, IsOk());
+  EXPECT_TRUE(put->changed);
+  got = store_->GetProject("p1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_FALSE(got->has_restricted());
+  EXPECT_TRUE(got->has_expert());
+}
+
+TEST_F(CatalogStoreTest, UnchangedComparesOnlyTheWritableFacets) {
+  const v1::Project full = FullProject("p1");
+  Put(full);
+  const size_t log_size = ReadLog(*store_).size();
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+  auto put = store_->PutProject(public_only, kPublicFacet);
+  ASSERT_THAT(put, IsOk());
+  EXPECT_FALSE(put->changed) << "the public facet is as stored; the others are not the writer's to compare";
+  EXPECT_EQ(ReadLog(*store_).size(), log_size);
+  // With every facet writable, leaving two unset removes them: a change.
+  put = store_->PutProject(public_only, kAllFacets);
+  ASSERT_THAT(put, IsOk());
+  EXPECT_TRUE(put->changed);
+}
+
+TEST_F(CatalogStoreTest, AFacetOutsideTheMaskIsRefusedAndNothingWritten) {
+  Put(MakeProject("p1", "Titre"));
+  const size_t log_size = ReadLog(*store_).size();
+  EXPECT_THAT(store_->PutProject(FullProject("p1"), kPublicFacet),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("restricted")));
+  v1::Project expert = FullProject("p1");
+  expert.clear_restricted();
+  EXPECT_THAT(store_->PutProject(expert, kPublicFacet | kRestrictedFacet),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("expert")));
+  EXPECT_THAT(store_->Import({MakeProject("p2", "Autre"), FullProject("p1")}, {}, kPublicFacet),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("record 2 (id p1): restricted")));
+  EXPECT_EQ(ReadLog(*store_).size(), log_size);
+  EXPECT_THAT(store_->GetProject("p2"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(CatalogStoreTest, AnImportLimitedToThePublicFacetMergesAsAPut) {
+  const v1::Project full = FullProject("p1");
+  Put(full);
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+  public_only.mutable_public_()->set_title_en("Leak detection, season 2");
+  auto imported = store_->Import({public_only, MakeProject("p2", "Nouveau")}, {}, kPublicFacet);
+  ASSERT_THAT(imported, IsOk());
+  EXPECT_EQ(imported->imported(), 2);
+  EXPECT_EQ(imported->created(), 1);
+  auto got = store_->GetProject("p1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->public_().title_en(), "Leak detection, season 2");
+  EXPECT_EQ(got->restricted().budget_eur(), full.restricted().budget_eur());
+  EXPECT_EQ(got->expert().license(), full.expert().license());
 }
 
 }  // namespace

@@ -9,11 +9,19 @@
 #include "absl/status/statusor.h"
 #include "bibia/v1/project.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/status_matchers.h"
 
 namespace bibia::catalog {
 namespace {
+
+// The unknown fields of `message`, to add some as a client of a newer
+// schema would send them.
+google::protobuf::UnknownFieldSet* UnknownFieldsOf(google::protobuf::Message* message) {
+  return message->GetReflection()->MutableUnknownFields(message);
+}
+
 
 using ::bibia::testing::IsOk;
 using ::bibia::testing::StatusIs;
@@ -325,6 +333,100 @@ TEST(ValidateFeedbackTest, AcceptsValidAndRejectsBad) {
   f = ValidFeedback();
   f.set_duration_months(-2);
   EXPECT_THAT(ValidateFeedback(f), FieldError("feedback.duration_months"));
+}
+
+// A field this build does not know is refused wherever it is, named by its
+// path and number: it would be stored and served back as is.
+TEST(ValidateProjectTest, RefusesUnknownFieldsNamingThem) {
+  EXPECT_THAT(ValidateProject(ValidProject()), IsOk());
+  v1::Project p = ValidProject();
+  UnknownFieldsOf(p.mutable_public_())->AddLengthDelimited(99, std::string(1000, 'x'));
+  EXPECT_THAT(ValidateProject(p), StatusIs(absl::StatusCode::kInvalidArgument, "public.field 99: unknown field"));
+
+  p = ValidProject();
+  UnknownFieldsOf(p.mutable_public_()->mutable_collectivity())->AddVarint(7, 1);
+  EXPECT_THAT(ValidateProject(p), FieldError("public.collectivity.field 7"));
+
+  p = ValidProject();
+  UnknownFieldsOf(p.mutable_restricted()->add_contacts())->AddFixed32(12, 5);
+  EXPECT_THAT(ValidateProject(p), FieldError("restricted.contacts[0].field 12"));
+
+  p = ValidProject();
+  UnknownFieldsOf(p.mutable_expert())->AddLengthDelimited(40, "x");
+  EXPECT_THAT(ValidateProject(p), FieldError("expert.field 40"));
+
+  p = ValidProject();
+  UnknownFieldsOf(&p)->AddLengthDelimited(4, "x");
+  EXPECT_THAT(ValidateProject(p), FieldError("field 4"));
+
+  // As a client sends them: bytes parsed by this build's schema.
+  v1::ProjectPublic extended = ValidProject().public_();
+  UnknownFieldsOf(&extended)->AddLengthDelimited(99, "payload");
+  p = ValidProject();
+  ASSERT_TRUE(p.mutable_public_()->ParseFromString(extended.SerializeAsString()));
+  EXPECT_THAT(ValidateProject(p), FieldError("public.field 99"));
+
+  v1::Feedback f;
+  f.set_project_id("nantes-eau-2024");
+  f.set_kind(v1::FEEDBACK_KIND_LESSON);
+  f.set_text("Impliquer les agents de terrain.");
+  EXPECT_THAT(ValidateFeedback(f), IsOk());
+  UnknownFieldsOf(&f)->AddLengthDelimited(99, "x");
+  EXPECT_THAT(ValidateFeedback(f), StatusIs(absl::StatusCode::kInvalidArgument, "feedback.field 99: unknown field"));
+}
+
+// Text of `chars` characters of 4 bytes each (within every character limit,
+// four times its size in bytes).
+std::string WideText(size_t chars) {
+  std::string text;
+  for (size_t i = 0; i < chars; ++i) text += "\U0001F30A";  // 🌊
+  return text;
+}
+
+// Valid fields alone could make a project of megabytes: each facet, the
+// project and a feedback are capped in serialized bytes, the limit named.
+TEST(ValidateProjectTest, RefusesOversizedFacetsAndProjectsNamingTheLimit) {
+  v1::Project p = ValidProject();
+  p.mutable_public_()->set_summary_fr(WideText(kMaxSummaryChars));
+  p.mutable_public_()->set_summary_en(WideText(kMaxSummaryChars));
+  EXPECT_THAT(ValidateProject(p),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(StartsWith("public: "), HasSubstr("bytes serialized, at most 131072"))));
+  p.mutable_public_()->clear_summary_en();
+  EXPECT_THAT(ValidateProject(p), IsOk());  // 80 kB: within the cap
+
+  p = ValidProject();
+  p.mutable_restricted()->set_procurement_notes(WideText(kMaxTextChars));
+  EXPECT_THAT(ValidateProject(p), StatusIs(absl::StatusCode::kInvalidArgument,
+                                           AllOf(StartsWith("restricted: "), HasSubstr("at most 65536"))));
+
+  p = ValidProject();
+  p.mutable_expert()->set_license_note(WideText(kMaxTextChars));
+  p.mutable_expert()->set_source_repository(WideText(kMaxTextChars));
+  EXPECT_THAT(ValidateProject(p), FieldError("expert"));
+
+  // Each facet within its cap, the three together over the project's.
+  p = ValidProject();
+  p.mutable_public_()->set_summary_fr(WideText(kMaxSummaryChars));
+  p.mutable_public_()->mutable_transparency()->set_human_oversight(WideText(10000));
+  p.mutable_restricted()->set_procurement_notes(WideText(15900));
+  p.mutable_expert()->set_license_note(WideText(kMaxTextChars));
+  p.mutable_expert()->set_documentation_url("https://example.org/" + std::string(19000, 'd'));
+  ASSERT_LE(p.public_().ByteSizeLong(), kMaxPublicBytes);
+  ASSERT_LE(p.restricted().ByteSizeLong(), kMaxRestrictedBytes);
+  ASSERT_LE(p.expert().ByteSizeLong(), kMaxExpertBytes);
+  ASSERT_GT(p.ByteSizeLong(), kMaxProjectBytes);
+  EXPECT_THAT(ValidateProject(p), StatusIs(absl::StatusCode::kInvalidArgument,
+                                           AllOf(StartsWith("project: "), HasSubstr("at most 262144"))));
+
+  v1::Feedback f;
+  f.set_project_id("nantes-eau-2024");
+  f.set_kind(v1::FEEDBACK_KIND_LESSON);
+  f.set_text(WideText(kMaxTextChars));
+  EXPECT_THAT(ValidateFeedback(f), StatusIs(absl::StatusCode::kInvalidArgument,
+                                            AllOf(StartsWith("feedback: "), HasSubstr("at most 65536"))));
+  f.set_text(WideText(10000));
+  EXPECT_THAT(ValidateFeedback(f), IsOk());
 }
 
 }  // namespace

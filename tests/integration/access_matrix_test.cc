@@ -5,21 +5,31 @@
 // computed by the policy code under test. Allowed calls carry valid requests
 // and must really succeed; every write's effect (or absence of effect) is
 // checked with the admin token.
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "access/token.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 #include "tests/integration/access_test_util.h"
 #include "tests/integration/subprocess.h"
 
 namespace bibia::testing {
 namespace {
+
+// The unknown fields of `message`, to add some as a client of a newer
+// schema would send them.
+google::protobuf::UnknownFieldSet* UnknownFieldsOf(google::protobuf::Message* message) {
+  return message->GetReflection()->MutableUnknownFields(message);
+}
+
 
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -40,13 +50,20 @@ enum Rpc {
   kListAudit,
   kInstallRoster,
   kGetRoster,
+  // Writes above the caller's tier (issue "hardening", part 5): a put
+  // setting all three facets, an import carrying feedback, and the
+  // redaction of a restricted facet.
+  kPutAllFacets,
+  kImportFeedback,
+  kRedactRestricted,
   kRpcCount
 };
 constexpr const char* kRpcNames[kRpcCount] = {
     "Catalog.Search",        "Catalog.GetProject",      "Catalog.ListProjects",  "Catalog.Stats",
     "Catalog.ListFeedback",  "Contribute.PutProject",   "Contribute.DeleteProject", "Contribute.AddFeedback",
     "Contribute.Import",     "Admin.IssueToken",        "Admin.RevokeToken",     "Admin.ListTokens",
-    "Admin.ListAudit",       "Admin.InstallRoster",     "Admin.GetRoster"};
+    "Admin.ListAudit",       "Admin.InstallRoster",     "Admin.GetRoster",
+    "Contribute.PutProject (all facets)", "Contribute.Import (feedback)", "Contribute.RedactHistory (restricted)"};
 
 constexpr grpc::StatusCode OK = grpc::StatusCode::OK;
 constexpr grpc::StatusCode UA = grpc::StatusCode::UNAUTHENTICATED;
@@ -79,31 +96,36 @@ void PrintTo(const Row& row, std::ostream* os) { *os << row.caller; }
 //     included: a bad token is never silently downgraded to anonymous.
 //   - A token of another roster node is read with that node's max_tier as a
 //     ceiling (node-b: restricted) and never writes or administers here.
+//   - An editor writes the facets its tier reads (PutProject and Import
+//     carry the facets of the caller's tier): setting a facet above it, an
+//     import carrying feedback below tier restricted (AddFeedback's rule),
+//     a redaction of a facet above it are PERMISSION_DENIED.
 // clang-format off
 constexpr Row kMatrix[] = {
   // Se Search, Ge GetProject, Li ListProjects, St Stats, Fb ListFeedback | Pu PutProject, De DeleteProject,
   // AF AddFeedback, Im Import | IT IssueToken, RT RevokeToken, LT ListTokens, LA ListAudit, IR InstallRoster,
-  // GR GetRoster; last column: the tier GetProject answers at.
-  //                      Se  Ge  Li  St  Fb   Pu  De  AF  Im   IT  RT  LT  LA  IR  GR
-  {"anonymous",          {OK, OK, OK, OK, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, PUB},
-  {"reader_public",      {OK, OK, OK, OK, PD,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD}, PUB},
-  {"reader_restricted",  {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD}, RES},
-  {"reader_expert",      {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD}, EXP},
-  {"editor_public",      {OK, OK, OK, OK, PD,  OK, OK, PD, OK,  PD, PD, PD, PD, PD, PD}, PUB},
-  {"editor_expert",      {OK, OK, OK, OK, OK,  OK, OK, OK, OK,  PD, PD, PD, PD, PD, PD}, EXP},
-  {"admin_expert",       {OK, OK, OK, OK, OK,  OK, OK, OK, OK,  OK, OK, OK, OK, OK, OK}, EXP},
-  {"admin_public",       {OK, OK, OK, OK, PD,  OK, OK, PD, OK,  OK, OK, OK, OK, OK, OK}, PUB},
-  {"expired_admin",      {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"outsider_admin",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"impostor_admin",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"flipped_prefix",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"flipped_middle",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"flipped_signature",  {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"flipped_last",       {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"garbage_bearer",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"revoked_admin",      {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA}, NONE},
-  {"roster_peer_editor", {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD}, RES},
-  {"roster_peer_admin",  {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD}, RES},
+  // GR GetRoster | PA PutProject of all facets, IF Import of feedback, RR RedactHistory of the restricted
+  // facet; last column: the tier GetProject answers at.
+  //                      Se  Ge  Li  St  Fb   Pu  De  AF  Im   IT  RT  LT  LA  IR  GR   PA  IF  RR
+  {"anonymous",          {OK, OK, OK, OK, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, PUB},
+  {"reader_public",      {OK, OK, OK, OK, PD,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, PUB},
+  {"reader_restricted",  {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, RES},
+  {"reader_expert",      {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, EXP},
+  {"editor_public",      {OK, OK, OK, OK, PD,  OK, OK, PD, OK,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, PUB},
+  {"editor_expert",      {OK, OK, OK, OK, OK,  OK, OK, OK, OK,  PD, PD, PD, PD, PD, PD,  OK, OK, OK}, EXP},
+  {"admin_expert",       {OK, OK, OK, OK, OK,  OK, OK, OK, OK,  OK, OK, OK, OK, OK, OK,  OK, OK, OK}, EXP},
+  {"admin_public",       {OK, OK, OK, OK, PD,  OK, OK, PD, OK,  OK, OK, OK, OK, OK, OK,  PD, PD, PD}, PUB},
+  {"expired_admin",      {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"outsider_admin",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"impostor_admin",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"flipped_prefix",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"flipped_middle",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"flipped_signature",  {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"flipped_last",       {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"garbage_bearer",     {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"revoked_admin",      {UA, UA, UA, UA, UA,  UA, UA, UA, UA,  UA, UA, UA, UA, UA, UA,  UA, UA, UA}, NONE},
+  {"roster_peer_editor", {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, RES},
+  {"roster_peer_admin",  {OK, OK, OK, OK, OK,  PD, PD, PD, PD,  PD, PD, PD, PD, PD, PD,  PD, PD, PD}, RES},
 };
 // clang-format on
 
@@ -139,6 +161,28 @@ std::string FlipAt(const std::string& token, size_t at) {
     flipped[at] = kAlphabet[(found - kAlphabet) ^ 0x20];
   }
   return flipped;
+}
+
+// ThreeFacetProject(id) with the facets `tier` reads (NONE: all three), as
+// an editor of that tier writes it.
+v1::Project ProjectOfTier(const std::string& id, v1::Tier tier) {
+  v1::Project project = ThreeFacetProject(id);
+  if (tier == NONE) return project;
+  if (tier < RES) project.clear_restricted();
+  if (tier < EXP) project.clear_expert();
+  return project;
+}
+
+// Streams `messages` to Contribute.Import as `bearer`; the call's status.
+grpc::Status StreamImport(v1::Contribute::Stub* stub, const std::optional<std::string>& bearer,
+                          const std::vector<v1::ImportRequest>& messages, v1::ImportResponse* response) {
+  auto context = Context(bearer);
+  auto writer = stub->Import(context.get(), response);
+  for (const v1::ImportRequest& m : messages) {
+    if (!writer->Write(m)) break;  // the status says why
+  }
+  (void)writer->WritesDone();
+  return writer->Finish();
 }
 
 class AccessBase : public ::testing::Test {
@@ -363,7 +407,7 @@ class AccessBase : public ::testing::Test {
       case kPutProject: {
         const std::string id = Unique("put");
         v1::PutProjectRequest request;
-        *request.mutable_project() = ThreeFacetProject(id);
+        *request.mutable_project() = ProjectOfTier(id, projected);
         v1::PutProjectResponse response;
         grpc::Status s = env->stubs->contribute->PutProject(ctx.get(), request, &response);
         if (s.ok()) {
@@ -405,7 +449,7 @@ class AccessBase : public ::testing::Test {
       case kImport: {
         const std::string id = Unique("import");
         v1::ImportResponse response;
-        grpc::Status s = ImportOne(env->stubs->contribute.get(), bearer, ThreeFacetProject(id), &response);
+        grpc::Status s = ImportOne(env->stubs->contribute.get(), bearer, ProjectOfTier(id, projected), &response);
         if (s.ok()) {
           EXPECT_EQ(response.imported(), 1);
           EXPECT_EQ(response.created(), 1);
@@ -500,6 +544,55 @@ class AccessBase : public ::testing::Test {
           }
           EXPECT_FALSE(response.roster().signature().empty());
         }
+        return s;
+      }
+      case kPutAllFacets: {
+        const std::string id = Unique("put-all");
+        v1::PutProjectRequest request;
+        *request.mutable_project() = ThreeFacetProject(id);
+        v1::PutProjectResponse response;
+        grpc::Status s = env->stubs->contribute->PutProject(ctx.get(), request, &response);
+        if (s.ok()) {
+          EXPECT_TRUE(response.created());
+        }
+        EXPECT_EQ(Exists(id), s.ok()) << "a refused put must write nothing, an accepted one must";
+        return s;
+      }
+      case kImportFeedback: {
+        const int before = FeedbackCount();
+        v1::ImportRequest batch;
+        v1::Feedback* feedback = batch.add_feedback();
+        feedback->set_project_id(kFixtureId);
+        feedback->set_kind(v1::FEEDBACK_KIND_REUSE_REPORT);
+        feedback->set_text("Importé : " + Unique("import-feedback"));
+        batch.set_last(true);
+        v1::ImportResponse response;
+        grpc::Status s = StreamImport(env->stubs->contribute.get(), bearer, {batch}, &response);
+        if (s.ok()) {
+          EXPECT_EQ(response.feedback(), 1);
+        }
+        EXPECT_EQ(FeedbackCount(), before + (s.ok() ? 1 : 0));
+        return s;
+      }
+      case kRedactRestricted: {
+        const std::string id = Unique("redact");
+        v1::PutProjectRequest put;
+        *put.mutable_project() = ThreeFacetProject(id, "redact");
+        v1::PutProjectResponse put_response;
+        grpc::Status p = env->stubs->contribute->PutProject(Context(env->admin).get(), put, &put_response);
+        EXPECT_TRUE(p.ok()) << "setting up the redaction: " << Describe(p);
+        v1::RedactHistoryRequest request;
+        request.set_id(id);
+        request.set_tier(v1::TIER_RESTRICTED);
+        v1::RedactHistoryResponse response;
+        grpc::Status s = env->stubs->contribute->RedactHistory(ctx.get(), request, &response);
+        // A redaction restates the facet's current value: it stays as it was.
+        v1::GetProjectRequest get;
+        get.set_id(id);
+        v1::GetProjectResponse got;
+        grpc::Status g = env->stubs->catalog->GetProject(Context(env->admin).get(), get, &got);
+        EXPECT_TRUE(g.ok()) << Describe(g);
+        EXPECT_EQ(got.project().restricted().vendors_size(), 1) << got.project().ShortDebugString();
         return s;
       }
       case kRpcCount: break;
@@ -688,6 +781,290 @@ TEST_F(AccessRulesTest, EveryChangeOfTheLastCharacterIsRefused) {
     refused += s.error_code() == grpc::StatusCode::UNAUTHENTICATED;
   }
   EXPECT_EQ(refused, tried);
+}
+
+// The project `id` as the admin (expert) reads it; an empty one if absent.
+v1::Project AsAdmin(const std::string& id) {
+  v1::GetProjectRequest request;
+  request.set_id(id);
+  v1::GetProjectResponse response;
+  grpc::Status s = env->stubs->catalog->GetProject(Context(env->admin).get(), request, &response);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  return response.project();
+}
+
+// A public-tier editor puts the public facet: the stored restricted and
+// expert facets stay as they are, setting them is refused naming the facet,
+// and `unchanged` says nothing about them.
+TEST_F(AccessRulesTest, APublicEditorsPutKeepsTheHigherFacets) {
+  const std::optional<std::string>& editor = env->bearers.at("editor_public");
+  const std::string id = Unique("kept");
+  const v1::Project full = ThreeFacetProject(id, "kept");
+  {
+    v1::PutProjectRequest request;
+    *request.mutable_project() = full;
+    v1::PutProjectResponse response;
+    grpc::Status s = env->stubs->contribute->PutProject(Context(env->admin).get(), request, &response);
+    ASSERT_TRUE(s.ok()) << Describe(s);
+  }
+  const v1::Project stored = AsAdmin(id);
+  ASSERT_TRUE(stored.has_restricted() && stored.has_expert());
+
+  const auto put = [&](const v1::Project& project, v1::PutProjectResponse* response) {
+    v1::PutProjectRequest request;
+    *request.mutable_project() = project;
+    return env->stubs->contribute->PutProject(Context(editor).get(), request, response);
+  };
+  // The public facet as it is: unchanged, though the editor sent no other.
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+  v1::PutProjectResponse response;
+  grpc::Status s = put(public_only, &response);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(response.unchanged());
+  // A new title: written, the other facets kept.
+  public_only.mutable_public_()->set_title_fr("Fuites, saison 2");
+  s = put(public_only, &response);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_FALSE(response.unchanged());
+  v1::Project after = AsAdmin(id);
+  EXPECT_EQ(after.public_().title_fr(), "Fuites, saison 2");
+  EXPECT_EQ(after.restricted().SerializeAsString(), stored.restricted().SerializeAsString());
+  EXPECT_EQ(after.expert().SerializeAsString(), stored.expert().SerializeAsString());
+
+  // Overwriting or guessing the hidden facets: refused, nothing written.
+  for (const char* facet : {"restricted", "expert"}) {
+    SCOPED_TRACE(facet);
+    v1::Project guess = ThreeFacetProject(id, "guess");
+    if (std::string(facet) == "expert") guess.clear_restricted();
+    s = put(guess, &response);
+    EXPECT_EQ(CodeName(s.error_code()), "PERMISSION_DENIED") << Describe(s);
+    EXPECT_THAT(s.error_message(), HasSubstr(std::string(facet) + ": PutProject of the " + facet + " facet"));
+  }
+  after = AsAdmin(id);
+  EXPECT_EQ(after.restricted().SerializeAsString(), stored.restricted().SerializeAsString());
+  EXPECT_EQ(after.expert().SerializeAsString(), stored.expert().SerializeAsString());
+}
+
+TEST_F(AccessRulesTest, RedactingAFacetAboveTheCallersTierIsRefused) {
+  const std::optional<std::string>& editor = env->bearers.at("editor_public");
+  const std::string id = Unique("redacted");
+  v1::PutProjectRequest put;
+  *put.mutable_project() = ThreeFacetProject(id, "redacted");
+  v1::PutProjectResponse put_response;
+  ASSERT_TRUE(env->stubs->contribute->PutProject(Context(env->admin).get(), put, &put_response).ok());
+  for (v1::Tier tier : {v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
+    SCOPED_TRACE(v1::Tier_Name(tier));
+    v1::RedactHistoryRequest request;
+    request.set_id(id);
+    request.set_tier(tier);
+    v1::RedactHistoryResponse response;
+    grpc::Status s = env->stubs->contribute->RedactHistory(Context(editor).get(), request, &response);
+    EXPECT_EQ(CodeName(s.error_code()), "PERMISSION_DENIED") << Describe(s);
+    EXPECT_THAT(s.error_message(), HasSubstr("RedactHistory of the"));
+  }
+  v1::RedactHistoryRequest request;
+  request.set_id(id);
+  request.set_tier(v1::TIER_PUBLIC);
+  v1::RedactHistoryResponse response;
+  grpc::Status s = env->stubs->contribute->RedactHistory(Context(editor).get(), request, &response);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  const v1::Project after = AsAdmin(id);
+  EXPECT_TRUE(after.has_restricted());
+  EXPECT_TRUE(after.has_expert());
+}
+
+// An import is held to the rules of PutProject and AddFeedback.
+TEST_F(AccessRulesTest, AnImportObeysTheRulesOfTheSingleCalls) {
+  const std::optional<std::string>& editor = env->bearers.at("editor_public");
+  const std::string id = Unique("imported");
+  const v1::Project full = ThreeFacetProject(id, "imported");
+  v1::ImportResponse response;
+  ASSERT_TRUE(ImportOne(env->stubs->contribute.get(), env->admin, full, &response).ok());
+  const v1::Project stored = AsAdmin(id);
+
+  // Its restricted facet set by a public editor: refused, naming the record.
+  grpc::Status s = ImportOne(env->stubs->contribute.get(), editor, ThreeFacetProject(id, "other"), &response);
+  EXPECT_EQ(CodeName(s.error_code()), "PERMISSION_DENIED") << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("record 1 (id " + id + "): restricted"));
+  // Feedback from a public editor: refused as AddFeedback refuses it.
+  v1::ImportRequest with_feedback;
+  v1::Feedback* feedback = with_feedback.add_feedback();
+  feedback->set_project_id(id);
+  feedback->set_kind(v1::FEEDBACK_KIND_LESSON);
+  feedback->set_text("Glissé dans un import.");
+  with_feedback.set_last(true);
+  s = StreamImport(env->stubs->contribute.get(), editor, {with_feedback}, &response);
+  EXPECT_EQ(CodeName(s.error_code()), "PERMISSION_DENIED") << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("AddFeedback"));
+  // Its public facet alone: merged as a put, the other facets kept.
+  v1::Project public_only;
+  *public_only.mutable_public_() = full.public_();
+  public_only.mutable_public_()->set_title_en("Leak detection, imported again");
+  s = ImportOne(env->stubs->contribute.get(), editor, public_only, &response);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  const v1::Project after = AsAdmin(id);
+  EXPECT_EQ(after.public_().title_en(), "Leak detection, imported again");
+  EXPECT_EQ(after.restricted().SerializeAsString(), stored.restricted().SerializeAsString());
+  EXPECT_EQ(after.expert().SerializeAsString(), stored.expert().SerializeAsString());
+  v1::ListFeedbackRequest list;
+  list.set_project_id(id);
+  v1::ListFeedbackResponse listed;
+  ASSERT_TRUE(env->stubs->catalog->ListFeedback(Context(env->admin).get(), list, &listed).ok());
+  EXPECT_EQ(listed.feedback_size(), 0);
+}
+
+// Fields the node's schema does not know are refused on every write, named.
+TEST_F(AccessRulesTest, UnknownFieldsAreRefusedOnEveryWrite) {
+  const std::string id = Unique("unknown");
+  v1::Project project = ThreeFacetProject(id);
+  UnknownFieldsOf(project.mutable_public_())->AddLengthDelimited(99, std::string(4096, 'x'));
+  v1::PutProjectRequest put;
+  *put.mutable_project() = project;
+  v1::PutProjectResponse put_response;
+  grpc::Status s = env->stubs->contribute->PutProject(Context(env->admin).get(), put, &put_response);
+  EXPECT_EQ(CodeName(s.error_code()), "INVALID_ARGUMENT") << Describe(s);
+  EXPECT_EQ(s.error_message(), "public.field 99: unknown field");
+  v1::ImportResponse imported;
+  s = ImportOne(env->stubs->contribute.get(), env->admin, project, &imported);
+  EXPECT_EQ(CodeName(s.error_code()), "INVALID_ARGUMENT") << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("public.field 99: unknown field"));
+  EXPECT_FALSE(Exists(id));
+
+  const int before = FeedbackCount();
+  v1::AddFeedbackRequest add;
+  add.mutable_feedback()->set_project_id(kFixtureId);
+  add.mutable_feedback()->set_kind(v1::FEEDBACK_KIND_LESSON);
+  add.mutable_feedback()->set_text("Avec un champ inconnu.");
+  UnknownFieldsOf(add.mutable_feedback())->AddVarint(77, 1);
+  v1::AddFeedbackResponse added;
+  s = env->stubs->contribute->AddFeedback(Context(env->admin).get(), add, &added);
+  EXPECT_EQ(CodeName(s.error_code()), "INVALID_ARGUMENT") << Describe(s);
+  EXPECT_EQ(s.error_message(), "feedback.field 77: unknown field");
+  v1::ImportRequest batch;
+  *batch.add_feedback() = add.feedback();
+  batch.set_last(true);
+  s = StreamImport(env->stubs->contribute.get(), env->admin, {batch}, &imported);
+  EXPECT_EQ(CodeName(s.error_code()), "INVALID_ARGUMENT") << Describe(s);
+  EXPECT_EQ(FeedbackCount(), before);
+}
+
+// A project over its size cap is refused naming the limit.
+TEST_F(AccessRulesTest, AnOversizedProjectIsRefusedNamingTheLimit) {
+  const std::string id = Unique("oversized");
+  v1::Project project = ThreeFacetProject(id);
+  std::string wide;
+  for (int i = 0; i < 20000; ++i) wide += "\U0001F30A";  // 4 bytes a character
+  project.mutable_public_()->set_summary_fr(wide);
+  project.mutable_public_()->set_summary_en(wide);
+  v1::PutProjectRequest put;
+  *put.mutable_project() = project;
+  v1::PutProjectResponse response;
+  grpc::Status s = env->stubs->contribute->PutProject(Context(env->admin).get(), put, &response);
+  EXPECT_EQ(CodeName(s.error_code()), "INVALID_ARGUMENT") << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("public: "));
+  EXPECT_THAT(s.error_message(), HasSubstr("at most 131072"));
+  EXPECT_FALSE(Exists(id));
+}
+
+// ListFeedback pages through a real node: default 50, then the rest.
+TEST_F(AccessRulesTest, ListFeedbackPagesThroughEverything) {
+  const std::string id = Unique("paged");
+  v1::ImportRequest batch;
+  *batch.add_projects() = ThreeFacetProject(id);
+  for (int i = 0; i < 60; ++i) {
+    v1::Feedback* f = batch.add_feedback();
+    f->set_project_id(id);
+    f->set_kind(v1::FEEDBACK_KIND_LESSON);
+    f->set_text("Retour " + std::to_string(i));
+  }
+  batch.set_last(true);
+  v1::ImportResponse imported;
+  grpc::Status s = StreamImport(env->stubs->contribute.get(), env->admin, {batch}, &imported);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  v1::ListFeedbackRequest request;
+  request.set_project_id(id);
+  std::vector<int> sizes;
+  std::vector<std::string> texts;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ListFeedbackResponse page;
+    s = env->stubs->catalog->ListFeedback(Context(env->bearers.at("reader_restricted")).get(), request, &page);
+    ASSERT_TRUE(s.ok()) << Describe(s);
+    sizes.push_back(page.feedback_size());
+    for (const v1::Feedback& f : page.feedback()) texts.push_back(f.text());
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  EXPECT_THAT(sizes, ::testing::ElementsAre(50, 10));
+  ASSERT_EQ(texts.size(), 60u);
+  for (int i = 0; i < 60; ++i) EXPECT_EQ(texts[i], "Retour " + std::to_string(i));
+}
+
+// Imports in flight share one memory budget (--max-import-mib): an import
+// that finds it full is refused with RESOURCE_EXHAUSTED, to retry; once the
+// other ends, it goes through.
+class AccessImportBudgetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = dir_.path() + "/a";
+    ASSERT_EQ(InitNodeDir(dir, kNodeId), "");
+    node_ = std::make_unique<NodeProcess>(
+        dir, std::vector<std::string>{"--anonymous-rate", "0", "--max-import-mib", "1"}, kNodeId);
+    ASSERT_TRUE(node_->Start()) << node_->log();
+    stubs_ = std::make_unique<Stubs>(TlsChannel(node_->address(), ReadTextFile(node_->certificate_file())));
+    admin_ = Bearer(node_->IssueToken("expert", "admin"));
+    ASSERT_TRUE(admin_.has_value());
+  }
+
+  // A message of `n` projects of ~80 kB each (a public summary of 20,000
+  // four-byte characters), ids from `prefix`.
+  static v1::ImportRequest BigBatch(const std::string& prefix, int n) {
+    std::string wide;
+    for (int i = 0; i < 20000; ++i) wide += "\U0001F30A";
+    v1::ImportRequest batch;
+    for (int i = 0; i < n; ++i) {
+      v1::Project* p = batch.add_projects();
+      *p = ThreeFacetProject(prefix + "-" + std::to_string(i));
+      p->mutable_public_()->set_summary_fr(wide);
+    }
+    return batch;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<NodeProcess> node_;
+  std::unique_ptr<Stubs> stubs_;
+  std::optional<std::string> admin_;
+};
+
+TEST_F(AccessImportBudgetTest, ConcurrentImportsShareOneBudget) {
+  const v1::ImportRequest first_part = BigBatch("first", 8);  // ~640 kB of the 1 MiB
+  ASSERT_GT(first_part.ByteSizeLong(), size_t{600} << 10);
+  v1::ImportResponse first_response;
+  auto first_context = Context(admin_, 60);
+  auto first = stubs_->contribute->Import(first_context.get(), &first_response);
+  ASSERT_TRUE(first->Write(first_part));
+  // The node reads the message as it arrives; give it time to take its share.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+
+  v1::ImportRequest second_batch = BigBatch("second", 8);
+  second_batch.set_last(true);
+  v1::ImportResponse second_response;
+  grpc::Status s = StreamImport(stubs_->contribute.get(), admin_, {second_batch}, &second_response);
+  EXPECT_EQ(CodeName(s.error_code()), "RESOURCE_EXHAUSTED") << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("retry later"));
+
+  v1::ImportRequest last;
+  last.set_last(true);
+  ASSERT_TRUE(first->Write(last));
+  ASSERT_TRUE(first->WritesDone());
+  grpc::Status f = first->Finish();
+  ASSERT_TRUE(f.ok()) << Describe(f);
+  EXPECT_EQ(first_response.imported(), 8);
+
+  // The first import ended: its share is back, the second goes through.
+  s = StreamImport(stubs_->contribute.get(), admin_, {second_batch}, &second_response);
+  EXPECT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(second_response.imported(), 8);
 }
 
 // Revocations, the roster and the audit survive a restart; a roster change

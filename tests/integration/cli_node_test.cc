@@ -203,6 +203,29 @@ TEST_F(CliNodeTest, FeedbackAddAndList) {
   EXPECT_EQ(feedback.feedback(1).outcome(), "Fuites trouvées deux fois plus vite.");
 }
 
+// The node pages feedback (50 a page by default); the CLI follows the
+// pages, so a user sees all of it.
+TEST_F(CliNodeTest, FeedbackListShowsEveryPage) {
+  ASSERT_EQ(Bibia({"project", "put", WriteFile("p.json", kWaterProject)}).exit_code, 0);
+  constexpr int kFeedback = 60;
+  for (int i = 0; i < kFeedback; ++i) {
+    CommandResult add = Bibia({"feedback", "add", "test-fuites-reseau", "--kind", "lesson", "--text",
+                               "Retour numéro " + std::to_string(i)});
+    ASSERT_EQ(add.exit_code, 0) << add.err;
+  }
+  CommandResult list = Bibia({"feedback", "list", "test-fuites-reseau", "--json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  v1::ListFeedbackResponse feedback;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(list.out, &feedback).ok()) << list.out;
+  ASSERT_EQ(feedback.feedback_size(), kFeedback);
+  for (int i = 0; i < kFeedback; ++i) EXPECT_EQ(feedback.feedback(i).text(), "Retour numéro " + std::to_string(i));
+  EXPECT_EQ(feedback.next_page_token(), "");
+  CommandResult human = Bibia({"feedback", "list", "test-fuites-reseau"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_THAT(human.out, HasSubstr("Retour numéro 0\n"));
+  EXPECT_THAT(human.out, HasSubstr("Retour numéro 59\n"));
+}
+
 TEST_F(CliNodeTest, BadInputIsRejectedByFieldAndWritesNothing) {
   ASSERT_EQ(Bibia({"project", "put", WriteFile("ok.json", kWaterProject)}).exit_code, 0);
 

@@ -228,8 +228,10 @@ TEST_F(FederationTest, APeerToAddMustBeAnotherRosterMember) {
 }
 
 // A log whose entries, together, exceed one gRPC message (64 MiB): a sync
-// caps its messages in bytes as well as in entries, so a few very large
-// projects still replicate (they once stopped replication for good).
+// caps its messages in bytes as well as in entries, so a log of many large
+// projects still replicates (such a log once stopped replication for good).
+// A project is at most 256 KiB (catalog/validate.h): the log is made of
+// enough of them, imported ten a message.
 TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
   TempDir dir;
   FederationHarness f(dir.path(), 2, {"--no-gossip"});
@@ -237,16 +239,29 @@ TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
   ASSERT_TRUE(f.InstallRoster().ok());
   ASSERT_TRUE(f.AddPeer(1, 0).ok());
   std::string item;
-  while (item.size() < 19990) item += "réseau ";  // under the 20,000 characters of a list item
-  constexpr int kLarge = 12;  // about 6 MB each
-  for (int n = 0; n < kLarge; ++n) {
-    v1::Project project = ThreeFacetProject(absl::StrCat("large-", n));
-    for (int k = 0; k < 99; ++k) {  // the lists hold 100 items at most, one of them already there
-      project.mutable_public_()->add_data_sources(item);
-      project.mutable_public_()->add_techniques(item);
-      project.mutable_public_()->add_tags(item);
+  while (item.size() < 19990) item += "réseau ";  // under the 20,000 characters of a list item: ~23 kB
+  constexpr int kLarge = 320;  // about 230 kB each: 73 MB in all
+  {
+    auto context = Context(Bearer(f.admin_token(0)), 120);
+    v1::ImportResponse imported;
+    auto writer = f.stubs(0).contribute->Import(context.get(), &imported);
+    v1::ImportRequest batch;
+    for (int n = 0; n < kLarge; ++n) {
+      v1::Project* project = batch.add_projects();
+      *project = ThreeFacetProject(absl::StrCat("large-", n));
+      for (int k = 0; k < 5; ++k) project->mutable_public_()->add_data_sources(item);
+      for (int k = 0; k < 4; ++k) project->mutable_expert()->add_artifacts()->set_name(item);
+      project->mutable_restricted()->add_vendors(item);
+      if (batch.projects_size() == 10 || n == kLarge - 1) {
+        batch.set_last(n == kLarge - 1);
+        ASSERT_TRUE(writer->Write(batch));
+        batch.Clear();
+      }
     }
-    ASSERT_TRUE(f.Put(0, project).ok());
+    ASSERT_TRUE(writer->WritesDone());
+    grpc::Status s = writer->Finish();
+    ASSERT_TRUE(s.ok()) << Describe(s);
+    ASSERT_EQ(imported.imported(), kLarge);
   }
   v1::SyncNowResponse response;
   grpc::Status s =
@@ -254,8 +269,6 @@ TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
   ASSERT_TRUE(s.ok()) << Describe(s);
   EXPECT_EQ(response.entries_applied(), 3 * kLarge);
   for (const v1::PeerState& peer : response.peers()) EXPECT_EQ(peer.last_error(), "") << peer.peer().node_id();
-  // Read back through Stats: one such project exceeds a test stub's 4 MiB
-  // message limit.
   v1::StatsResponse stats;
   ASSERT_TRUE(f.stubs(1).catalog->Stats(Context(std::nullopt).get(), v1::StatsRequest(), &stats).ok());
   EXPECT_EQ(stats.projects(), kLarge);
@@ -264,8 +277,9 @@ TEST(FederationLargeEntriesTest, ALogLargerThanOneMessageReplicates) {
 // An import is one write batch: its entries of a tier form one run, signed
 // at its last entry, and a receiver buffers the run until that entry. A run
 // over the receiver's --sync-buffer-mib stops its log for the round, with
-// nothing of it applied, while the peer's other logs go on; signed entries
-// as large as the cap, or larger, pass.
+// nothing of it applied, while the peer's other logs go on; large signed
+// entries pass. (A public facet is at most 128 KiB: the import holds twelve
+// projects to make its public run longer than 1 MiB.)
 TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   TempDir dir;
   FederationHarness f(dir.path(), 2, {"--no-gossip", "--sync-buffer-mib", "1"});
@@ -274,14 +288,10 @@ TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   ASSERT_TRUE(f.AddPeer(1, 0).ok());
   std::string item;
   while (item.size() < 19990) item += "réseau ";
-  // About 600 kB of public facet each.
+  // About 115 kB of public facet each.
   const auto large = [&](const std::string& id) {
     v1::Project project = ThreeFacetProject(id);
-    for (int k = 0; k < 10; ++k) {
-      project.mutable_public_()->add_data_sources(item);
-      project.mutable_public_()->add_techniques(item);
-      project.mutable_public_()->add_tags(item);
-    }
+    for (int k = 0; k < 5; ++k) project.mutable_public_()->add_data_sources(item);
     return project;
   };
   const auto sync = [&](v1::SyncNowResponse* response) {
@@ -297,13 +307,14 @@ TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   ASSERT_EQ(first.peers_size(), 1);
   EXPECT_EQ(first.peers(0).last_error(), "");
 
-  // One import of three: its public run holds two unsigned entries of about
-  // 1.2 MB before the signed one.
+  // One import of twelve: its public run holds eleven unsigned entries of
+  // about 1.3 MB before the signed one.
+  constexpr int kImported = 12;
   auto context = Context(Bearer(f.admin_token(0)), 60);
   v1::ImportResponse imported;
   auto writer = f.stubs(0).contribute->Import(context.get(), &imported);
   v1::ImportRequest batch;
-  for (int n = 0; n < 3; ++n) *batch.add_projects() = large(absl::StrCat("imported-", n));
+  for (int n = 0; n < kImported; ++n) *batch.add_projects() = large(absl::StrCat("imported-", n));
   batch.set_last(true);
   ASSERT_TRUE(writer->Write(batch));
   ASSERT_TRUE(writer->WritesDone());
@@ -317,7 +328,7 @@ TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
   EXPECT_THAT(second.peers(0).last_error(),
               ::testing::HasSubstr("more than 1 MiB of entries without a signed entry"));
   EXPECT_THAT(second.peers(0).last_error(), ::testing::HasSubstr("--sync-buffer-mib"));
-  for (int n = 0; n < 3; ++n) EXPECT_FALSE(f.HasProject(1, absl::StrCat("imported-", n))) << n;
+  for (int n = 0; n < kImported; ++n) EXPECT_FALSE(f.HasProject(1, absl::StrCat("imported-", n))) << n;
   EXPECT_TRUE(f.HasProject(1, "single-0"));
   EXPECT_TRUE(f.HasProject(1, "single-1"));
   // The import's restricted and expert runs are small: applied.
@@ -329,8 +340,8 @@ TEST(FederationBufferCapTest, ARunOverTheReceiversBufferCapIsRefusedWhole) {
     if (e.origin() == f.id(0)) frontier[e.tier()] = e.seq();
   }
   EXPECT_EQ(frontier[v1::TIER_PUBLIC], 2u);
-  EXPECT_EQ(frontier[v1::TIER_RESTRICTED], 5u);
-  EXPECT_EQ(frontier[v1::TIER_EXPERT], 5u);
+  EXPECT_EQ(frontier[v1::TIER_RESTRICTED], 2u + kImported);
+  EXPECT_EQ(frontier[v1::TIER_EXPERT], 2u + kImported);
   EXPECT_THAT(f.node(1).log(), ::testing::HasSubstr("run longer than --sync-buffer-mib"));
 }
 

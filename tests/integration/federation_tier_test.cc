@@ -529,8 +529,12 @@ TEST(FederationTierTest, APublicSubscriberIsHintedOnlyOfPublicWrites) {
 constexpr char kOldContact[] = "old-contact@example.org";
 constexpr char kNewContact[] = "new-contact@example.org";
 
+// What the restricted-tier editor of FederationRedactionTest writes: the
+// public and restricted facets (an editor writes only the facets its tier
+// reads).
 v1::Project ContactProject(const std::string& id, const std::string& email) {
   v1::Project project = ThreeFacetProject(id, "redaction");
+  project.clear_expert();
   project.mutable_restricted()->clear_contacts();
   v1::Contact* contact = project.mutable_restricted()->add_contacts();
   contact->set_role("Cheffe de projet");
