@@ -192,6 +192,13 @@ class CatalogStore {
   // Replicated entries not applied because another origin owns the record.
   int64_t conflicts() const { return conflicts_.load(); }
 
+  // OK if the store can write; else why not: RESOURCE_EXHAUSTED while its
+  // disk is nearly full (the reserve, see Db), UNAVAILABLE while RocksDB is
+  // stopped on a storage error. Reads go on either way. A store stopped on an
+  // error is resumed here (or by the next write) once space returned. For the
+  // node's health service; thread-safe; reads the free space (a syscall).
+  absl::Status Health() const { return db_->Health(); }
+
   AuditLog* audit() const { return audit_.get(); }
   const std::string& node_id() const { return node_id_; }
   // For tools (benchmarks, compaction after bulk loads); not for services.
