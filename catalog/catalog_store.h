@@ -48,6 +48,9 @@ class CatalogStore {
     // Signs the last entry of each write batch; null leaves entries unsigned
     // (tools and tests only: peers reject unsigned entries).
     const Signer* signer = nullptr;
+    // Tests only: called by a scrub done outside the writer lock (after a
+    // redaction), before it flushes and compacts.
+    std::function<void()> scrub_hook;
   };
 
   // Opens (or creates) the store in directory `dir`.
@@ -309,6 +312,12 @@ class CatalogStore {
   // of the index family, the search terms left with no posting deleted).
   // Under the writer lock, or before the store is shared.
   absl::Status ScrubErased();
+  // The same with the writer lock held only to delete the empty search terms
+  // and to clear the marker, so that other writes go on during the flush and
+  // compactions. The marker is cleared only if no write set it again since
+  // the scrub began (that write's own scrub clears it). Scrubs done this way
+  // run one at a time.
+  absl::Status ScrubErasedOutsideLock() ABSL_LOCKS_EXCLUDED(write_mu_);
 
   const Options options_;
   std::string node_id_;
@@ -316,6 +325,9 @@ class CatalogStore {
   std::unique_ptr<SearchIndex> index_;
   std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
+  absl::Mutex scrub_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // see ScrubErasedOutsideLock
+  // Scrub markers staged so far (StageScrubMarker).
+  uint64_t scrub_marks_ ABSL_GUARDED_BY(write_mu_) = 0;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
   v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
   // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,
