@@ -123,16 +123,24 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
   }
   db->errors_ = std::make_shared<ErrorListener>();
   db_options.listeners.push_back(db->errors_);
-  // RocksDB's own watch on space: with it, a full disk stops compactions that
-  // would not fit and RocksDB retries by itself once space returns.
+  // RocksDB's own watch on space (SstFileManager): after a full disk it
+  // starts no compaction that would not fit, and retries by itself once
+  // space returns. Each reading of the free space also caps the files
+  // RocksDB may hold at what they take now plus what is free above the
+  // reserve: a compaction that would eat into it is postponed (not failed),
+  // leaving the reserve to flushes; a flush past the cap stops writes until
+  // space returns (then resumed).
   rocksdb::Status sfm_status;
   std::shared_ptr<rocksdb::SstFileManager> sst_files(
       rocksdb::NewSstFileManager(db_options.env, fs, nullptr, "", 0, true, &sfm_status));
   if (!sfm_status.ok()) return FromRocks(sfm_status, "open store: space manager");
-  sst_files->SetCompactionBufferSize(options.disk_reserve_bytes);
   db_options.sst_file_manager = sst_files;
   db->reserve_ = std::make_unique<DiskReserve>(
       options.disk_reserve_bytes, options.free_bytes ? options.free_bytes : DiskReserve::FreeBytesOf(dir));
+  const uint64_t keep_free = options.disk_reserve_bytes;
+  db->reserve_->set_on_read([sst_files, keep_free](uint64_t free) {
+    sst_files->SetMaxAllowedSpaceUsage(sst_files->GetTotalSize() + (free > keep_free ? free - keep_free : 0) + 1);
+  });
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);

@@ -29,6 +29,7 @@ absl::Status DiskReserve::Refresh() {
   free_ = *free;
   read_at_ = std::chrono::steady_clock::now();
   read_ = true;
+  if (on_read_) on_read_(free_);
   return absl::OkStatus();
 }
 

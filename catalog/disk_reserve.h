@@ -50,12 +50,17 @@ class DiskReserve {
 
   uint64_t reserve_bytes() const { return reserve_bytes_; }
 
+  // Called with each fresh reading of the free space (under the reserve's
+  // lock: it must not call back into it). Set before use.
+  void set_on_read(std::function<void(uint64_t free)> on_read) { on_read_ = std::move(on_read); }
+
  private:
   absl::Status Refresh() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status Refused(uint64_t free) const;
 
   const uint64_t reserve_bytes_;
   const FreeBytesFn free_bytes_;
+  std::function<void(uint64_t)> on_read_;
   absl::Mutex mu_;
   uint64_t free_ ABSL_GUARDED_BY(mu_) = 0;  // as last read, less what was admitted since
   std::chrono::steady_clock::time_point read_at_ ABSL_GUARDED_BY(mu_){};

@@ -1,8 +1,9 @@
 // A rocksdb::FileSystem over the real one that runs out of space, as
 // RocksDB's FaultInjectionTestEnv does: appends to any file spend a budget
-// of bytes; once it is spent, an append writes what still fits and fails
-// with IOStatus::NoSpace, as write(2) does on a full disk. SetBudget gives
-// space back; GetFreeSpace reports what is left. For tests only.
+// of bytes (a deleted file gives its bytes back); once it is spent, an
+// append writes what still fits and fails with IOStatus::NoSpace, as
+// write(2) does on a full disk. SetBudget gives space back; GetFreeSpace
+// reports what is left. For tests only.
 #ifndef BIBIA_TESTS_CATALOG_BUDGET_FILE_SYSTEM_H_
 #define BIBIA_TESTS_CATALOG_BUDGET_FILE_SYSTEM_H_
 
@@ -60,6 +61,15 @@ class BudgetFileSystem : public rocksdb::FileSystemWrapper {
                                       std::unique_ptr<rocksdb::FSWritableFile>* result,
                                       rocksdb::IODebugContext* dbg) override {
     return Wrap(target()->ReuseWritableFile(name, old_name, options, result, dbg), result);
+  }
+  // A deleted file gives its bytes back, as on a disk.
+  rocksdb::IOStatus DeleteFile(const std::string& name, const rocksdb::IOOptions& options,
+                               rocksdb::IODebugContext* dbg) override {
+    uint64_t size = 0;
+    const bool sized = target()->GetFileSize(name, options, &size, dbg).ok();
+    rocksdb::IOStatus deleted = target()->DeleteFile(name, options, dbg);
+    if (deleted.ok() && sized) budget_.fetch_add(static_cast<int64_t>(size));
+    return deleted;
   }
   rocksdb::IOStatus GetFreeSpace(const std::string&, const rocksdb::IOOptions&, uint64_t* free,
                                  rocksdb::IODebugContext*) override {
