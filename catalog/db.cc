@@ -37,7 +37,7 @@ namespace {
 
 // What went wrong, in words that name no file (RocksDB's messages do).
 std::string Cause(const rocksdb::Status& status) {
-  if (status.IsNoSpace()) return "disk full";
+  if (status.IsNoSpace() || status.subcode() == rocksdb::Status::kSpaceLimit) return "disk full";
   if (status.IsCorruption()) return "corruption";
   if (status.IsIOError()) return "I/O error";
   return "error";
@@ -226,7 +226,7 @@ absl::Status Db::ResumeIfStopped() {
   rocksdb::Status error = errors_->error();
   if (error.ok()) return absl::OkStatus();  // resumed meanwhile
   const absl::Status stopped = absl::UnavailableError(
-      absl::StrCat("store cannot write since a background ", Cause(error), ", write not done (reads go on)"));
+      absl::StrCat("store cannot write after a storage error (", Cause(error), "), write not done (reads go on)"));
   // Resuming rewrites memtables into files: only with the reserve free.
   if (absl::Status room = reserve_->Check(); !room.ok()) return error.IsNoSpace() ? room : stopped;
   rocksdb::Status resumed = db_->Resume();
