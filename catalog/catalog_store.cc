@@ -29,9 +29,15 @@ absl::Status NotFound(std::string_view what, std::string_view id) {
   return absl::NotFoundError(absl::StrCat(std::string(what), ": project '", std::string(id), "' not found"));
 }
 
-bool SameFeedback(const v1::Feedback& a, const v1::Feedback& b) {
-  return a.kind() == b.kind() && a.text() == b.text() && a.outcome() == b.outcome() &&
-         a.objective() == b.objective() && a.author_collectivity() == b.author_collectivity();
+// What makes two feedbacks the same for an import (a re-imported file adds
+// none): kind, text, outcome, objective and author, each length-prefixed so
+// that no two different tuples give the same string.
+std::string FeedbackFingerprint(const v1::Feedback& f) {
+  std::string fingerprint = absl::StrCat(static_cast<int>(f.kind()), ":");
+  for (const std::string* field : {&f.text(), &f.outcome(), &f.objective(), &f.author_collectivity()}) {
+    absl::StrAppend(&fingerprint, field->size(), ":", *field);
+  }
+  return fingerprint;
 }
 
 std::string WithRecordPrefix(absl::Status status, size_t position, const std::string& id) {
@@ -443,17 +449,18 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
     response.set_imported(response.imported() + 1);
     if (result.created) response.set_created(response.created() + 1);
   }
-  absl::flat_hash_map<std::string, std::vector<v1::Feedback>> known;  // project id -> stored feedback
+  // Project id -> fingerprints of its feedback, stored or staged: one hash
+  // lookup a record (a scan of the project's feedback for each made a large
+  // import quadratic).
+  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> known;
   for (const v1::Feedback& f : feedback) {
     auto [it, inserted] = known.try_emplace(f.project_id());
     if (inserted) {
-      BIBIA_ASSIGN_OR_RETURN(it->second, ListFeedback(f.project_id()));
+      BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> stored, ListFeedback(f.project_id()));
+      for (const v1::Feedback& k : stored) it->second.insert(FeedbackFingerprint(k));
     }
-    bool duplicate = false;
-    for (const v1::Feedback& k : it->second) duplicate = duplicate || SameFeedback(k, f);
-    if (duplicate) continue;
-    BIBIA_ASSIGN_OR_RETURN(v1::Feedback stored, StageFeedback(f, &b));
-    it->second.push_back(std::move(stored));
+    if (!it->second.insert(FeedbackFingerprint(f)).second) continue;  // the same is stored or staged
+    BIBIA_RETURN_IF_ERROR(StageFeedback(f, &b).status());
     response.set_feedback(response.feedback() + 1);
   }
   BIBIA_RETURN_IF_ERROR(Commit(&b));

@@ -58,6 +58,9 @@ class CatalogStore {
     // Signs the last entry of each write batch; null leaves entries unsigned
     // (tools and tests only: peers reject unsigned entries).
     const Signer* signer = nullptr;
+    // Tests only: called by a scrub done outside the writer lock (after a
+    // redaction), before it flushes and compacts.
+    std::function<void()> scrub_hook;
   };
 
   // Opens (or creates) the store in directory `dir`.
@@ -217,6 +220,13 @@ class CatalogStore {
   // Replicated entries not applied because another origin owns the record.
   int64_t conflicts() const { return conflicts_.load(); }
 
+  // OK if the store can write; else why not: RESOURCE_EXHAUSTED while its
+  // disk is nearly full (the reserve, see Db), UNAVAILABLE while RocksDB is
+  // stopped on a storage error. Reads go on either way. A store stopped on an
+  // error is resumed here (or by the next write) once space returned. For the
+  // node's health service; thread-safe; reads the free space (a syscall).
+  absl::Status Health() const { return db_->Health(); }
+
   AuditLog* audit() const { return audit_.get(); }
   const std::string& node_id() const { return node_id_; }
   // For tools (benchmarks, compaction after bulk loads); not for services.
@@ -328,6 +338,12 @@ class CatalogStore {
   // of the index family, the search terms left with no posting deleted).
   // Under the writer lock, or before the store is shared.
   absl::Status ScrubErased();
+  // The same with the writer lock held only to delete the empty search terms
+  // and to clear the marker, so that other writes go on during the flush and
+  // compactions. The marker is cleared only if no write set it again since
+  // the scrub began (that write's own scrub clears it). Scrubs done this way
+  // run one at a time.
+  absl::Status ScrubErasedOutsideLock() ABSL_LOCKS_EXCLUDED(write_mu_);
 
   const Options options_;
   std::string node_id_;
@@ -335,6 +351,9 @@ class CatalogStore {
   std::unique_ptr<SearchIndex> index_;
   std::unique_ptr<AuditLog> audit_;
   absl::Mutex write_mu_;
+  absl::Mutex scrub_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // see ScrubErasedOutsideLock
+  // Scrub markers staged so far (StageScrubMarker).
+  uint64_t scrub_marks_ ABSL_GUARDED_BY(write_mu_) = 0;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
   v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
   // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,

@@ -6,8 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/posting_list.h"
+#include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/listener.h"
 #include "rocksdb/slice_transform.h"
+#include "rocksdb/sst_file_manager.h"
 #include "rocksdb/table.h"
 
 namespace bibia::catalog {
@@ -29,6 +32,58 @@ absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   }
   return absl::InternalError(message);
 }
+
+namespace {
+
+// What went wrong, in words that name no file (RocksDB's messages do).
+std::string Cause(const rocksdb::Status& status) {
+  if (status.IsNoSpace() || status.subcode() == rocksdb::Status::kSpaceLimit) return "disk full";
+  if (status.IsCorruption()) return "corruption";
+  if (status.IsIOError()) return "I/O error";
+  return "error";
+}
+
+// The status of a write RocksDB refused: nothing of it was written.
+absl::Status WriteFailed(const rocksdb::Status& status) {
+  if (status.IsNoSpace()) {
+    return absl::ResourceExhaustedError(
+        "store: disk full, write not done (reads go on; writes resume when space returns)");
+  }
+  if (status.IsIOError() || status.IsCorruption()) {
+    return absl::UnavailableError(absl::StrCat("store cannot write (", Cause(status), "), write not done"));
+  }
+  return FromRocks(status, "write batch");
+}
+
+}  // namespace
+
+// Keeps RocksDB's background error, if any: set when it stops writes, cleared
+// when it recovers (by itself or by DB::Resume).
+class ErrorListener : public rocksdb::EventListener {
+ public:
+  void OnBackgroundError(rocksdb::BackgroundErrorReason, rocksdb::Status* bg_error) override {
+    if (bg_error == nullptr || bg_error->ok()) return;
+    absl::MutexLock lock(&mu_);
+    error_ = *bg_error;
+  }
+  void OnErrorRecoveryEnd(const rocksdb::BackgroundErrorRecoveryInfo& info) override {
+    absl::MutexLock lock(&mu_);
+    error_ = info.new_bg_error;
+  }
+  // Sets the state after the owner's own DB::Resume.
+  void Set(const rocksdb::Status& status) {
+    absl::MutexLock lock(&mu_);
+    error_ = status;
+  }
+  rocksdb::Status error() {
+    absl::MutexLock lock(&mu_);
+    return error_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  rocksdb::Status error_ ABSL_GUARDED_BY(mu_);
+};
 
 namespace {
 
@@ -57,6 +112,35 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
   db_options.allow_concurrent_memtable_write = false;
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 4;
+
+  auto db = std::unique_ptr<Db>(new Db());
+  db->options_ = options;
+  std::shared_ptr<rocksdb::FileSystem> fs = rocksdb::FileSystem::Default();
+  if (options.file_system) {
+    fs = options.file_system;
+    db->env_ = rocksdb::NewCompositeEnv(fs);
+    db_options.env = db->env_.get();
+  }
+  db->errors_ = std::make_shared<ErrorListener>();
+  db_options.listeners.push_back(db->errors_);
+  // RocksDB's own watch on space (SstFileManager): after a full disk it
+  // starts no compaction that would not fit, and retries by itself once
+  // space returns. Each reading of the free space also caps the files
+  // RocksDB may hold at what they take now plus what is free above the
+  // reserve: a compaction that would eat into it is postponed (not failed),
+  // leaving the reserve to flushes; a flush past the cap stops writes until
+  // space returns (then resumed).
+  rocksdb::Status sfm_status;
+  std::shared_ptr<rocksdb::SstFileManager> sst_files(
+      rocksdb::NewSstFileManager(db_options.env, fs, nullptr, "", 0, true, &sfm_status));
+  if (!sfm_status.ok()) return FromRocks(sfm_status, "open store: space manager");
+  db_options.sst_file_manager = sst_files;
+  db->reserve_ = std::make_unique<DiskReserve>(
+      options.disk_reserve_bytes, options.free_bytes ? options.free_bytes : DiskReserve::FreeBytesOf(dir));
+  const uint64_t keep_free = options.disk_reserve_bytes;
+  db->reserve_->set_on_read([sst_files, keep_free](uint64_t free) {
+    sst_files->SetMaxAllowedSpaceUsage(sst_files->GetTotalSize() + (free > keep_free ? free - keep_free : 0) + 1);
+  });
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
@@ -100,8 +184,6 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("open database in ", dir));
 
-  auto db = std::unique_ptr<Db>(new Db());
-  db->options_ = options;
   db->db_.reset(raw);
   for (size_t i = 0; i < handles.size(); ++i) {
     int family_index = (static_cast<int>(i) + static_cast<int>(Family::kMeta)) % kFamilyCount;
@@ -138,10 +220,33 @@ absl::Status Db::CheckSchemaVersion() {
   return absl::OkStatus();
 }
 
+absl::Status Db::ResumeIfStopped() {
+  if (errors_->error().ok()) return absl::OkStatus();
+  absl::MutexLock lock(&resume_mu_);
+  rocksdb::Status error = errors_->error();
+  if (error.ok()) return absl::OkStatus();  // resumed meanwhile
+  const absl::Status stopped = absl::UnavailableError(
+      absl::StrCat("store cannot write after a storage error (", Cause(error), "), write not done (reads go on)"));
+  // Resuming rewrites memtables into files: only with the reserve free.
+  if (absl::Status room = reserve_->Check(); !room.ok()) return error.IsNoSpace() ? room : stopped;
+  rocksdb::Status resumed = db_->Resume();
+  if (!resumed.ok()) return stopped;
+  errors_->Set(rocksdb::Status::OK());
+  return absl::OkStatus();
+}
+
 absl::Status Db::Write(rocksdb::WriteBatch* batch) {
+  if (absl::Status writable = ResumeIfStopped(); !writable.ok()) return writable;
+  if (absl::Status room = reserve_->Admit(batch->GetDataSize()); !room.ok()) return room;
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  return FromRocks(db_->Write(write_options, batch), "write batch");
+  rocksdb::Status s = db_->Write(write_options, batch);
+  return s.ok() ? absl::OkStatus() : WriteFailed(s);
+}
+
+absl::Status Db::Health() {
+  if (absl::Status writable = ResumeIfStopped(); !writable.ok()) return writable;
+  return reserve_->Check();
 }
 
 absl::StatusOr<std::optional<std::string>> Db::Get(Family f, std::string_view key) const {

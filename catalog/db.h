@@ -1,6 +1,14 @@
 // The node's single RocksDB database: opening it with its column families,
 // checking the schema version, and translating rocksdb::Status into
 // absl::Status. Only catalog/ sees RocksDB types.
+//
+// A full disk: every write is first admitted by a DiskReserve (refused with
+// RESOURCE_EXHAUSTED while less than the reserve would stay free), so that
+// RocksDB itself should never meet a full disk. Should it all the same (or
+// meet another I/O error), its background error stops writes (UNAVAILABLE or
+// RESOURCE_EXHAUSTED, nothing written; reads go on), Health() says so, and
+// the next write or health check once the reserve is free again resumes the
+// database (DB::Resume; RocksDB's SstFileManager may recover it first).
 #ifndef BIBIA_CATALOG_DB_H_
 #define BIBIA_CATALOG_DB_H_
 
@@ -11,11 +19,15 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
+#include "catalog/disk_reserve.h"
 #include "catalog/keys.h"
 #include "rocksdb/db.h"
+#include "rocksdb/file_system.h"
 #include "rocksdb/write_batch.h"
 
 namespace bibia::catalog {
@@ -28,6 +40,12 @@ inline constexpr int kOldestMigratedSchemaVersion = 2;
 
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view what);
 
+// Free space kept by default on the store's disk: room for a flush of every
+// memtable (the log family's is 256 MiB) and for compactions to finish.
+inline constexpr uint64_t kDefaultDiskReserveBytes = 512ull << 20;
+
+class ErrorListener;
+
 class Db {
  public:
   struct Options {
@@ -36,6 +54,14 @@ class Db {
     // fsync the WAL on every write: an acknowledged write survives kill -9 and
     // power loss. Only bulk tools that can redo their work turn it off.
     bool sync_writes = true;
+    // Free space writes must leave on the store's disk (DiskReserve);
+    // 0: none (RocksDB meets the full disk itself).
+    uint64_t disk_reserve_bytes = kDefaultDiskReserveBytes;
+    // Tests only: the file system the store is written through (e.g. one
+    // that injects faults), and the free space the reserve sees. Unset:
+    // the real ones.
+    std::shared_ptr<rocksdb::FileSystem> file_system;
+    DiskReserve::FreeBytesFn free_bytes;
   };
 
   // Opens or creates the database in `dir`, creating missing families and
@@ -53,8 +79,17 @@ class Db {
   rocksdb::DB* raw() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* family(Family f) const { return handles_[static_cast<int>(f)]; }
 
-  // Applies `batch` atomically (and durably when sync_writes).
+  // Applies `batch` atomically (and durably when sync_writes), if the disk
+  // reserve admits it and the database can write (resuming it first if it
+  // stopped on an error and the reserve is free again). Errors name the
+  // store, never its files; a write that failed wrote nothing.
   absl::Status Write(rocksdb::WriteBatch* batch);
+
+  // OK if the store can write: UNAVAILABLE (or RESOURCE_EXHAUSTED for a full
+  // disk) while RocksDB is stopped on a background error that resuming did
+  // not clear, RESOURCE_EXHAUSTED while the disk reserve is not free. Reads
+  // go on in every case. Reads the free space; thread-safe.
+  absl::Status Health();
 
   // The value of `key`, or nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(Family f, std::string_view key) const;
@@ -74,8 +109,15 @@ class Db {
  private:
   Db() = default;
   absl::Status CheckSchemaVersion();
+  // OK if RocksDB has no background error, or once DB::Resume cleared it
+  // (tried only when the reserve is free).
+  absl::Status ResumeIfStopped();
 
   Options options_;
+  std::unique_ptr<rocksdb::Env> env_;  // over options_.file_system, if set; outlives db_
+  std::shared_ptr<ErrorListener> errors_;
+  std::unique_ptr<DiskReserve> reserve_;
+  absl::Mutex resume_mu_;  // one DB::Resume at a time
   int schema_version_ = kSchemaVersion;
   std::unique_ptr<rocksdb::DB> db_;
   std::array<rocksdb::ColumnFamilyHandle*, kFamilyCount> handles_{};

@@ -377,7 +377,7 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     group->batch.batch = rocksdb::WriteBatch(reserve);
     return group;
   };
-  absl::MutexLock lock(&write_mu_);
+  absl::ReleasableMutexLock lock(&write_mu_);  // released for the scrub
   auto group = new_group();
   // Runs with redactions, whose erased payloads the files still hold: one
   // scrub (a flush and full compactions) after them all, not one per group.
@@ -441,10 +441,11 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
     if (run.has_redaction_) commit();
   }
   commit();
+  lock.Release();
   if (!redacting.empty()) {
     // Applied, but the erased payloads remain on disk until a scrub succeeds
     // (the marker the redaction wrote has the next Open retry it).
-    if (absl::Status scrubbed = ScrubErased(); !scrubbed.ok()) {
+    if (absl::Status scrubbed = ScrubErasedOutsideLock(); !scrubbed.ok()) {
       for (size_t m : redacting) results[m] = scrubbed;
     }
   }

@@ -104,7 +104,8 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
                     : tier == v1::TIER_EXPERT     ? RecordKind::kExpert
                                                   : RecordKind::kFeedback;
   if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
-  absl::MutexLock lock(&write_mu_);
+  // Released once the redaction is committed: its scrub lets writes go on.
+  absl::ReleasableMutexLock lock(&write_mu_);
   const std::string key = RecordKey(kind, id);
   // Where this node's own record of the facet is: where the project's facets
   // are, or, if another member's earlier claim owns the project here, held
@@ -128,7 +129,8 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
     if (erased > 0) {
       BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
       BIBIA_RETURN_IF_ERROR(Commit(&b));
-      return ScrubErased();
+      lock.Release();
+      return ScrubErasedOutsideLock();
     }
     // No such project, or one without this facet, or another's: say which.
     if (!owned.ok()) return owned;
@@ -151,7 +153,8 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b).status());
   BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
-  return ScrubErased();
+  lock.Release();
+  return ScrubErasedOutsideLock();
 }
 
 absl::Status CatalogStore::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) {
@@ -162,6 +165,7 @@ absl::Status CatalogStore::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* 
     index = pending && *pending != kScrubLogs;
   }
   const std::string_view value = index ? kScrubWithIndex : kScrubLogs;
+  ++scrub_marks_;
   return FromRocks(batch->Put(db_->family(Family::kMeta),
                               rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()),
                               rocksdb::Slice(value.data(), value.size())),
@@ -201,6 +205,62 @@ absl::Status CatalogStore::ScrubErased() {
     BIBIA_RETURN_IF_ERROR(
         FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }
+  rocksdb::WriteBatch done;
+  done.Delete(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()));
+  return db_->Write(&done);
+}
+
+absl::Status CatalogStore::ScrubErasedOutsideLock() {
+  // What ScrubErased does, in three steps: (1) the search terms left empty
+  // are found without the lock and deleted under it if still empty (a
+  // posting may have come meanwhile); (2) flush and compactions, with no
+  // lock: writes made meanwhile hold no erased payload, and go to a new WAL
+  // and memtable; (3) the marker is cleared under the lock, unless another
+  // write set it since (1): the scrub that write runs after this one clears it.
+  absl::MutexLock scrubbing(&scrub_mu_);
+  uint64_t marks = 0;
+  bool index = false;
+  {
+    absl::MutexLock lock(&write_mu_);
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> pending, db_->Get(Family::kMeta, kMetaScrubPending));
+    if (!pending) return absl::OkStatus();  // scrubbed meanwhile
+    marks = scrub_marks_;
+    index = *pending != kScrubLogs;
+  }
+  if (index) {
+    std::vector<std::string> empty;
+    std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kIndex);
+    const rocksdb::Slice terms(&kTermPrefix, 1);
+    for (it->Seek(terms); it->Valid() && it->key().starts_with(terms); it->Next()) {
+      if (it->value().empty()) empty.push_back(it->key().ToString());
+    }
+    BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read index to scrub removed payloads"));
+    if (!empty.empty()) {
+      absl::MutexLock lock(&write_mu_);
+      std::vector<std::string_view> keys(empty.begin(), empty.end());
+      BIBIA_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> now, db_->MultiGet(Family::kIndex, keys));
+      rocksdb::WriteBatch empties;
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (now[i] && now[i]->empty()) empties.Delete(db_->family(Family::kIndex), empty[i]);
+      }
+      if (empties.Count() > 0) BIBIA_RETURN_IF_ERROR(db_->Write(&empties));
+    }
+  }
+  if (options_.scrub_hook) options_.scrub_hook();
+  std::vector<rocksdb::ColumnFamilyHandle*> all;
+  for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush to scrub removed payloads"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (Family f : {Family::kLog, Family::kRecords, Family::kIndex}) {
+    if (f == Family::kIndex && !index) continue;
+    BIBIA_RETURN_IF_ERROR(
+        FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
+  }
+  absl::MutexLock lock(&write_mu_);
+  if (scrub_marks_ != marks) return absl::OkStatus();
   rocksdb::WriteBatch done;
   done.Delete(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()));
   return db_->Write(&done);
