@@ -47,6 +47,8 @@ Serving options:
   --anonymous-burst N        burst allowed above the rate (default 100)
   --audit-retention-days N   audit events kept this long (default 365)
   --max-audit-mib N          cap on the audit log's size; the oldest events go first (default 256)
+  --disk-reserve-mib N       free space kept on the store's disk; writes that would use it are
+                             refused with RESOURCE_EXHAUSTED (default 512; 0: none)
   --gossip-interval D        sync with a few random peers this often (default 2s)
   --fanout N                 peers per gossip round (default 3)
   --no-gossip                sync only when asked (bibia sync), no timer, no hints
@@ -66,7 +68,7 @@ Transport limits (what clients may cost; see docs/security.md):
   --max-connections-per-address N  per client IPv4 address or IPv6 /64 (default 256)
   --idle-timeout D           close a connection with no call open this long (default 5m)
   --handshake-timeout D      close a connection not through its TLS handshake by then (default 10s)
-  --transport-memory-mib N   memory for gRPC's transport buffers (default 1024)
+  --transport-memory-mib N   memory for gRPC's transport buffers (default 256)
   --watchdog-interval D      check this often that the node still accepts connections
                              (default 10s; 0 turns the watchdog off)
   --watchdog-failures N      failed checks in a row before the node exits with code 3,
@@ -234,7 +236,7 @@ int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
-                           "max-audit-mib", "max-threads", "max-streams-per-connection", "max-connections",
+                           "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "idle-timeout", "handshake-timeout",
                            "transport-memory-mib", "watchdog-interval", "watchdog-failures"},
                           {"insecure", "no-gossip"});
@@ -305,6 +307,13 @@ int RunServe(int argc, char** argv) {
     return UsageError("--max-audit-mib: expected a whole number of MiB from 1 to 65536");
   }
   options.access.max_audit_bytes = max_audit_bytes;
+  if (flags->has("disk-reserve-mib")) {
+    int64_t mib = -1;
+    if (!absl::SimpleAtoi(flags->get("disk-reserve-mib"), &mib) || mib < 0 || mib > 1048576) {
+      return UsageError("--disk-reserve-mib: expected a whole number of MiB from 0 to 1048576");
+    }
+    options.disk_reserve_bytes = static_cast<uint64_t>(mib) << 20;
+  }
   if (!mebibytes("transport-memory-mib", &options.limits.transport_memory_bytes)) {
     return UsageError("--transport-memory-mib: expected a whole number of MiB from 1 to 65536");
   }

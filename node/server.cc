@@ -74,6 +74,8 @@ std::shared_ptr<grpc::ServerCredentials> MakeCredentials(const access::NodeFiles
   return grpc::SslServerCredentials(ssl);
 }
 
+// How often the store is asked whether it can write (a statvfs).
+constexpr absl::Duration kStoreHealthInterval = absl::Seconds(2);
 // How long the watchdog's probe waits for its connection to be ready.
 constexpr absl::Duration kProbeDeadline = absl::Seconds(3);
 
@@ -122,6 +124,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   catalog::CatalogStore::Options store_options;
   store_options.node_id = server->files_->config.node_id();
   store_options.signer = server->signer_.get();
+  store_options.db.disk_reserve_bytes = options.disk_reserve_bytes;
   BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(server->files_->db_dir, store_options));
   BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));
@@ -218,6 +221,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
           std::_Exit(kWatchdogExitCode);
         });
   }
+  {
+    // Writes need a store that can write; so does the whole node once the
+    // store stopped on an error (reads still work while the disk is full).
+    grpc::HealthCheckServiceInterface* health = server->grpc_server_->GetHealthCheckService();
+    server->store_health_ = std::make_unique<StoreHealth>(
+        kStoreHealthInterval, [store = server->store_.get()] { return store->Health(); },
+        [health](const absl::Status& status) {
+          health->SetServingStatus(!absl::IsUnavailable(status));  // every service, then the writers'
+          health->SetServingStatus("bibia.v1.Contribute", status.ok());
+        });
+  }
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
       {{"address", server->address_},
@@ -242,6 +256,7 @@ void Server::Wait() {
 void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
   if (watchdog_) watchdog_->Stop();  // a stopping node refuses connections on purpose
+  if (store_health_) store_health_->Stop();
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();
   grpc_server_->GetHealthCheckService()->SetServingStatus(false);

@@ -17,6 +17,7 @@
 #include "node/connection_limiter.h"
 #include "node/peer_manager.h"
 #include "node/transport_limits.h"
+#include "node/store_health.h"
 #include "node/watchdog.h"
 
 namespace bibia::node {
@@ -31,6 +32,8 @@ class Server {
     std::string port_file;                       // if set, "HOST:PORT\n" is written there once listening
     bool insecure = false;                       // plaintext gRPC instead of TLS (development only)
     size_t max_import_bytes = size_t{512} << 20;  // one import is held in memory until written
+    // Free space kept on the store's disk: writes that would use it are refused.
+    uint64_t disk_reserve_bytes = catalog::kDefaultDiskReserveBytes;
     access::AccessControl::Options access;
     PeerManager::Options federation;
     TransportLimits limits;
@@ -69,6 +72,7 @@ class Server {
   std::unique_ptr<ConnectionLimiter> connections_;  // outlives the gRPC server
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Watchdog> watchdog_;
+  std::unique_ptr<StoreHealth> store_health_;  // first to go: it reports through the gRPC server
   std::string address_;
 };
 

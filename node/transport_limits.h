@@ -26,7 +26,7 @@ struct TransportLimits {
   // A connection whose TLS/HTTP2 handshake is not done by then is closed.
   absl::Duration handshake_timeout = absl::Seconds(10);  // --handshake-timeout
   // Memory gRPC's transport may use for buffers (a resource quota).
-  size_t transport_memory_bytes = size_t{1} << 30;  // --transport-memory-mib
+  size_t transport_memory_bytes = size_t{256} << 20;  // --transport-memory-mib
   // --watchdog-interval (0: no watchdog), --watchdog-failures.
   Watchdog::Options watchdog;
 };

@@ -17,12 +17,13 @@ on its own connection opened before the phase), p50 and p99 latency.
 
 Usage (from the repository root, after deploy/build.sh):
   /usr/bin/python3 tests/bench/attack_bench.py [--build build] [--seconds 10]
-      [--nofile 1024] [-- NODE FLAGS...]
+      [--nofile 1024] [--nofile-hard 65536] [-- NODE FLAGS...]
 Needs Debian's python3-h2 and python3-grpcio (installed by
 deploy/install-deps.sh). Traffic goes to 127.0.0.1 only.
 """
 
 import argparse
+import collections
 import os
 import resource
 import shutil
@@ -41,7 +42,7 @@ import h2.exceptions
 import h2.settings
 
 
-def start_node(build, data_dir, nofile, flags):
+def start_node(build, data_dir, nofile, nofile_hard, flags):
     node = os.path.join(build, "node", "bibia-node")
     subprocess.run([node, "init", "--data-dir", data_dir, "--id", "attacked", "--collectivity", "Bench"],
                    check=True, stdout=subprocess.DEVNULL)
@@ -51,7 +52,7 @@ def start_node(build, data_dir, nofile, flags):
     log = open(os.path.join(data_dir, "node.log"), "w")
 
     def limit_files():
-        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile_hard))
 
     process = subprocess.Popen([node, "--data-dir", data_dir, "--listen", "127.0.0.1:0", "--port-file", port_file,
                                 "--insecure", "--anonymous-rate", "0"] + flags,
@@ -172,10 +173,11 @@ def stream_attack(port, seconds, max_streams, reset):
     while time.monotonic() < deadline and streams < max_streams:
         sock, conn = h2_connection(port)
         connections += 1
-        # An attacker ignores the node's SETTINGS_MAX_CONCURRENT_STREAMS.
-        conn.remote_settings._settings[h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS] = [2 ** 31 - 1]
         alive = True
         while alive and time.monotonic() < deadline and streams < max_streams:
+            # An attacker ignores the node's SETTINGS_MAX_CONCURRENT_STREAMS.
+            conn.remote_settings._settings[h2.settings.SettingCodes.MAX_CONCURRENT_STREAMS] = \
+                collections.deque([2 ** 31 - 1])
             for _ in range(100):
                 stream_id = conn.get_next_available_stream_id()
                 try:
@@ -229,16 +231,22 @@ def run_phase(name, pid, port, token, attack):
              percentile(good.latencies_ms, 50), percentile(good.latencies_ms, 99)), flush=True)
 
 
-def fresh_client_answers(port, token):
-    channel = grpc.insecure_channel("127.0.0.1:%d" % port)
-    try:
-        channel.unary_unary("/bibia.v1.Catalog/Stats")(b"", timeout=10,
-                                                        metadata=[("authorization", "Bearer " + token)])
-        return "yes"
-    except grpc.RpcError as error:
-        return "no (%s)" % error.code().name
-    finally:
-        channel.close()
+def fresh_client_answers(port, token, within_s=60):
+    """Whether a client on a new connection is answered, retrying for up to
+    `within_s` seconds, and after how long."""
+    start, last = time.monotonic(), "?"
+    while time.monotonic() - start < within_s:
+        channel = grpc.insecure_channel("127.0.0.1:%d" % port)
+        try:
+            channel.unary_unary("/bibia.v1.Catalog/Stats")(b"", timeout=5,
+                                                            metadata=[("authorization", "Bearer " + token)])
+            return "yes, after %.1f s" % (time.monotonic() - start)
+        except grpc.RpcError as error:
+            last = error.code().name
+        finally:
+            channel.close()
+        time.sleep(0.5)
+    return "no within %d s (%s)" % (within_s, last)
 
 
 def main():
@@ -246,25 +254,35 @@ def main():
     parser.add_argument("--build", default="build")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--max-streams", type=int, default=200000)
-    parser.add_argument("--nofile", type=int, default=1024, help="the node's open-files limit")
+    parser.add_argument("--nofile", type=int, default=1024, help="the node's soft open-files limit")
+    parser.add_argument("--nofile-hard", type=int, default=min(65536, resource.getrlimit(resource.RLIMIT_NOFILE)[1]),
+                        help="its hard limit (the node raises its soft limit to it; equal to --nofile: no room)")
     parser.add_argument("node_flags", nargs="*")
     args = parser.parse_args()
     data_dir = tempfile.mkdtemp(prefix="bibia-attack-")
-    process, port, token = start_node(args.build, os.path.join(data_dir, "node"), args.nofile, args.node_flags)
+    process, port, token = start_node(args.build, os.path.join(data_dir, "node"), args.nofile, args.nofile_hard,
+                                  args.node_flags)
     try:
-        print("bibia attack bench: %s, %d cores, node open-files limit %d, %s s per phase, flags %s"
-              % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.cpu_count(), args.nofile, args.seconds,
+        print("bibia attack bench: %s, %d cores, node open-files limit %d (hard %d), %s s per phase, flags %s"
+              % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), os.cpu_count(), args.nofile, args.nofile_hard,
+                 args.seconds,
                  " ".join(args.node_flags) or "(defaults)"), flush=True)
         run_phase("baseline", process.pid, port, token, lambda: (time.sleep(min(args.seconds, 3)), "-")[1])
         run_phase("rapid-reset", process.pid, port, token,
                   lambda: "%d streams / %d conns" % stream_attack(port, args.seconds, args.max_streams, True))
+        print("after rapid-reset: a new client is answered: %s" % fresh_client_answers(port, token), flush=True)
         run_phase("open-streams", process.pid, port, token,
                   lambda: "%d streams / %d conns" % stream_attack(port, args.seconds, args.max_streams, False))
+        print("after open-streams: a new client is answered: %s" % fresh_client_answers(port, token), flush=True)
         run_phase("descriptors", process.pid, port, token,
                   lambda: "%d idle conns" % descriptor_attack(port, args.seconds, args.nofile + 100))
-        print("after the attacks: node %s, a new client is answered: %s"
-              % ("running" if process.poll() is None else "exited %s" % process.returncode,
-                 fresh_client_answers(port, token)), flush=True)
+        answered = fresh_client_answers(port, token)
+        state = "running" if process.poll() is None else "exited with code %s" % process.returncode
+        print("after descriptors: a new client is answered: %s; node %s" % (answered, state), flush=True)
+        watchdog = [line.strip() for line in open(os.path.join(data_dir, "node", "node.log"))
+                    if "watchdog" in line or "accept4" in line]
+        for line in watchdog[-3:]:
+            print("  node log: " + line[:200], flush=True)
     finally:
         process.terminate()
         try:

@@ -47,12 +47,16 @@ class StandardServicesTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-TEST_F(StandardServicesTest, HealthCheckSaysServing) {
-  grpc::GenericStub stub(channel_);
+// The health status of `service` ("" for the whole node), or UNKNOWN with a
+// test failure if the call fails.
+HealthCheckResponse::ServingStatus HealthOf(const std::shared_ptr<grpc::Channel>& channel,
+                                            const std::string& service) {
+  grpc::GenericStub stub(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   grpc::CompletionQueue cq;
   HealthCheckRequest request;
+  request.set_service(service);
   auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check", ToBuffer(request), &cq);
   call->StartCall();
   grpc::ByteBuffer reply;
@@ -60,15 +64,42 @@ TEST_F(StandardServicesTest, HealthCheckSaysServing) {
   call->Finish(&reply, &status, reinterpret_cast<void*>(1));
   void* tag = nullptr;
   bool ok = false;
-  ASSERT_TRUE(cq.Next(&tag, &ok));
-  ASSERT_TRUE(ok);
-  ASSERT_TRUE(status.ok()) << status.error_message();
   HealthCheckResponse response;
-  ASSERT_TRUE(FromBuffer(reply, &response));
-  EXPECT_EQ(response.status(), HealthCheckResponse::SERVING);
+  const bool answered = cq.Next(&tag, &ok) && ok && status.ok() && FromBuffer(reply, &response);
+  EXPECT_TRUE(answered) << "health of '" << service << "': " << status.error_message();
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }
+  return answered ? response.status() : HealthCheckResponse::UNKNOWN;
+}
+
+TEST_F(StandardServicesTest, HealthCheckSaysServing) {
+  EXPECT_EQ(HealthOf(channel_, ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(HealthOf(channel_, "bibia.v1.Contribute"), HealthCheckResponse::SERVING);
+}
+
+// A store that may not write (here: a free-space reserve larger than the
+// disk) makes the Contribute service NOT_SERVING; the node still serves reads,
+// and writes are RESOURCE_EXHAUSTED naming the reserve.
+TEST_F(StandardServicesTest, AStoreThatCannotWriteTurnsContributeNotServing) {
+  ASSERT_EQ(node_->Stop(), 0);
+  NodeProcess full(node_->data_dir(), {"--insecure", "--disk-reserve-mib", "1048576"});
+  ASSERT_TRUE(full.Start()) << full.log();
+  auto channel = grpc::CreateChannel(full.address(), grpc::InsecureChannelCredentials());
+  EXPECT_EQ(HealthOf(channel, ""), HealthCheckResponse::SERVING);
+  EXPECT_EQ(HealthOf(channel, "bibia.v1.Contribute"), HealthCheckResponse::NOT_SERVING);
+
+  const std::string editor = full.IssueToken("expert", "editor");
+  ASSERT_FALSE(editor.empty());
+  std::vector<std::string> put = {CliBinary(), "--node", full.address(), "--insecure", "--token", editor,
+                                  "project", "put", "-"};
+  CommandResult result = RunCommand(put, R"({"public": {"id": "p1", "title_fr": "Titre",
+      "collectivity": {"name": "Ville"}, "domain": "DOMAIN_WATER", "status": "STATUS_PILOT"}})");
+  EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
+  EXPECT_THAT(result.err, ::testing::HasSubstr("RESOURCE_EXHAUSTED: disk nearly full"));
+  result = RunCommand({CliBinary(), "--node", full.address(), "--insecure", "stats"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(full.log(), ::testing::HasSubstr("msg=\"store: cannot write\""));
 }
 
 TEST_F(StandardServicesTest, ReflectionListsBibiaServices) {
