@@ -45,7 +45,8 @@ class AuditLog {
 
   // Caps the family's size on disk: once it exceeds `max_bytes`, the oldest
   // events are deleted (and their space compacted away) until it holds about
-  // 90 % of it. Checked after every MiB appended. 0 disables the cap.
+  // 90 % of it. Checked after every MiB appended, on RocksDB's approximate
+  // sizes: the family may exceed the cap by up to about 2 MiB. 0: no cap.
   void set_max_bytes(uint64_t max_bytes) { max_bytes_ = max_bytes; }
 
   // The family's approximate size on disk and in memory, in bytes.

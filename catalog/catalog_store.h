@@ -344,6 +344,9 @@ class CatalogStore {
   // the scrub began (that write's own scrub clears it). Scrubs done this way
   // run one at a time.
   absl::Status ScrubErasedOutsideLock() ABSL_LOCKS_EXCLUDED(write_mu_);
+  // The flush of every family and the compaction of the log and records
+  // families (and of the index if `index`) that both scrubs end with.
+  absl::Status FlushAndCompactForScrub(bool index);
 
   const Options options_;
   std::string node_id_;

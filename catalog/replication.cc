@@ -193,6 +193,13 @@ absl::Status CatalogStore::ScrubErased() {
     BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read index to scrub removed payloads"));
     if (empties.Count() > 0) BIBIA_RETURN_IF_ERROR(db_->Write(&empties));
   }
+  BIBIA_RETURN_IF_ERROR(FlushAndCompactForScrub(index));
+  rocksdb::WriteBatch done;
+  done.Delete(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()));
+  return db_->Write(&done);
+}
+
+absl::Status CatalogStore::FlushAndCompactForScrub(bool index) {
   std::vector<rocksdb::ColumnFamilyHandle*> all;
   for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
   rocksdb::FlushOptions flush;
@@ -205,9 +212,7 @@ absl::Status CatalogStore::ScrubErased() {
     BIBIA_RETURN_IF_ERROR(
         FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
   }
-  rocksdb::WriteBatch done;
-  done.Delete(db_->family(Family::kMeta), rocksdb::Slice(kMetaScrubPending.data(), kMetaScrubPending.size()));
-  return db_->Write(&done);
+  return absl::OkStatus();
 }
 
 absl::Status CatalogStore::ScrubErasedOutsideLock() {
@@ -247,18 +252,7 @@ absl::Status CatalogStore::ScrubErasedOutsideLock() {
     }
   }
   if (options_.scrub_hook) options_.scrub_hook();
-  std::vector<rocksdb::ColumnFamilyHandle*> all;
-  for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
-  rocksdb::FlushOptions flush;
-  flush.wait = true;
-  BIBIA_RETURN_IF_ERROR(FromRocks(db_->raw()->Flush(flush, all), "flush to scrub removed payloads"));
-  rocksdb::CompactRangeOptions compact;
-  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  for (Family f : {Family::kLog, Family::kRecords, Family::kIndex}) {
-    if (f == Family::kIndex && !index) continue;
-    BIBIA_RETURN_IF_ERROR(
-        FromRocks(db_->raw()->CompactRange(compact, db_->family(f), nullptr, nullptr), "compact to scrub removed payloads"));
-  }
+  BIBIA_RETURN_IF_ERROR(FlushAndCompactForScrub(index));
   absl::MutexLock lock(&write_mu_);
   if (scrub_marks_ != marks) return absl::OkStatus();
   rocksdb::WriteBatch done;

@@ -139,8 +139,9 @@ TEST_F(AuditLogTest, TheCapDropsTheOldestEventsFirst) {
   }
   auto bytes = log_->ApproximateBytes();
   ASSERT_THAT(bytes, IsOk());
-  // The cap is checked every MiB appended: at most that much above it.
-  EXPECT_LE(*bytes, kCap + (1 << 20) + (256 << 10)) << *bytes;
+  // The cap is checked every MiB appended, on RocksDB's approximate sizes
+  // (memtables count with their overhead): at most 2 MiB above it.
+  EXPECT_LE(*bytes, kCap + (2 << 20)) << *bytes;
   v1::ListAuditRequest request;
   request.set_limit(1);
   auto newest = log_->List(request);
