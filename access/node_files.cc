@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "access/endpoint.h"
 #include "access/tls_certificate.h"
+#include "catalog/status_macros.h"
 #include "catalog/validate.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -34,9 +35,7 @@ absl::Status CheckNotWritableByOthers(const std::string& path, const char* what,
 }  // namespace
 
 absl::Status CheckInitOptions(const InitOptions& options) {
-  if (!catalog::IsValidProjectId(options.node_id)) {  // node ids share the id alphabet
-    return absl::InvalidArgumentError(absl::StrCat("--id: '", options.node_id, "' must match [a-z0-9-]{1,80}"));
-  }
+  BIBIA_RETURN_IF_ERROR(catalog::CheckId("--id", options.node_id));  // node ids share the id alphabet
   if (options.collectivity.empty()) return absl::InvalidArgumentError("--collectivity: required");
   if (!options.endpoint.empty()) {
     if (absl::Status s = CheckEndpoint(options.endpoint, "--endpoint"); !s.ok()) return s;

@@ -171,9 +171,7 @@ absl::Status CatalogStore::LoadNodeId() {
     return absl::OkStatus();
   }
   node_id_ = options_.node_id.empty() ? "local" : options_.node_id;
-  if (!IsValidProjectId(node_id_)) {
-    return absl::InvalidArgumentError(absl::StrCat("node id: '", node_id_, "' must match [a-z0-9-]{1,80}"));
-  }
+  BIBIA_RETURN_IF_ERROR(CheckId("node id", node_id_));
   rocksdb::WriteBatch batch;
   batch.Put(db_->family(Family::kMeta), std::string(kMetaNodeId), node_id_);
   return db_->Write(&batch);
@@ -354,7 +352,7 @@ absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Proje
 
 absl::Status CatalogStore::DeleteProject(const std::string& id, bool* withdrew_claim) {
   if (withdrew_claim != nullptr) *withdrew_claim = false;
-  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(v1::Project old, GetProject(id));
   if (absl::Status owned = CheckOwned(id); !owned.ok()) {
@@ -468,7 +466,7 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
 }
 
 absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) const {
-  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   v1::Project project;
   std::string owner;
   for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
@@ -502,9 +500,7 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
 }
 
 absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::string& project_id) const {
-  if (!IsValidProjectId(project_id)) {
-    return absl::InvalidArgumentError(absl::StrCat("project_id: '", project_id, "' must match [a-z0-9-]{1,80}"));
-  }
+  BIBIA_RETURN_IF_ERROR(CheckId("project_id", project_id));
   std::vector<v1::Feedback> feedback;
   const std::string prefix = FeedbackPrefix(project_id);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
@@ -526,10 +522,7 @@ absl::StatusOr<v1::ListFeedbackResponse> CatalogStore::ListFeedback(const v1::Li
   if (page_size < 0 || page_size > kMaxFeedbackPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxFeedbackPageSize));
   }
-  if (!IsValidProjectId(request.project_id())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("project_id: '", request.project_id(), "' must match [a-z0-9-]{1,80}"));
-  }
+  BIBIA_RETURN_IF_ERROR(CheckId("project_id", request.project_id()));
   std::optional<FeedbackOrder> after;
   if (!request.page_token().empty()) {
     after = FeedbackOrder::Decode(request.page_token());

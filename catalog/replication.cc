@@ -98,7 +98,7 @@ absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v
 }
 
 absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
-  if (!IsValidProjectId(id)) return absl::InvalidArgumentError(absl::StrCat("id: '", id, "' must match [a-z0-9-]{1,80}"));
+  BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   RecordKind kind = tier == v1::TIER_PUBLIC       ? RecordKind::kPublic
                     : tier == v1::TIER_RESTRICTED ? RecordKind::kRestricted
                     : tier == v1::TIER_EXPERT     ? RecordKind::kExpert

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "catalog/printable.h"
 #include "catalog/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/reflection.h"
@@ -233,12 +234,15 @@ bool IsValidProjectId(std::string_view id) {
   return true;
 }
 
+absl::Status CheckId(std::string_view field, std::string_view id) {
+  if (IsValidProjectId(id)) return absl::OkStatus();
+  return FieldError(field, absl::StrCat("'", Printable(id), "' must match [a-z0-9-]{1,80}"));
+}
+
 absl::Status ValidateProject(const v1::Project& project) {
   if (!project.has_public_()) return FieldError("public", "required");
   const v1::ProjectPublic& p = project.public_();
-  if (!IsValidProjectId(p.id())) {
-    return FieldError("public.id", absl::StrCat("'", p.id(), "' must match [a-z0-9-]{1,80}"));
-  }
+  if (absl::Status s = CheckId("public.id", p.id()); !s.ok()) return s;
   if (p.collectivity().name().empty()) return FieldError("public.collectivity.name", "required");
   if (p.title_fr().empty() && p.title_en().empty()) {
     return FieldError("public.title_fr", "required (a title in French or English)");
@@ -268,9 +272,7 @@ absl::Status ValidateProject(const v1::Project& project) {
 }
 
 absl::Status ValidateFeedback(const v1::Feedback& feedback) {
-  if (!IsValidProjectId(feedback.project_id())) {
-    return FieldError("feedback.project_id", absl::StrCat("'", feedback.project_id(), "' must match [a-z0-9-]{1,80}"));
-  }
+  if (absl::Status s = CheckId("feedback.project_id", feedback.project_id()); !s.ok()) return s;
   if (feedback.kind() == v1::FEEDBACK_KIND_UNSPECIFIED) return FieldError("feedback.kind", "required");
   if (feedback.text().empty() && feedback.outcome().empty()) {
     return FieldError("feedback.text", "required (text or outcome)");

@@ -33,8 +33,13 @@ size_t Utf8Length(std::string_view text);
 // U+10FFFF): proto3 refuses to parse a string field that is not.
 absl::Status CheckUtf8(std::string_view path, std::string_view text);
 
-// True if `id` matches [a-z0-9-]{1,80}.
+// True if `id` matches [a-z0-9-]{1,80}: project and node ids alike.
 bool IsValidProjectId(std::string_view id);
+
+// The one check of an id and its message: OK if IsValidProjectId(id), else
+// INVALID_ARGUMENT "<field>: '<id>' must match [a-z0-9-]{1,80}" (the id as
+// Printable() shows it).
+absl::Status CheckId(std::string_view field, std::string_view id);
 
 // Checks a whole project. Restricted and expert facets are optional; their id,
 // if set, must equal the public id. Fields this build does not know are

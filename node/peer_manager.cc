@@ -114,9 +114,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerManager::ChannelTo(const v1::
 
 absl::Status PeerManager::AddPeer(const v1::Peer& peer) {
   if (peer.node_id().empty()) return absl::InvalidArgumentError("peer.node_id: required");
-  if (!catalog::IsValidProjectId(peer.node_id())) {  // node ids share the id alphabet
-    return absl::InvalidArgumentError(absl::StrCat("peer.node_id: '", peer.node_id(), "' must match [a-z0-9-]{1,80}"));
-  }
+  BIBIA_RETURN_IF_ERROR(catalog::CheckId("peer.node_id", peer.node_id()));  // node ids share the id alphabet
   if (peer.node_id() == access_->node_id()) return absl::InvalidArgumentError("peer.node_id: that is this node");
   if (!peer.endpoint().empty()) BIBIA_RETURN_IF_ERROR(access::CheckEndpoint(peer.endpoint(), "peer.endpoint"));
   if (!access_->Member(peer.node_id())) {

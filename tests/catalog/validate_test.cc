@@ -431,3 +431,22 @@ TEST(ValidateProjectTest, RefusesOversizedFacetsAndProjectsNamingTheLimit) {
 
 }  // namespace
 }  // namespace bibia::catalog
+
+namespace bibia::catalog {
+namespace {
+
+TEST(CheckIdTest, OneMessageNamingTheFieldForEveryIdCheck) {
+  EXPECT_TRUE(CheckId("id", "nantes-cantines-2024").ok());
+  const absl::Status bad = CheckId("peer.node_id", "Nantes!");
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.message(), "peer.node_id: 'Nantes!' must match [a-z0-9-]{1,80}");
+  EXPECT_FALSE(CheckId("id", std::string(81, 'a')).ok());
+  EXPECT_FALSE(CheckId("id", "").ok());
+  // A caller's control characters and megabytes are not echoed.
+  const absl::Status hostile = CheckId("id", "a\x1b[2J" + std::string(1 << 20, 'x'));
+  EXPECT_LT(hostile.message().size(), 300u);
+  EXPECT_EQ(std::string(hostile.message()).find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace bibia::catalog
