@@ -52,7 +52,8 @@ Serving options:
   --gossip-interval D        sync with a few random peers this often (default 2s)
   --fanout N                 peers per gossip round (default 3)
   --no-gossip                sync only when asked (bibia sync), no timer, no hints
-  --max-import-mib N         largest import accepted, held in memory until written (default 512)
+  --max-import-mib N         memory one import, and all imports in flight together, may hold
+                             until written (default 512)
   --sync-buffer-mib N        most of a peer's entries held while they wait for the signature
                              that ends their write batch (default 1024)
   --log-level LEVEL          debug, info (default), warning or error
