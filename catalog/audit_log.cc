@@ -54,9 +54,8 @@ absl::Status AuditLog::Append(v1::AuditEvent event, bool durable) {
   const std::string value = event.SerializeAsString();
   rocksdb::WriteBatch batch;
   batch.Put(db_->family(Family::kAudit), key, value);
-  rocksdb::WriteOptions options;
-  options.sync = durable;
-  if (absl::Status s = FromRocks(db_->raw()->Write(options, &batch), "append audit event"); !s.ok()) return s;
+  // Through the disk reserve like every write: a full disk stops the audit too.
+  if (absl::Status s = db_->Write(&batch, durable); !s.ok()) return s;
   if (appended_since_check_.fetch_add(key.size() + value.size()) + key.size() + value.size() < kCheckEveryBytes) {
     return absl::OkStatus();
   }
@@ -136,15 +135,30 @@ absl::Status AuditLog::EnforceMaxBytes() {
   absl::StatusOr<uint64_t> bytes = ApproximateBytes();
   if (!bytes.ok()) return bytes.status();
   if (*bytes <= max_bytes) return absl::OkStatus();
-  // Oldest first, until what is left is about 90 % of the cap.
+  // Oldest first, until what is left is about 90 % of the cap, measured as
+  // the cap is (on disk, compressed): every 1,024 events the range so far is
+  // sized again.
   const uint64_t excess = *bytes - max_bytes + max_bytes / 10;
-  uint64_t dropped = 0;
+  const std::string start = AuditKey(0, 0);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kAudit);
-  for (it->SeekToFirst(); it->Valid() && dropped < excess; it->Next()) {
-    dropped += it->key().size() + it->value().size();
+  uint64_t events = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (++events % 1024 != 0) continue;
+    const std::string key = it->key().ToString();
+    rocksdb::Range range(start, key);
+    rocksdb::SizeApproximationOptions options;
+    options.include_memtables = true;
+    options.include_files = true;
+    uint64_t dropped = 0;
+    if (absl::Status s = FromRocks(db_->raw()->GetApproximateSizes(options, db_->family(Family::kAudit), &range, 1,
+                                                                   &dropped),
+                                   "audit size");
+        !s.ok()) {
+      return s;
+    }
+    if (dropped >= excess) break;
   }
   if (absl::Status s = FromRocks(it->status(), "audit cap"); !s.ok()) return s;
-  const std::string start = AuditKey(0, 0);
   const std::string end = it->Valid() ? it->key().ToString() : std::string(kAuditKeyBytes, '\xff');
   rocksdb::WriteBatch batch;
   batch.DeleteRange(db_->family(Family::kAudit), start, end);

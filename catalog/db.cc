@@ -235,11 +235,16 @@ absl::Status Db::ResumeIfStopped() {
   return absl::OkStatus();
 }
 
-absl::Status Db::Write(rocksdb::WriteBatch* batch) {
+absl::Status Db::Write(rocksdb::WriteBatch* batch) { return Write(batch, options_.sync_writes); }
+
+absl::Status Db::Write(rocksdb::WriteBatch* batch, bool sync) {
   if (absl::Status writable = ResumeIfStopped(); !writable.ok()) return writable;
-  if (absl::Status room = reserve_->Admit(batch->GetDataSize()); !room.ok()) return room;
+  // Deletions only (a project deleted, the audit pruned) free space: always admitted.
+  if (batch->HasPut() || batch->HasMerge()) {
+    if (absl::Status room = reserve_->Admit(batch->GetDataSize()); !room.ok()) return room;
+  }
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync_writes;
+  write_options.sync = sync;
   rocksdb::Status s = db_->Write(write_options, batch);
   return s.ok() ? absl::OkStatus() : WriteFailed(s);
 }

@@ -84,6 +84,9 @@ class Db {
   // stopped on an error and the reserve is free again). Errors name the
   // store, never its files; a write that failed wrote nothing.
   absl::Status Write(rocksdb::WriteBatch* batch);
+  // The same, fsynced or not as `sync` says, whatever sync_writes (the audit
+  // of reads and refusals is not fsynced; writes' audit is).
+  absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
 
   // OK if the store can write: UNAVAILABLE (or RESOURCE_EXHAUSTED for a full
   // disk) while RocksDB is stopped on a background error that resuming did

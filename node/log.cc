@@ -30,7 +30,9 @@ const char* LevelName(LogLevel level) {
 constexpr size_t kMaxLogValueBytes = 2048;
 
 // `value` as Printable() makes it (control characters escaped, cut at
-// kMaxLogValueBytes), quoted if it holds a space, a quote or an '='.
+// kMaxLogValueBytes), quoted if it holds a space, a quote or an '=', with
+// quotes and backslashes escaped inside the quotes (so no value can close
+// its quotes and add fields of its own).
 void AppendValue(std::string* line, std::string_view raw) {
   const std::string value = catalog::Printable(raw, kMaxLogValueBytes);
   bool quote = value.empty() || value.find_first_of(" \"=") != std::string::npos;
@@ -40,7 +42,7 @@ void AppendValue(std::string* line, std::string_view raw) {
   }
   line->push_back('"');
   for (char c : value) {
-    if (c == '"') line->push_back('\\');
+    if (c == '"' || c == '\\') line->push_back('\\');
     line->push_back(c);
   }
   line->push_back('"');

@@ -228,8 +228,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
     server->store_health_ = std::make_unique<StoreHealth>(
         kStoreHealthInterval, [store = server->store_.get()] { return store->Health(); },
         [health](const absl::Status& status) {
-          health->SetServingStatus(!absl::IsUnavailable(status));  // every service, then the writers'
           health->SetServingStatus("bibia.v1.Contribute", status.ok());
+          health->SetServingStatus("", !absl::IsUnavailable(status));
         });
   }
   auto stats = server->store_->Stats();

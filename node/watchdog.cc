@@ -9,19 +9,20 @@ Watchdog::Watchdog(Options options, Probe probe, OnStuck on_stuck)
   thread_ = std::thread([this] { Loop(); });
 }
 
-Watchdog::~Watchdog() { Stop(); }
+Watchdog::~Watchdog() {
+  Stop();
+  if (thread_.joinable()) thread_.detach();  // destroyed from its own thread
+}
 
 void Watchdog::Stop() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  if (!thread_.joinable()) return;
-  if (thread_.get_id() == std::this_thread::get_id()) {
-    thread_.detach();  // stopped from on_stuck: the loop returns right after
-  } else {
-    thread_.join();
-  }
+  // Stopped from on_stuck, on the watchdog's own thread: the loop returns
+  // right after; the destructor joins it.
+  if (thread_.get_id() == std::this_thread::get_id()) return;
+  std::call_once(joined_, [this] { thread_.join(); });
 }
 
 void Watchdog::Loop() {

@@ -7,6 +7,7 @@
 #define BIBIA_NODE_WATCHDOG_H_
 
 #include <functional>
+#include <mutex>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -36,6 +37,7 @@ class Watchdog {
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
 
+  // Stops checking; waits for a check in progress. Thread-safe, idempotent.
   void Stop();
 
  private:
@@ -46,6 +48,7 @@ class Watchdog {
   const OnStuck on_stuck_;
   absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::once_flag joined_;
   std::thread thread_;
 };
 

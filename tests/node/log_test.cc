@@ -19,7 +19,12 @@ TEST(LogTest, ControlCharactersAreEscapedAndTheLineStaysOne) {
   const std::string line = LogLine("rpc", "id: 'a\nb\x1b[2J\x07' is bad");
   EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
   EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
-  EXPECT_NE(line.find("error=\"id: 'a\\x0ab\\x1b[2J\\x07' is bad\""), std::string::npos) << line;
+  EXPECT_NE(line.find("error=\"id: 'a\\\\x0ab\\\\x1b[2J\\\\x07' is bad\""), std::string::npos) << line;
+}
+
+TEST(LogTest, AValueCannotCloseItsQuotesAndAddAField) {
+  const std::string line = LogLine("rpc", "x\\\" code=OK");  // x\" code=OK
+  EXPECT_NE(line.find("error=\"x\\\\\\\" code=OK\""), std::string::npos) << line;
 }
 
 TEST(LogTest, AHugeValueIsCut) {
