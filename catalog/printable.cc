@@ -1,5 +1,6 @@
 #include "catalog/printable.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
@@ -35,6 +36,11 @@ void AppendOne(std::string_view text, size_t* pos, std::string* out) {
 }  // namespace
 
 std::string Printable(std::string_view text, size_t max_bytes) {
+  // Most values (ids, addresses, codes) are short printable ASCII: as is.
+  if (text.size() <= max_bytes &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+    return std::string(text);
+  }
   std::string out;
   out.reserve(text.size() < max_bytes ? text.size() : max_bytes);
   size_t pos = 0;
