@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
 #include "catalog/printable.h"
+#include "catalog/validate.h"
 
 namespace bibia::catalog {
 namespace {
@@ -40,7 +41,7 @@ void MakePrintable(v1::AuditEvent* event) {
 absl::StatusOr<std::string> CursorFromToken(const std::string& token) {
   std::string key = absl::HexStringToBytes(token);
   if (token.size() != 2 * kAuditKeyBytes || absl::BytesToHexString(key) != absl::AsciiStrToLower(token)) {
-    return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
+    return MalformedPageToken();
   }
   return key;
 }

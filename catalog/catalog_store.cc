@@ -44,9 +44,6 @@ std::string WithRecordPrefix(absl::Status status, size_t position, const std::st
   return absl::StrCat("record ", position, " (id ", id.empty() ? "?" : id, "): ", status.message());
 }
 
-absl::Status MalformedPageToken() {
-  return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
-}
 
 // Where a feedback stands in the order of ListFeedback: oldest first, by
 // creation time, then by origin and the seq in its id (keys hold ids in

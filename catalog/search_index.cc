@@ -15,6 +15,7 @@
 #include "catalog/keys.h"
 #include "catalog/posting_list.h"
 #include "catalog/tokenizer.h"
+#include "catalog/validate.h"
 
 namespace bibia::catalog {
 namespace {
@@ -451,7 +452,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   uint32_t cursor_doc = 0;
   const bool has_cursor = !request.page_token().empty();
   if (has_cursor && !DecodeCursor(request.page_token(), &cursor_score, &cursor_doc)) {
-    return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
+    return MalformedPageToken();
   }
 
   // Terms: stop words dropped; the last word typed also matches as a prefix,

@@ -234,6 +234,10 @@ bool IsValidProjectId(std::string_view id) {
   return true;
 }
 
+absl::Status MalformedPageToken() {
+  return absl::InvalidArgumentError("page_token: malformed (use next_page_token of a previous response)");
+}
+
 absl::Status CheckId(std::string_view field, std::string_view id) {
   if (IsValidProjectId(id)) return absl::OkStatus();
   return FieldError(field, absl::StrCat("'", Printable(id), "' must match [a-z0-9-]{1,80}"));

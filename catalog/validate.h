@@ -41,6 +41,10 @@ bool IsValidProjectId(std::string_view id);
 // Printable() shows it).
 absl::Status CheckId(std::string_view field, std::string_view id);
 
+// INVALID_ARGUMENT for a page token this node did not hand out: the one
+// message of every paged call.
+absl::Status MalformedPageToken();
+
 // Checks a whole project. Restricted and expert facets are optional; their id,
 // if set, must equal the public id. Fields this build does not know are
 // refused ("public.field 99: unknown field": what a writer sends is stored
