@@ -325,10 +325,23 @@ class CatalogStore {
   // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
   void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
                         IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Where `key`'s payloads are in one (origin, tier) log: the log keys of its
+  // entries that hold one, among the entries read so far (up to `last_seq`).
+  struct PayloadScan {
+    std::vector<std::string> log_keys;
+    uint64_t last_seq = 0;
+  };
+  // Extends `scan` with the entries after scan->last_seq and before
+  // `before_seq`. Reads only: a redaction runs it once without the writer
+  // lock over the whole log, then under it over what was appended since.
+  absl::Status ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key, uint64_t before_seq,
+                            PayloadScan* scan) const;
   // Empties the payloads of `key`'s entries before `before_seq` in (origin,
-  // tier); returns how many it emptied.
+  // tier); returns how many it emptied. `scan` holds what an
+  // earlier ScanPayloads found: only the entries after it are read in full.
   absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                        uint64_t before_seq, Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                                        uint64_t before_seq, Batch* batch, PayloadScan scan)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
   // Stages the scrub marker (kMetaScrubPending) for payloads of `tier`
   // removed by `batch`; a pending index scrub stays pending.

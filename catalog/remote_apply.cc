@@ -528,7 +528,7 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
     b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq), run.serialized_[i]);
     if (e.redaction) {
       const std::string key(e.key);
-      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, key, e.seq, b).status());
+      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, key, e.seq, b, PayloadScan{}).status());
       // Honest senders send erased entries already stripped; drop the
       // payloads of this run's own earlier entries of the key all the same.
       for (size_t j = start; j < i; ++j) {

@@ -77,23 +77,38 @@ absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::strin
   return entries;
 }
 
-absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                                    uint64_t before_seq, Batch* b) {
-  int dropped = 0;
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kLog);
+absl::Status CatalogStore::ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                        uint64_t before_seq, PayloadScan* scan) const {
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kLog);
   const std::string prefix = FrontierKey(origin, tier);
+  for (it->Seek(LogKey(origin, tier, scan->last_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    absl::StatusOr<LogEntryView> entry = ParseLogEntryView(std::string_view(it->value().data(), it->value().size()));
+    if (!entry.ok()) return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
+    if (entry->seq >= before_seq) break;
+    scan->last_seq = entry->seq;
+    if (entry->key == key && !entry->payload.empty()) scan->log_keys.push_back(it->key().ToString());
+  }
+  return FromRocks(it->status(), "redact log");
+}
+
+absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                                    uint64_t before_seq, Batch* b, PayloadScan scan) {
+  BIBIA_RETURN_IF_ERROR(ScanPayloads(origin, tier, key, before_seq, &scan));
+  // Read again under the lock: an entry found without it may have been
+  // emptied since by another redaction.
+  int dropped = 0;
   v1::LogEntry entry;
-  for (it->Seek(LogKey(origin, tier, 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (!entry.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+  for (const std::string& log_key : scan.log_keys) {
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> value, db_->Get(Family::kLog, log_key));
+    if (!value) continue;
+    if (!entry.ParseFromString(*value)) {
       return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
     }
-    if (entry.seq() >= before_seq) break;
-    if (entry.key() != key || entry.payload().empty()) continue;
+    if (entry.payload().empty()) continue;
     entry.clear_payload();  // payload_hash stays: the chain still verifies
-    b->batch.Put(db_->family(Family::kLog), it->key().ToString(), entry.SerializeAsString());
+    b->batch.Put(db_->family(Family::kLog), log_key, entry.SerializeAsString());
     ++dropped;
   }
-  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "redact log"));
   return dropped;
 }
 
@@ -104,9 +119,13 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
                     : tier == v1::TIER_EXPERT     ? RecordKind::kExpert
                                                   : RecordKind::kFeedback;
   if (kind == RecordKind::kFeedback) return absl::InvalidArgumentError("tier: public, restricted or expert");
+  const std::string key = RecordKey(kind, id);
+  // The whole log is read before the writer lock is taken; under it, only
+  // the entries appended meanwhile.
+  PayloadScan scan;
+  BIBIA_RETURN_IF_ERROR(ScanPayloads(node_id_, tier, key, UINT64_MAX, &scan));
   // Released once the redaction is committed: its scrub lets writes go on.
   absl::ReleasableMutexLock lock(&write_mu_);
-  const std::string key = RecordKey(kind, id);
   // Where this node's own record of the facet is: where the project's facets
   // are, or, if another member's earlier claim owns the project here, held
   // aside (its payloads are this node's to erase all the same).
@@ -125,7 +144,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
     b.log = log_->Begin();
     const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
     if (!others) b.batch.Delete(db_->family(Family::kRecords), record_key);
-    BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b));
+    BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b, std::move(scan)));
     if (erased > 0) {
       BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
       BIBIA_RETURN_IF_ERROR(Commit(&b));
@@ -150,7 +169,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   b.log = log_->Begin();
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
   b.batch.Put(db_->family(Family::kRecords), record_key, RecordRef(node_id_, tier, seq));
-  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b).status());
+  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b, std::move(scan)).status());
   BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   lock.Release();
