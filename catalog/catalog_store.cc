@@ -40,6 +40,11 @@ std::string FeedbackFingerprint(const v1::Feedback& f) {
   return fingerprint;
 }
 
+// Where the fingerprint row of this node's feedback `f` is.
+std::string FingerprintKeyOf(const v1::Feedback& f) {
+  return FeedbackFingerprintKey(f.project_id(), Sha256(FeedbackFingerprint(f)));
+}
+
 std::string WithRecordPrefix(absl::Status status, size_t position, const std::string& id) {
   return absl::StrCat("record ", position, " (id ", id.empty() ? "?" : id, "): ", status.message());
 }
@@ -107,6 +112,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
     BIBIA_ASSIGN_OR_RETURN(store->log_,
                            LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
     BIBIA_RETURN_IF_ERROR(store->CountAndReconcileFeedback());
+    BIBIA_RETURN_IF_ERROR(store->AddMissingFeedbackFingerprints());
     BIBIA_RETURN_IF_ERROR(store->LoadAsideIds());
   }
   // Payloads removed by a write just before a crash may still be in the files.
@@ -140,11 +146,28 @@ absl::Status CatalogStore::CountAndReconcileFeedback() {
   return absl::OkStatus();
 }
 
+absl::Status CatalogStore::AddMissingFeedbackFingerprints() {
+  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> done, db_->Get(Family::kMeta, kMetaFeedbackFingerprints));
+  if (done) return absl::OkStatus();
+  rocksdb::WriteBatch batch;
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
+  const std::string prefix(1, static_cast<char>(RecordKind::kFeedback));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> record, ReadRecord(*db_, it->key().ToString()));
+    if (!record || record->origin() != node_id_) continue;
+    batch.Put(db_->family(Family::kRecords), FingerprintKeyOf(record->feedback()), record->feedback().id());
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read feedback to fingerprint"));
+  batch.Put(db_->family(Family::kMeta), std::string(kMetaFeedbackFingerprints), "1");
+  return db_->Write(&batch);
+}
+
 absl::Status CatalogStore::StageOwnFeedbackDeletion(const std::string& project_id, Batch* b) {
   BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(project_id));
   for (const v1::Feedback& f : feedback) {
     if (f.origin() != node_id_) continue;  // other members' feedback is theirs to delete
     StageRecord(v1::TIER_RESTRICTED, FeedbackKey(project_id, f.id()), nullptr, b);
+    b->batch.Delete(db_->family(Family::kRecords), FingerprintKeyOf(f));
     --b->feedback_delta;
   }
   return absl::OkStatus();
@@ -308,6 +331,7 @@ absl::StatusOr<v1::Feedback> CatalogStore::StageFeedback(const v1::Feedback& fee
   v1::StoredRecord record;
   *record.mutable_feedback() = stored;
   StageRecord(v1::TIER_RESTRICTED, FeedbackKey(stored.project_id(), stored.id()), &record, b);
+  b->batch.Put(db_->family(Family::kRecords), FingerprintKeyOf(stored), stored.id());
   ++b->feedback_delta;
   return stored;
 }
@@ -444,17 +468,15 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
     response.set_imported(response.imported() + 1);
     if (result.created) response.set_created(response.created() + 1);
   }
-  // Project id -> fingerprints of its feedback, stored or staged: one hash
-  // lookup a record (a scan of the project's feedback for each made a large
-  // import quadratic).
-  absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> known;
+  // One lookup a feedback, whatever the project already holds: its
+  // fingerprint row, or the same feedback earlier in this import.
+  absl::flat_hash_set<std::string> staged;
   for (const v1::Feedback& f : feedback) {
-    auto [it, inserted] = known.try_emplace(f.project_id());
-    if (inserted) {
-      BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> stored, ListFeedback(f.project_id()));
-      for (const v1::Feedback& k : stored) it->second.insert(FeedbackFingerprint(k));
-    }
-    if (!it->second.insert(FeedbackFingerprint(f)).second) continue;  // the same is stored or staged
+    std::string fingerprint = FingerprintKeyOf(f);
+    if (staged.contains(fingerprint)) continue;
+    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> stored, db_->Get(Family::kRecords, fingerprint));
+    if (stored) continue;
+    staged.insert(std::move(fingerprint));
     BIBIA_RETURN_IF_ERROR(StageFeedback(f, &b).status());
     response.set_feedback(response.feedback() + 1);
   }

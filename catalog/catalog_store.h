@@ -93,8 +93,8 @@ class CatalogStore {
   // Writes all projects and feedback in one batch, or nothing: the first bad
   // record is reported as "record N (id X): field: problem" (N from 1).
   // Projects are put as PutProject puts them with `writable`. Feedback
-  // identical to stored feedback is skipped, so re-importing a file changes
-  // nothing. At most kMaxImportProjects projects and kMaxImportFeedback
+  // identical to this node's stored feedback is skipped, so re-importing a
+  // file changes nothing; the check costs one lookup a feedback. At most kMaxImportProjects projects and kMaxImportFeedback
   // feedback.
   absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
                                             const std::vector<v1::Feedback>& feedback,
@@ -259,6 +259,9 @@ class CatalogStore {
   // Counts the feedback and deletes this node's own feedback on projects
   // that are gone (a crash between a replicated deletion and its cascade).
   absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes the fingerprint row (RecordKind::kFeedbackFingerprint) of every
+  // own feedback, once, in a store written before those rows existed.
+  absl::Status AddMissingFeedbackFingerprints() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Holds `item` (a facet whose record another origin holds here) aside
   // under its origin (AsideKey).
   void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -84,6 +84,13 @@ bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin) {
   return std::all_of(feedback_id.begin(), feedback_id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+std::string FeedbackFingerprintKey(std::string_view project_id, std::string_view digest) {
+  std::string key = RecordKey(RecordKind::kFeedbackFingerprint, project_id);
+  key.push_back('/');
+  key.append(digest);
+  return key;
+}
+
 std::string FeedbackPrefix(std::string_view project_id) {
   // '/' cannot occur in a project id, so one project's range never holds another's.
   std::string key = RecordKey(RecordKind::kFeedback, project_id);
@@ -100,7 +107,8 @@ v1::Tier TierOfRecordKind(char kind) {
     case RecordKind::kExpert: return v1::TIER_EXPERT;
     case RecordKind::kPublicAside:
     case RecordKind::kRestrictedAside:
-    case RecordKind::kExpertAside: break;
+    case RecordKind::kExpertAside:
+    case RecordKind::kFeedbackFingerprint: break;
   }
   return v1::TIER_UNSPECIFIED;
 }

@@ -39,6 +39,10 @@ enum class RecordKind : char {
   kPublicAside = 'p',
   kRestrictedAside = 'r',
   kExpertAside = 'e',
+  // "f<project id>/<SHA-256 of a feedback's fingerprint>" -> its feedback id:
+  // this node's own feedback, so that an import finds a feedback it already
+  // holds with one lookup (FeedbackFingerprintKey). No log carries these.
+  kFeedbackFingerprint = 'f',
 };
 
 // The tier whose log carries records of `kind` (a key's first byte);
@@ -59,6 +63,8 @@ std::string FeedbackKey(std::string_view project_id, std::string_view feedback_i
 bool IsFeedbackIdOf(std::string_view feedback_id, std::string_view origin);
 // Prefix of every feedback key of one project.
 std::string FeedbackPrefix(std::string_view project_id);
+// "f<project id>/<digest>": see RecordKind::kFeedbackFingerprint.
+std::string FeedbackFingerprintKey(std::string_view project_id, std::string_view digest);
 // A facet that a member other than the project's owner here wrote (or its
 // owner, before this node had the project) is held aside under
 // "<p|r|e><id>/<origin>", never shown, until that origin owns the project
@@ -97,6 +103,9 @@ inline constexpr char kOldDocIdPrefix = 'i';
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaNodeId = "node_id";
 inline constexpr std::string_view kMetaNextDocnum = "next_docnum";
+// Present once every own feedback has its kFeedbackFingerprint row (stores
+// written before those rows existed get them at Open).
+inline constexpr std::string_view kMetaFeedbackFingerprints = "feedback_fingerprints";
 // Present from the write that removed payloads (redaction, a lowered tier)
 // until they are scrubbed from the files: a crash in between scrubs at Open.
 // Its value says whether the search index needs scrubbing too: only public

@@ -348,9 +348,10 @@ TEST_F(CatalogStoreTest, DeleteRemovesProjectIndexEntriesAndFeedback) {
   EXPECT_EQ(SearchOk("debits").total_matches(), 0);
   EXPECT_EQ(SearchOk("Détection").total_matches(), 0);
 
-  // Records: only p2's public facet and feedback remain.
+  // Records: only p2's public facet and feedback (and its fingerprint row) remain.
   for (const std::string& key : Keys(*store_, Family::kRecords)) {
-    EXPECT_THAT(key, ::testing::AnyOf(RecordKey(RecordKind::kPublic, "p2"), ::testing::StartsWith(FeedbackPrefix("p2"))));
+    EXPECT_THAT(key, ::testing::AnyOf(RecordKey(RecordKind::kPublic, "p2"), ::testing::StartsWith(FeedbackPrefix("p2")),
+                                      ::testing::StartsWith(RecordKey(RecordKind::kFeedbackFingerprint, "p2/"))));
   }
   // Index: no row or posting of p1 is left. (The iterator must be
   // gone before the store is closed below.)

@@ -49,6 +49,12 @@ class RecordsTest : public ::testing::Test {
     ASSERT_THAT(store_->db()->Write(&batch), IsOk());
   }
 
+  void RawDelete(Family family, const std::string& key) {
+    rocksdb::WriteBatch batch;
+    batch.Delete(store_->db()->family(family), key);
+    ASSERT_THAT(store_->db()->Write(&batch), IsOk());
+  }
+
   FakeClock clock_;
   ScopedTempDir dir_;
   std::unique_ptr<CatalogStore> store_;
@@ -131,13 +137,21 @@ TEST_F(RecordsTest, SchemaVersionTwoIsMigratedOnOpen) {
   auto before = store_->GetProject("p1");
   ASSERT_THAT(before, IsOk());
 
-  // Rewrite every record as version 2 stored it: the value and its provenance.
+  // Rewrite every record as version 2 stored it: the value and its
+  // provenance; version 2 had no feedback fingerprint rows.
   std::vector<std::string> keys;
+  std::vector<std::string> fingerprints;
   {
     std::unique_ptr<rocksdb::Iterator> it = store_->db()->NewIterator(Family::kRecords);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const bool fingerprint = it->key()[0] == static_cast<char>(RecordKind::kFeedbackFingerprint);
+      (fingerprint ? fingerprints : keys).push_back(it->key().ToString());
+    }
   }
   ASSERT_EQ(keys.size(), 5u);  // p1 public and restricted, p2 public, the feedback, the revocation
+  ASSERT_EQ(fingerprints.size(), 1u);  // the feedback's
+  for (const std::string& key : fingerprints) RawDelete(Family::kRecords, key);
+  RawDelete(Family::kMeta, std::string(kMetaFeedbackFingerprints));
   for (const std::string& key : keys) {
     auto record = ReadRecord(*store_->db(), key);
     ASSERT_THAT(record, IsOk());
@@ -163,6 +177,11 @@ TEST_F(RecordsTest, SchemaVersionTwoIsMigratedOnOpen) {
   ASSERT_THAT(listed, IsOk());
   ASSERT_EQ(listed->size(), 1u);
   EXPECT_EQ((*listed)[0].text(), "Associer les agents de terrain.");
+  // Its fingerprint row is back: importing it again adds nothing.
+  EXPECT_EQ(RawRecord(fingerprints[0]), (*listed)[0].id());
+  auto reimported = store_->Import({}, {feedback});
+  ASSERT_THAT(reimported, IsOk());
+  EXPECT_EQ(reimported->feedback(), 0);
   auto revoked = store_->IsRevoked("node-a", "t1");
   ASSERT_THAT(revoked, IsOk());
   EXPECT_TRUE(*revoked);
