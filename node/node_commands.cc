@@ -67,6 +67,8 @@ Transport limits (what clients may cost; see docs/security.md):
   --max-connections N        connections held at once (default 4096, lowered to the
                              open-files limit minus 256 and the accept queue)
   --max-connections-per-address N  per client IPv4 address or IPv6 /64 (default 256)
+  --max-calls-per-address N  calls handled at once per client address, any caller
+                             (default 128; 0: no cap); past it RESOURCE_EXHAUSTED
   --idle-timeout D           close a connection with no call open this long (default 5m)
   --handshake-timeout D      close a connection not through its TLS handshake by then (default 10s)
   --transport-memory-mib N   memory for gRPC's transport buffers (default 256)
@@ -238,7 +240,7 @@ int RunServe(int argc, char** argv) {
                           {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
-                           "max-connections-per-address", "idle-timeout", "handshake-timeout",
+                           "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
                            "transport-memory-mib", "watchdog-interval", "watchdog-failures"},
                           {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
@@ -337,6 +339,9 @@ int RunServe(int argc, char** argv) {
   }
   if (!whole("max-connections-per-address", 1, 10000000, &limits.max_connections_per_address)) {
     return UsageError("--max-connections-per-address: expected a whole number from 1 to 10000000");
+  }
+  if (!whole("max-calls-per-address", 0, 10000000, &limits.max_calls_per_address)) {
+    return UsageError("--max-calls-per-address: expected a whole number from 0 to 10000000");
   }
   if (!whole("watchdog-failures", 1, 1000, &limits.watchdog.failures)) {
     return UsageError("--watchdog-failures: expected a whole number from 1 to 1000");

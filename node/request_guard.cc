@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "access/rate_limiter.h"
+#include "node/calls_per_address.h"
 #include "node/grpc_status.h"
 #include "node/log.h"
 
@@ -11,6 +13,7 @@ namespace bibia::node {
 namespace {
 
 std::atomic<int> in_flight{0};
+std::atomic<CallsPerAddress*> calls_per_address{nullptr};
 
 access::AccessControl::Credentials CredentialsOf(grpc::ServerContext* context) {
   access::AccessControl::Credentials credentials;
@@ -40,11 +43,28 @@ LogLevel LevelFor(const absl::Status& status) {
 
 int RequestGuard::InFlight() { return in_flight.load(); }
 
-RequestGuard::~RequestGuard() { --in_flight; }
+void RequestGuard::LimitCallsPerAddress(int max) {
+  delete calls_per_address.exchange(max > 0 ? new CallsPerAddress(max) : nullptr);
+}
+
+RequestGuard::~RequestGuard() {
+  if (!address_key_.empty()) calls_per_address.load()->Leave(address_key_);
+  --in_flight;
+}
 
 RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op)
     : access_(access), op_(op), start_(absl::Now()) {
   ++in_flight;
+  if (CallsPerAddress* calls = calls_per_address.load()) {
+    std::string key = access::RateLimitKey(context->peer());
+    if (!calls->Enter(key)) {
+      caller_.address = context->peer();
+      decision_ = absl::ResourceExhaustedError(absl::StrCat(
+          "too many calls in flight from this address (at most ", calls->max(), ", --max-calls-per-address)"));
+      return;
+    }
+    address_key_ = std::move(key);
+  }
   access::AccessControl::Credentials credentials = CredentialsOf(context);
   auto caller = access.Identify(credentials);
   if (!caller.ok()) {

@@ -25,6 +25,10 @@ class RequestGuard {
 
   // Requests being handled now, process-wide (graceful shutdown waits for 0).
   static int InFlight();
+  // From now on, a request from an address (access::RateLimitKey) that
+  // already has `max` in flight is refused RESOURCE_EXHAUSTED; 0: no cap
+  // (the default). Called once, before the server starts.
+  static void LimitCallsPerAddress(int max);
 
   // Whether the caller was identified and allowed; if not, return Finish().
   bool allowed() const { return decision_.ok(); }
@@ -44,6 +48,7 @@ class RequestGuard {
   absl::Status decision_;
   std::vector<std::string> records_;
   absl::Time start_;
+  std::string address_key_;  // counted in the per-address cap, if not empty
 };
 
 }  // namespace bibia::node

@@ -159,6 +159,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   server->connections_ = std::make_unique<ConnectionLimiter>(
       max_connections, std::min(limits.max_connections_per_address, max_connections));
 
+  RequestGuard::LimitCallsPerAddress(limits.max_calls_per_address);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;

@@ -21,6 +21,10 @@ struct TransportLimits {
   // IPv6 /64); lowered to the open-files limit minus ReservedOpenFiles().
   int max_connections = 4096;            // --max-connections
   int max_connections_per_address = 256;  // --max-connections-per-address
+  // Calls handled at once per client address, whatever the caller; past it
+  // RESOURCE_EXHAUSTED (0: no cap). Half of max_threads: one address alone
+  // cannot hold every thread.
+  int max_calls_per_address = 128;  // --max-calls-per-address
   // A connection with no call open this long is closed (GOAWAY).
   absl::Duration idle_timeout = absl::Minutes(5);  // --idle-timeout
   // A connection whose TLS/HTTP2 handshake is not done by then is closed.

@@ -274,6 +274,41 @@ TEST(TransportLimitsTest, StreamFloodStaysUnderTheThreadCap) {
   EXPECT_TRUE(after.ok()) << Describe(after);
 }
 
+// Calls from one address, even with a valid token, hold at most
+// --max-calls-per-address threads: past it the address is refused
+// RESOURCE_EXHAUSTED, naming the flag, until its calls end.
+TEST(TransportLimitsTest, OneAddressHoldsAtMostItsShareOfCalls) {
+  constexpr int kMaxCalls = 3;
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node", {"--max-calls-per-address", absl::StrCat(kMaxCalls), "--anonymous-rate", "0"});
+  ASSERT_TRUE(node.Start()) << node.log();
+  const std::string token = node.IssueToken("public", "editor");
+  ASSERT_FALSE(token.empty());
+  ASSERT_TRUE(AnonymousStats(node).ok());
+
+  auto channel = TlsChannel(node.address(), ReadTextFile(node.certificate_file()));
+  Stubs stubs(channel);
+  HangingImports imports;
+  imports.Open(stubs.contribute.get(), token, kMaxCalls);
+  // Once the node holds the three streams, a fourth call is refused.
+  grpc::Status refused;
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    imports.PollUntil(absl::Now() + absl::Milliseconds(20), [] { return false; });
+    refused = AnonymousStats(node);
+    if (refused.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) break;
+  }
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << Describe(refused);
+  EXPECT_THAT(refused.error_message(), HasSubstr("--max-calls-per-address"));
+  EXPECT_EQ(imports.finished(), 0) << "the calls within the cap are held, not refused";
+
+  imports.CancelAll();
+  grpc::Status after = AnonymousStats(node);
+  const absl::Time later = absl::Now() + absl::Seconds(20);
+  while (!after.ok() && absl::Now() < later) after = AnonymousStats(node);
+  EXPECT_TRUE(after.ok()) << Describe(after);
+}
+
 // A member opening Subscribe streams one after another: each replaces the one
 // before (which ends ABORTED, naming the member), so the member holds one
 // stream and one thread, however many it opens.
