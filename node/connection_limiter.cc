@@ -158,6 +158,19 @@ void ConnectionLimiter::PruneLocked(int keep) {
   for (int fd : gone) ForgetLocked(fd);
 }
 
+int ConnectionLimiter::CloseAll() {
+  absl::MutexLock lock(&mu_);
+  int closed = 0;
+  for (const auto& [fd, tracked] : by_fd_) {
+    if (InodeOf(fd) != tracked.inode) continue;  // closed already; the number may name another file
+    shutdown(fd, SHUT_RDWR);
+    ++closed;
+  }
+  by_fd_.clear();
+  per_key_.clear();
+  return closed;
+}
+
 void ConnectionLimiter::OnAccepted(int fd) {
   accepted_.fetch_add(1);
   const std::string key = access::RateLimitKey(PeerOf(fd));

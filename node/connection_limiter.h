@@ -56,6 +56,10 @@ class ConnectionLimiter {
   // refusal from the hook would stop the listener).
   void OnAccepted(int fd);
 
+  // Shuts down every client connection still open (gRPC then closes them
+  // and drops their calls); returns how many.
+  int CloseAll();
+
   struct Mutator;  // the gRPC hook (connection_limiter.cc)
 
  private:

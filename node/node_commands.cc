@@ -72,6 +72,8 @@ Transport limits (what clients may cost; see docs/security.md):
   --idle-timeout D           close a connection with no call open this long (default 5m)
   --handshake-timeout D      close a connection not through its TLS handshake by then (default 10s)
   --transport-memory-mib N   memory for gRPC's transport buffers (default 256)
+  --max-heap-mib N           heap in use past which every client connection is closed, their
+                             queued calls dropped (default 1536; 0: no cap)
   --watchdog-interval D      check this often that the node still accepts connections
                              (default 10s; 0 turns the watchdog off)
   --watchdog-failures N      failed checks in a row before the node exits with code 3,
@@ -241,7 +243,7 @@ int RunServe(int argc, char** argv) {
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
-                           "transport-memory-mib", "watchdog-interval", "watchdog-failures"},
+                           "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures"},
                           {"insecure", "no-gossip"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
@@ -319,6 +321,13 @@ int RunServe(int argc, char** argv) {
   }
   if (!mebibytes("transport-memory-mib", &options.limits.transport_memory_bytes)) {
     return UsageError("--transport-memory-mib: expected a whole number of MiB from 1 to 65536");
+  }
+  if (flags->has("max-heap-mib")) {
+    int64_t mib = -1;
+    if (!absl::SimpleAtoi(flags->get("max-heap-mib"), &mib) || mib < 0 || mib > 1048576) {
+      return UsageError("--max-heap-mib: expected a whole number of MiB from 0 to 1048576");
+    }
+    options.limits.max_heap_bytes = static_cast<size_t>(mib) << 20;
   }
   const auto whole = [&](const char* name, int least, int most, int* value) {
     int parsed = 0;

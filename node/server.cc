@@ -222,6 +222,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
           std::_Exit(kWatchdogExitCode);
         });
   }
+  if (limits.max_heap_bytes > 0) {
+    MemoryGuard::Options guard;
+    guard.max_heap_bytes = limits.max_heap_bytes;
+    server->memory_guard_ = std::make_unique<MemoryGuard>(guard, &MemoryGuard::MallocHeapBytes,
+                                                          [self = server.get()] { return self->connections_->CloseAll(); });
+  }
   {
     // Writes need a store that can write; so does the whole node once the
     // store stopped on an error (reads still work while the disk is full).
@@ -257,6 +263,7 @@ void Server::Wait() {
 void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
   if (watchdog_) watchdog_->Stop();  // a stopping node refuses connections on purpose
+  if (memory_guard_) memory_guard_->Stop();
   if (store_health_) store_health_->Stop();
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();

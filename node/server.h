@@ -18,6 +18,7 @@
 #include "node/peer_manager.h"
 #include "node/transport_limits.h"
 #include "node/store_health.h"
+#include "node/memory_guard.h"
 #include "node/watchdog.h"
 
 namespace bibia::node {
@@ -72,6 +73,7 @@ class Server {
   std::unique_ptr<ConnectionLimiter> connections_;  // outlives the gRPC server
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Watchdog> watchdog_;
+  std::unique_ptr<MemoryGuard> memory_guard_;
   std::unique_ptr<StoreHealth> store_health_;  // first to go: it reports through the gRPC server
   std::string address_;
 };

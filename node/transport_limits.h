@@ -31,6 +31,9 @@ struct TransportLimits {
   absl::Duration handshake_timeout = absl::Seconds(10);  // --handshake-timeout
   // Memory gRPC's transport may use for buffers (a resource quota).
   size_t transport_memory_bytes = size_t{256} << 20;  // --transport-memory-mib
+  // Heap in use past which every client connection is closed (0: no cap);
+  // see memory_guard.h. Under the systemd unit's MemoryHigh.
+  size_t max_heap_bytes = size_t{1536} << 20;  // --max-heap-mib
   // --watchdog-interval (0: no watchdog), --watchdog-failures.
   Watchdog::Options watchdog;
 };

@@ -309,6 +309,26 @@ TEST(TransportLimitsTest, OneAddressHoldsAtMostItsShareOfCalls) {
   EXPECT_TRUE(after.ok()) << Describe(after);
 }
 
+// Past --max-heap-mib the node closes every client connection (what a call
+// flood queued goes with them), and goes on serving: here a cap below any
+// node's heap makes it shed every second, and clients still get answers
+// between two sheds.
+TEST(TransportLimitsTest, PastTheHeapCapConnectionsAreClosedAndTheNodeGoesOn) {
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node", {"--max-heap-mib", "1", "--anonymous-rate", "0"});
+  ASSERT_TRUE(node.Start()) << node.log();
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (node.log().find("memory cap reached") == std::string::npos && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_THAT(node.log(), HasSubstr("msg=\"memory cap reached: client connections closed\" cap=--max-heap-mib"));
+  int answered = 0;
+  for (int i = 0; i < 200 && answered < 3 && absl::Now() < deadline + absl::Seconds(20); ++i) {
+    if (AnonymousStats(node).ok()) ++answered;
+  }
+  EXPECT_EQ(answered, 3) << "new connections are answered between sheds";
+}
+
 // A member opening Subscribe streams one after another: each replaces the one
 // before (which ends ABORTED, naming the member), so the member holds one
 // stream and one thread, however many it opens.
