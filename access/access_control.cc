@@ -75,7 +75,7 @@ absl::Status ValidateTokenRequest(const std::string& subject, v1::Tier tier, v1:
 }
 
 absl::StatusOr<std::unique_ptr<AccessControl>> AccessControl::Create(const Options& options, const NodeFiles* files,
-                                                                     catalog::CatalogStore* store,
+                                                                     catalog::Store* store,
                                                                      catalog::Clock* clock) {
   auto control = std::unique_ptr<AccessControl>(new AccessControl(options, files, store, clock));
   store->audit()->set_max_bytes(options.max_audit_bytes);

@@ -21,7 +21,7 @@
 #include "access/rate_limiter.h"
 #include "access/refusal_tally.h"
 #include "bibia/v1/admin.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/clock.h"
 #include "catalog/signer.h"
 
@@ -73,7 +73,7 @@ class AccessControl {
 
   // `files` and `store` must outlive the object.
   static absl::StatusOr<std::unique_ptr<AccessControl>> Create(const Options& options, const NodeFiles* files,
-                                                               catalog::CatalogStore* store, catalog::Clock* clock);
+                                                               catalog::Store* store, catalog::Clock* clock);
   // Audits the sums of refusals still being counted.
   ~AccessControl();
 
@@ -105,7 +105,7 @@ class AccessControl {
   // dropped above it.
   struct HeldTierEnforced {
     v1::Tier tier = v1::TIER_EXPERT;
-    catalog::CatalogStore::DroppedHoldings dropped;
+    catalog::Replica::DroppedHoldings dropped;
   };
   struct RosterInstalled {
     uint64_t version = 0;
@@ -122,7 +122,7 @@ class AccessControl {
   // member removed from the federation); expert with no roster.
   v1::Tier HeldTier() const ABSL_LOCKS_EXCLUDED(mu_);
   // Makes the store hold no entries of other origins above HeldTier()
-  // (CatalogStore::HoldTiersUpTo). The node calls it at start too, for a
+  // (Replica::HoldTiersUpTo). The node calls it at start too, for a
   // roster installed just before a crash.
   absl::StatusOr<HeldTierEnforced> EnforceHeldTier();
   v1::GetRosterResponse GetRoster() const;
@@ -141,7 +141,7 @@ class AccessControl {
   const std::string& node_id() const { return files_->config.node_id(); }
 
  private:
-  AccessControl(const Options& options, const NodeFiles* files, catalog::CatalogStore* store, catalog::Clock* clock)
+  AccessControl(const Options& options, const NodeFiles* files, catalog::Store* store, catalog::Clock* clock)
       : options_(options),
         files_(files),
         store_(store),
@@ -164,7 +164,7 @@ class AccessControl {
 
   const Options options_;
   const NodeFiles* const files_;
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   catalog::Clock* const clock_;
   mutable RateLimiter limiter_;
   mutable RefusalTally refusals_;

@@ -1,37 +1,22 @@
-// The catalogue of one node: project facets, feedback, the search index and
-// this node's logs, in one RocksDB database. It is the core that the gRPC
-// services, the CLI's bulk import and the benchmarks all go through. It knows
-// nothing of callers or tiers: it returns whole records and access/ projects
-// them down to what a caller may see.
+// The catalogue of one node: projects (their public, restricted and expert
+// facets), feedback and search. This is the front door of catalog/: what the
+// gRPC services, the CLI's bulk import and the benchmarks go through. It
+// knows nothing of callers or tiers: it returns whole records, and access/
+// projects them down to what a caller may see. Open one with Store::Open
+// (catalog/store.h), which also serves replication (catalog/replica.h) and
+// the node's settings (catalog/node_settings.h).
 #ifndef BIBIA_CATALOG_CATALOG_STORE_H_
 #define BIBIA_CATALOG_CATALOG_STORE_H_
 
-#include <atomic>
-#include <cstdint>
-#include <functional>
-#include <memory>
-#include <optional>
+#include <cstddef>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/types/span.h"
 #include "bibia/v1/catalog.pb.h"
-#include "bibia/v1/federation.pb.h"
 #include "bibia/v1/project.pb.h"
-#include "catalog/audit_log.h"
-#include "catalog/clock.h"
-#include "catalog/db.h"
 #include "catalog/facet_mask.h"
-#include "catalog/keys.h"
-#include "catalog/log_writer.h"
-#include "catalog/remote_run.h"
-#include "catalog/search_index.h"
-#include "catalog/signer.h"
 
 namespace bibia::catalog {
 
@@ -49,22 +34,7 @@ inline constexpr int kMaxFeedbackPageSize = 500;
 
 class CatalogStore {
  public:
-  struct Options {
-    // Origin of this node's log entries, recorded on first open. Empty: the
-    // recorded one (or "local" for a new store). A different one is refused.
-    std::string node_id;
-    Db::Options db;
-    Clock* clock = SystemClock();
-    // Signs the last entry of each write batch; null leaves entries unsigned
-    // (tools and tests only: peers reject unsigned entries).
-    const Signer* signer = nullptr;
-    // Tests only: called by a scrub done outside the writer lock (after a
-    // redaction), before it flushes and compacts.
-    std::function<void()> scrub_hook;
-  };
-
-  // Opens (or creates) the store in directory `dir`.
-  static absl::StatusOr<std::unique_ptr<CatalogStore>> Open(const std::string& dir, const Options& options);
+  virtual ~CatalogStore() = default;
 
   // Writes. Each is one atomic, durable WriteBatch: after a crash the store is
   // before or after it, never between. Writers are serialised; reads go on.
@@ -78,315 +48,58 @@ class CatalogStore {
   // others as stored; `changed` compares the `writable` facets only.
   // INVALID_ARGUMENT names the field at fault; PERMISSION_DENIED names a
   // facet `project` sets that `writable` leaves out (nothing written).
-  absl::StatusOr<PutResult> PutProject(const v1::Project& project, FacetMask writable = kAllFacets);
+  virtual absl::StatusOr<PutResult> PutProject(const v1::Project& project, FacetMask writable = kAllFacets) = 0;
 
   // Removes a project, its facets and its feedback. NOT_FOUND if absent;
   // FAILED_PRECONDITION if another member owns it, unless this node holds
   // a later claim of the id aside: that claim is deleted (withdrawn), and
   // `withdrew_claim` (if given) says so.
-  absl::Status DeleteProject(const std::string& id, bool* withdrew_claim = nullptr);
+  virtual absl::Status DeleteProject(const std::string& id, bool* withdrew_claim = nullptr) = 0;
 
   // Records feedback on an existing project; returns it with id, origin and
   // time set. NOT_FOUND if the project does not exist.
-  absl::StatusOr<v1::Feedback> AddFeedback(const v1::Feedback& feedback);
+  virtual absl::StatusOr<v1::Feedback> AddFeedback(const v1::Feedback& feedback) = 0;
 
   // Writes all projects and feedback in one batch, or nothing: the first bad
   // record is reported as "record N (id X): field: problem" (N from 1).
   // Projects are put as PutProject puts them with `writable`. Feedback
   // identical to this node's stored feedback is skipped, so re-importing a
-  // file changes nothing; the check costs one lookup a feedback. At most kMaxImportProjects projects and kMaxImportFeedback
-  // feedback.
-  absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
-                                            const std::vector<v1::Feedback>& feedback,
-                                            FacetMask writable = kAllFacets);
+  // file changes nothing; the check costs one lookup a feedback. At most
+  // kMaxImportProjects projects and kMaxImportFeedback feedback.
+  virtual absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
+                                                    const std::vector<v1::Feedback>& feedback,
+                                                    FacetMask writable = kAllFacets) = 0;
+
+  // Restates the current value of project `id`'s facet of `tier` in a
+  // redaction entry: every node drops the earlier payloads of that record
+  // (personal data that must go), keeping their hashes for the chain, and
+  // the payloads leave the database files too. Of a facet this node deleted,
+  // the redaction is a tombstone: its past values go the same way.
+  virtual absl::Status RedactHistory(const std::string& id, v1::Tier tier) = 0;
 
   // Reads. Thread-safe.
 
   // Every stored facet of project `id`. NOT_FOUND if absent.
-  absl::StatusOr<v1::Project> GetProject(const std::string& id) const;
-  // Every feedback on project `project_id`, oldest first (for the store's
-  // own use: unbounded).
-  absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(const std::string& project_id) const;
-  // One page of it, oldest first, bounded in items (page_size, default
-  // kDefaultFeedbackPageSize, at most kMaxFeedbackPageSize) and in bytes
-  // (kMaxResponseBytes); next_page_token continues after its last item. The
-  // project need not exist (its feedback may outlive it for a moment).
-  absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request) const;
+  virtual absl::StatusOr<v1::Project> GetProject(const std::string& id) const = 0;
+  // One page of a project's feedback, oldest first, bounded in items
+  // (page_size, default kDefaultFeedbackPageSize, at most
+  // kMaxFeedbackPageSize) and in bytes (kMaxResponseBytes); next_page_token
+  // continues after its last item. The project need not exist (its feedback
+  // may outlive it for a moment).
+  virtual absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request) const = 0;
   // Pages bounded in items and in bytes (kMaxResponseBytes).
-  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) const;
-  // Search over public fields; hits carry the whole public facet. Pages
+  virtual absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) const = 0;
+  // Search over public fields only; hits carry the whole public facet. Pages
   // bounded in items and in bytes (kMaxResponseBytes).
-  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const;
-  absl::StatusOr<v1::StatsResponse> Stats() const;
+  virtual absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const = 0;
+  virtual absl::StatusOr<v1::StatsResponse> Stats() const = 0;
 
-  // Node settings kept in the meta family (roster, token registry): values
-  // under `name`, each set in one durable write. Thread-safe.
-  absl::Status PutSetting(const std::string& name, const std::string& value);
-  absl::Status DeleteSetting(const std::string& name);
-  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& name) const;
-  // Every setting whose name starts with `prefix`, in name order.
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(const std::string& prefix) const;
-
-  // Token revocations (revocations.cc): records of the public log, so that
-  // every node accepting a node's tokens learns which it revoked.
-
-  // Revokes token `token_id` issued by this node, in one durable write;
-  // revoking it again changes nothing.
-  absl::Status RevokeToken(const std::string& token_id);
-  // Whether `issuer` revoked `token_id` (here, or on its node and replicated).
-  absl::StatusOr<bool> IsRevoked(std::string_view issuer, std::string_view token_id) const;
-  // Token ids this node revoked, in id order.
-  absl::StatusOr<std::vector<std::string>> RevokedByThisNode() const;
-
-  // Replication (replication.cc, remote_apply.cc).
-
-  // This node's frontier: for every (origin, tier) it holds, the last seq.
-  absl::StatusOr<std::vector<v1::FrontierEntry>> Frontier() const;
-  // Entries of (origin, tier) after `after_seq`, in order, at least
-  // `min_entries` if there are that many, and always ending at a signed entry
-  // (or at the end of the log). Thread-safe.
-  absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
-                                                    size_t min_entries) const;
-  // The same entries as the log family stores them, unparsed (what a peer
-  // is sent); `last_seq` gets the seq of the last one. Stops early, at the
-  // first entry that could end a run, once `max_bytes` are read.
-  absl::StatusOr<std::vector<std::string>> ReadLogSerialized(const std::string& origin, v1::Tier tier,
-                                                             uint64_t after_seq, size_t min_entries,
-                                                             uint64_t* last_seq,
-                                                             size_t max_bytes = SIZE_MAX) const;
-  // Applies entries of another origin received from a peer: one (origin,
-  // tier), in seq order, the last one signed. It is VerifyRemote then
-  // ApplyVerified; see both. Returns how many entries were applied.
-  absl::StatusOr<int64_t> ApplyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
-                                      v1::Tier max_tier = v1::TIER_EXPERT);
-  // Checks a run on its own (see VerifiedRun): chain, payload hashes, that
-  // `verifier` accepts the signature of the last entry, that each payload is a
-  // record of its key's kind. An entry whose payload was erased must be
-  // followed in the same run by the redaction of its record (senders extend
-  // runs to include it), so a relay cannot pass off a stripped payload as a
-  // redacted one. Entries of a tier above `max_tier` (this node's roster
-  // tier) or claiming this node as origin are refused. Takes no lock: runs
-  // can be verified while another is applied. DATA_LOSS / UNAUTHENTICATED /
-  // PERMISSION_DENIED / FAILED_PRECONDITION name the bad entry.
-  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
-                                           v1::Tier max_tier = v1::TIER_EXPERT) const;
-  // The same for entries serialized as received (each as the log family
-  // stores it): what a receiver verifies, hashes and stores are those bytes.
-  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<std::string> serialized, const SignatureVerifier& verifier,
-                                           v1::Tier max_tier = v1::TIER_EXPERT) const;
-  // Applies a verified run to records, index and frontier in one WriteBatch.
-  // Entries at or below the frontier are skipped; the rest must continue the
-  // stored chain (next seq, prev_hash of the stored head), or DATA_LOSS and
-  // nothing is written. Returns how many entries were applied.
-  absl::StatusOr<int64_t> ApplyVerified(const VerifiedRun& run);
-  // The same for several runs, in order, in one WriteBatch (group commit: a
-  // receiver with runs waiting writes and syncs once); a run holding a
-  // redaction is committed apart. Per run: how many entries were applied, or
-  // why not. A run that does not continue its chain is left out and the
-  // others apply; a failed write fails every run of its batch. The runs are
-  // left to the caller to free (freeing thousands of entries takes time a
-  // receiver may prefer to spend on another thread).
-  std::vector<absl::StatusOr<int64_t>> ApplyVerified(absl::Span<const VerifiedRun> runs);
-  // Restates the current value of project `id`'s facet of `tier` in a
-  // redaction entry: every node drops the earlier payloads of that record
-  // (personal data that must go), keeping their hashes for the chain. Of a
-  // facet this node deleted, the redaction is a tombstone: its past values
-  // in this node's log go the same way.
-  absl::Status RedactHistory(const std::string& id, v1::Tier tier);
-
-  // What HoldTiersUpTo removed.
-  struct DroppedHoldings {
-    int64_t logs = 0;     // (origin, tier) logs
-    int64_t entries = 0;  // their entries
-    int64_t records = 0;  // records whose values they held
-  };
-  // Makes `tier` the highest tier of other origins this node holds (its
-  // roster tier): drops, in one WriteBatch, every log of another origin above
-  // it with its entries, the records they hold and their frontier, then
-  // flushes and compacts so that the payloads leave the files too; from then
-  // on ApplyVerified skips runs above it (0 applied: a sync that began
-  // before the change). This node's own logs stay. A tier raised again is
-  // pulled from scratch. Called on every roster change and at start;
-  // idempotent, and a scan of the frontier only when nothing is above `tier`.
-  absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier);
-  // How many times HoldTiersUpTo dropped logs since the store opened (see
-  // VerifiedRun::set_sync_drop_generation).
-  uint64_t drop_generation() const { return drop_generation_.load(); }
-
-  // Called after every committed write (local or replicated), under the
-  // writer lock: it must only signal (e.g. wake a thread), never block.
-  void SetWriteListener(std::function<void()> listener);
-
-  // Replicated entries not applied because another origin owns the record.
-  int64_t conflicts() const { return conflicts_.load(); }
-
+  // This node's id: the origin of the records it writes.
+  virtual const std::string& node_id() const = 0;
   // OK if the store can write; else why not: RESOURCE_EXHAUSTED while its
-  // disk is nearly full (the reserve, see Db), UNAVAILABLE while RocksDB is
-  // stopped on a storage error. Reads go on either way. A store stopped on an
-  // error is resumed here (or by the next write) once space returned. For the
-  // node's health service; thread-safe; reads the free space (a syscall).
-  absl::Status Health() const { return db_->Health(); }
-
-  AuditLog* audit() const { return audit_.get(); }
-  const std::string& node_id() const { return node_id_; }
-  // For tools (benchmarks, compaction after bulk loads); not for services.
-  Db* db() const { return db_.get(); }
-
- private:
-  struct Batch;
-  struct RemoteGroup;
-  struct RemoteIndexOp;
-
-  explicit CatalogStore(const Options& options) : options_(options) {}
-  absl::Status LoadNodeId();
-  absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
-  // Stages `project` as PutProject describes it.
-  absl::Status StageProject(const v1::Project& project, FacetMask writable, Batch* batch, PutResult* result)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  absl::StatusOr<v1::Feedback> StageFeedback(const v1::Feedback& feedback, Batch* batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages the record `key` of `tier`: a put of `value`, or a tombstone if null.
-  void StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages the deletion of this node's own feedback on `project_id`: a
-  // project's deletion by its owner (on this node or another) takes every
-  // member's feedback on it along, each member deleting its own.
-  absl::Status StageOwnFeedbackDeletion(const std::string& project_id, Batch* batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // The same, committed on its own.
-  absl::Status DeleteOwnFeedback(const std::string& project_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Counts the feedback and deletes this node's own feedback on projects
-  // that are gone (a crash between a replicated deletion and its cascade).
-  absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes the fingerprint row (RecordKind::kFeedbackFingerprint) of every
-  // own feedback, once, in a store written before those rows existed.
-  absl::Status AddMissingFeedbackFingerprints() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds `item` (a facet whose record another origin holds here) aside
-  // under its origin (AsideKey).
-  void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds the facet `ref` names (`origin`'s, of `kind`, project `id`) aside.
-  // `record`: its value, if the group has it (a public facet needs it: its
-  // claim is read, and it may be promoted in this group); else a stand-in.
-  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group,
-                 const v1::StoredRecord* record = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Fails unless public facet `item` claims its project id when its origin's
-  // facet before it did (`own`, where the project's facets are, else the one
-  // held aside): a claim changes only with a deletion, or which member owns
-  // the id would depend on the order the logs arrived in.
-  absl::Status CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Of project `id`'s public facets held aside (as `group` leaves them),
-  // makes the earliest claim (ClaimsBefore) the project, with its origin's
-  // other facets held aside: what the owner's deletion leaves. Returns its
-  // record, or null if none is held aside.
-  absl::StatusOr<const v1::StoredRecord*> PromoteEarliestClaim(std::string_view id, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // A record the group keeps, standing for the one `ref` names: its origin and seq alone.
-  static const v1::StoredRecord* OwnerOf(std::string_view ref, RemoteGroup* group);
-  // Makes `origin`'s facets of project `id` held aside its project's facets.
-  absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Deletes this node's own claim of project `id`, held aside because
-  // another member's earlier claim owns the id here: tombstones in this
-  // node's logs for its facets, wherever they are held. False if this node
-  // holds no such claim.
-  absl::StatusOr<bool> WithdrawOwnClaim(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages holding aside the facet of `kind` (R or E) another member wrote
-  // under this node's project `id`, if there is one.
-  absl::Status HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* batch)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Reads the ids of projects with facets held aside into aside_ids_.
-  absl::Status LoadAsideIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
-  absl::Status CheckOwned(const std::string& id) const;
-  // Where `run` joins its stored log (as `group` leaves it): the index of its
-  // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
-  absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // DATA_LOSS unless entry `i` of `run`, at or below `head`, is the entry
-  // stored under its seq (a fork otherwise, which the chain alone misses).
-  absl::Status CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Reads in one batch the stored references of the keys `run` writes from
-  // `start` that `group` has not staged, for StageRemoteChange.
-  absl::Status PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages `run`'s entries from `start` into `group`'s batch.
-  absl::Status StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes `group`'s batch with its frontiers and makes it visible.
-  absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // True if `origin` owns the project whose restricted or expert facet is
-  // `facet_key` (its public facet, as `group` leaves it so far or as stored).
-  absl::StatusOr<bool> OwnsProject(std::string_view origin, std::string_view facet_key,
-                                   const RemoteGroup& group) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages one replicated entry's change to records and counters into
-  // `group`, and sets `index_op` to what it does to the search index.
-  absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
-                                 std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
-  void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
-                        IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Where `key`'s payloads are in one (origin, tier) log: the log keys of its
-  // entries that hold one, among the entries read so far (up to `last_seq`).
-  struct PayloadScan {
-    std::vector<std::string> log_keys;
-    uint64_t last_seq = 0;
-  };
-  // Extends `scan` with the entries after scan->last_seq and before
-  // `before_seq`. Reads only: a redaction runs it once without the writer
-  // lock over the whole log, then under it over what was appended since.
-  absl::Status ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key, uint64_t before_seq,
-                            PayloadScan* scan) const;
-  // Empties the payloads of `key`'s entries before `before_seq` in (origin,
-  // tier); returns how many it emptied. `scan` holds what an
-  // earlier ScanPayloads found: only the entries after it are read in full.
-  absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                        uint64_t before_seq, Batch* batch, PayloadScan scan)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  void NotifyWrite();
-  // Stages the scrub marker (kMetaScrubPending) for payloads of `tier`
-  // removed by `batch`; a pending index scrub stays pending.
-  absl::Status StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Removes erased or dropped payloads from the WAL and SST files (flush +
-  // compaction of the log and records families, and when the marker says so
-  // of the index family, the search terms left with no posting deleted).
-  // Under the writer lock, or before the store is shared.
-  absl::Status ScrubErased();
-  // The same with the writer lock held only to delete the empty search terms
-  // and to clear the marker, so that other writes go on during the flush and
-  // compactions. The marker is cleared only if no write set it again since
-  // the scrub began (that write's own scrub clears it). Scrubs done this way
-  // run one at a time.
-  absl::Status ScrubErasedOutsideLock() ABSL_LOCKS_EXCLUDED(write_mu_);
-  // The flush of every family and the compaction of the log and records
-  // families (and of the index if `index`) that both scrubs end with.
-  absl::Status FlushAndCompactForScrub(bool index);
-
-  const Options options_;
-  std::string node_id_;
-  std::unique_ptr<Db> db_;
-  std::unique_ptr<SearchIndex> index_;
-  std::unique_ptr<AuditLog> audit_;
-  absl::Mutex write_mu_;
-  absl::Mutex scrub_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // see ScrubErasedOutsideLock
-  // Scrub markers staged so far (StageScrubMarker).
-  uint64_t scrub_marks_ ABSL_GUARDED_BY(write_mu_) = 0;
-  std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
-  v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
-  // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,
-  // with the drop_generation_ each was last dropped at.
-  absl::flat_hash_map<std::string, uint64_t> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
-  std::atomic<uint64_t> drop_generation_{0};
-  // Projects that have (or had: never pruned, a stale id costs one read)
-  // facets held aside, so that applying a public facet reads no aside key
-  // of a project without any.
-  absl::flat_hash_set<std::string> aside_ids_ ABSL_GUARDED_BY(write_mu_);
-  std::atomic<int64_t> feedback_count_{0};
-  std::atomic<int64_t> conflicts_{0};
-  absl::Mutex listener_mu_;
-  std::function<void()> write_listener_ ABSL_GUARDED_BY(listener_mu_);
+  // disk is nearly full, UNAVAILABLE while the database is stopped on a
+  // storage error (resumed once space returned). Reads go on either way.
+  virtual absl::Status Health() const = 0;
 };
 
 }  // namespace bibia::catalog

@@ -1,4 +1,4 @@
-// CatalogStore's facets held aside: a facet whose origin does not own its
+// Store's facets held aside: a facet whose origin does not own its
 // project on this node, kept under its origin (AsideKey) until it does, so
 // that which member owns a project, and what a node shows for it, do not
 // depend on the order the members' logs arrived in.
@@ -9,7 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
 #include "catalog/remote_group.h"
@@ -18,7 +18,7 @@
 
 namespace bibia::catalog {
 
-absl::Status CatalogStore::LoadAsideIds() {
+absl::Status Store::LoadAsideIds() {
   for (RecordKind kind : {RecordKind::kPublicAside, RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
     const std::string prefix(1, static_cast<char>(kind));
     std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
@@ -31,7 +31,7 @@ absl::Status CatalogStore::LoadAsideIds() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> CatalogStore::WithdrawOwnClaim(const std::string& id) {
+absl::StatusOr<bool> Store::WithdrawOwnClaim(const std::string& id) {
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> claim,
                          db_->Get(Family::kRecords, AsideKey(RecordKind::kPublic, id, node_id_)));
   if (!claim) return false;
@@ -58,7 +58,7 @@ absl::StatusOr<bool> CatalogStore::WithdrawOwnClaim(const std::string& id) {
   return true;
 }
 
-absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
+absl::Status Store::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
   const std::string key = RecordKey(kind, id);
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
   if (!ref) return absl::OkStatus();
@@ -69,7 +69,7 @@ absl::Status CatalogStore::HoldOtherMembersFacetAside(RecordKind kind, const std
   return absl::OkStatus();
 }
 
-void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
+void Store::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view id = e.key.substr(1);
   if (e.tombstone) {
@@ -82,7 +82,7 @@ void CatalogStore::StageAside(const VerifiedRun::Item& item, RemoteGroup* group)
   HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group, item.record);
 }
 
-void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
+void Store::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
                              RemoteGroup* group, const v1::StoredRecord* record) {
   std::string aside_key = AsideKey(kind, id, origin);
   group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
@@ -91,7 +91,7 @@ void CatalogStore::HoldAside(RecordKind kind, std::string_view id, std::string_v
   aside_ids_.emplace(id);
 }
 
-absl::Status CatalogStore::CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own,
+absl::Status Store::CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own,
                                           RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view id = e.key.substr(1);
@@ -113,7 +113,7 @@ absl::Status CatalogStore::CheckClaimKept(const VerifiedRun::Item& item, const v
                       "claimed it from ", *before, " (a claim changes only with a deletion)")));
 }
 
-absl::StatusOr<const v1::StoredRecord*> CatalogStore::PromoteEarliestClaim(std::string_view id,
+absl::StatusOr<const v1::StoredRecord*> Store::PromoteEarliestClaim(std::string_view id,
                                                                          RemoteGroup* group) {
   if (aside_ids_.empty() || !aside_ids_.contains(absl::string_view(id.data(), id.size()))) return nullptr;
   // The claims held aside, as stored and then as this group leaves them.
@@ -152,7 +152,7 @@ absl::StatusOr<const v1::StoredRecord*> CatalogStore::PromoteEarliestClaim(std::
   return heir;
 }
 
-const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup* group) {
+const v1::StoredRecord* Store::OwnerOf(std::string_view ref, RemoteGroup* group) {
   // A staged record of these kinds is read for its owner and seq alone.
   v1::StoredRecord& owner = group->read_back.emplace_back();
   if (std::optional<LogKeyParts> parts = ParseLogKey(ref)) {
@@ -162,7 +162,7 @@ const v1::StoredRecord* CatalogStore::OwnerOf(std::string_view ref, RemoteGroup*
   return &owner;
 }
 
-absl::Status CatalogStore::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
+absl::Status Store::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
   rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
   for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kExpert}) {
     if (TierOfRecordKind(static_cast<char>(kind)) > held_tier_) continue;

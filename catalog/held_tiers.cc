@@ -1,4 +1,4 @@
-// CatalogStore::HoldTiersUpTo: what a node keeps of other origins follows its
+// Store::HoldTiersUpTo: what a node keeps of other origins follows its
 // roster tier down as well as up. A member lowered from expert to public must
 // not go on holding (and serving) the restricted and expert data it received
 // while it was trusted with them.
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
 #include "catalog/status_macros.h"
@@ -17,7 +17,7 @@
 
 namespace bibia::catalog {
 
-absl::StatusOr<CatalogStore::DroppedHoldings> CatalogStore::HoldTiersUpTo(v1::Tier tier) {
+absl::StatusOr<Store::DroppedHoldings> Store::HoldTiersUpTo(v1::Tier tier) {
   if (tier == v1::TIER_UNSPECIFIED || !v1::Tier_IsValid(tier)) {
     return absl::InvalidArgumentError(absl::StrCat("tier: ", static_cast<int>(tier), " is not a tier"));
   }

@@ -1,4 +1,4 @@
-// CatalogStore's side of receiving entries from peers: verifying a run on its
+// Store's side of receiving entries from peers: verifying a run on its
 // own (VerifyRemote, no lock) and applying verified runs, several in one
 // WriteBatch when a receiver has them waiting (ApplyVerified).
 #include <algorithm>
@@ -7,7 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
@@ -124,7 +124,7 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
 
 }  // namespace
 
-absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry> entries,
+absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<v1::LogEntry> entries,
                                                       const SignatureVerifier& verifier, v1::Tier max_tier) const {
   std::vector<std::string> serialized;
   serialized.reserve(entries.size());
@@ -133,7 +133,7 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<v1::LogEntry>
   return VerifyRemote(std::move(serialized), verifier, max_tier);
 }
 
-absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> serialized,
+absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<std::string> serialized,
                                                       const SignatureVerifier& verifier, v1::Tier max_tier) const {
   VerifiedRun run;
   if (serialized.empty()) return run;
@@ -182,7 +182,7 @@ absl::StatusOr<VerifiedRun> CatalogStore::VerifyRemote(std::vector<std::string> 
 
 // What one replicated entry does to the search index: decided while its
 // record change is staged, done once its whole run is staged.
-struct CatalogStore::RemoteIndexOp {
+struct Store::RemoteIndexOp {
   // kReplace: the entry deleted `old`, and a later claim held aside, `heir`,
   // took its place.
   enum Kind { kNew, kUpsert, kDelete, kReplace } kind = kNew;
@@ -191,7 +191,7 @@ struct CatalogStore::RemoteIndexOp {
   const v1::ProjectPublic* heir = nullptr;  // kReplace
 };
 
-absl::StatusOr<bool> CatalogStore::OwnsProject(std::string_view origin, std::string_view facet_key,
+absl::StatusOr<bool> Store::OwnsProject(std::string_view origin, std::string_view facet_key,
                                                const RemoteGroup& group) const {
   const RecordKind kind = static_cast<RecordKind>(facet_key[0]);
   if (kind != RecordKind::kRestricted && kind != RecordKind::kExpert) return false;
@@ -205,7 +205,7 @@ absl::StatusOr<bool> CatalogStore::OwnsProject(std::string_view origin, std::str
   return owner == origin;
 }
 
-absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
+absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
                                              std::optional<RemoteIndexOp>* index_op) {
   Batch* b = &group->batch;
   auto* staged = &group->staged;
@@ -353,18 +353,18 @@ absl::Status CatalogStore::StageRemoteChange(const VerifiedRun::Item& item, Remo
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> CatalogStore::ApplyRemote(std::vector<v1::LogEntry> entries,
+absl::StatusOr<int64_t> Store::ApplyRemote(std::vector<v1::LogEntry> entries,
                                                   const SignatureVerifier& verifier, v1::Tier max_tier) {
   BIBIA_ASSIGN_OR_RETURN(VerifiedRun run, VerifyRemote(std::move(entries), verifier, max_tier));
   return ApplyVerified(run);
 }
 
-absl::StatusOr<int64_t> CatalogStore::ApplyVerified(const VerifiedRun& run) {
+absl::StatusOr<int64_t> Store::ApplyVerified(const VerifiedRun& run) {
   return std::move(ApplyVerified(absl::MakeConstSpan(&run, 1)).front());
 }
 
 
-std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<const VerifiedRun> runs) {
+std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const VerifiedRun> runs) {
   std::vector<absl::StatusOr<int64_t>> results(runs.size(), int64_t{0});
   // Room for the entries and records up front, and a quarter more for the
   // index: a batch grown by doubling copies itself over and over.
@@ -452,7 +452,7 @@ std::vector<absl::StatusOr<int64_t>> CatalogStore::ApplyVerified(absl::Span<cons
   return results;
 }
 
-absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group) {
+absl::StatusOr<size_t> Store::JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group) {
   const std::string log_key = FrontierKey(run.origin_, run.tier_);
   auto it = group->heads.find(log_key);
   if (it == group->heads.end()) {
@@ -474,7 +474,7 @@ absl::StatusOr<size_t> CatalogStore::JoinRemoteRun(const VerifiedRun& run, Remot
   return start;
 }
 
-absl::Status CatalogStore::CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const {
+absl::Status Store::CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const {
   // Entry i's hash is the next one's prev_hash (checked within the run).
   const std::string_view hash =
       i + 1 < run.items_.size() ? run.items_[i + 1].entry.prev_hash : std::string_view(run.last_hash_);
@@ -495,7 +495,7 @@ absl::Status CatalogStore::CheckSameAsStored(const VerifiedRun& run, size_t i, c
                      "(a lost or restored store?)");
 }
 
-absl::Status CatalogStore::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+absl::Status Store::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {
   std::vector<std::string_view> keys;
   for (size_t i = start; i < run.items_.size(); ++i) {
     const std::string_view key = run.items_[i].entry.key;
@@ -510,7 +510,7 @@ absl::Status CatalogStore::PrefetchStoredRefs(const VerifiedRun& run, size_t sta
   return absl::OkStatus();
 }
 
-absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+absl::Status Store::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
   Batch* b = &group->batch;
   BIBIA_RETURN_IF_ERROR(PrefetchStoredRefs(run, start, group));
   std::vector<RemoteIndexOp> index_ops;
@@ -553,7 +553,7 @@ absl::Status CatalogStore::StageRemoteRun(const VerifiedRun& run, size_t start, 
   return absl::OkStatus();
 }
 
-void CatalogStore::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
+void Store::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
                                     IndexChanges* changes) {
   if (all_new) {
     // The usual case of a sync: documents new here. Their rows in order, then
@@ -580,7 +580,7 @@ void CatalogStore::StageRemoteIndex(const VerifiedRun& run, const std::vector<Re
   }
 }
 
-absl::Status CatalogStore::CommitRemoteGroup(RemoteGroup* group) {
+absl::Status Store::CommitRemoteGroup(RemoteGroup* group) {
   if (group->members.empty()) return absl::OkStatus();
   Batch* b = &group->batch;
   for (const auto& [log_key, head] : group->heads) {

@@ -1,4 +1,4 @@
-// CatalogStore's working state while it stages verified runs into one
+// Store's working state while it stages verified runs into one
 // WriteBatch (remote_apply.cc, facets_aside.cc): private to the catalog.
 #ifndef BIBIA_CATALOG_REMOTE_GROUP_H_
 #define BIBIA_CATALOG_REMOTE_GROUP_H_
@@ -12,14 +12,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "bibia/v1/storage.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/log_writer.h"
 #include "catalog/store_batch.h"
 
 namespace bibia::catalog {
 
 // Verified runs staged into one WriteBatch, to be committed together.
-struct CatalogStore::RemoteGroup {
+struct Store::RemoteGroup {
   Batch batch;
   std::vector<size_t> members;  // the runs staged, by index
   struct Head {

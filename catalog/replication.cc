@@ -1,4 +1,4 @@
-// CatalogStore's side of federation: reading this node's logs for peers,
+// Store's side of federation: reading this node's logs for peers,
 // the frontier, and redaction (received entries: remote_apply.cc).
 #include <algorithm>
 #include <utility>
@@ -6,7 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
 #include "catalog/records.h"
@@ -16,7 +16,7 @@
 
 namespace bibia::catalog {
 
-absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
+absl::StatusOr<std::vector<v1::FrontierEntry>> Store::Frontier() const {
   std::vector<v1::FrontierEntry> frontier;
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kFrontier);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -34,7 +34,7 @@ absl::StatusOr<std::vector<v1::FrontierEntry>> CatalogStore::Frontier() const {
   return frontier;
 }
 
-absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const std::string& origin, v1::Tier tier,
+absl::StatusOr<std::vector<std::string>> Store::ReadLogSerialized(const std::string& origin, v1::Tier tier,
                                                                          uint64_t after_seq, size_t min_entries,
                                                                          uint64_t* last_seq, size_t max_bytes) const {
   std::vector<std::string> entries;
@@ -63,7 +63,7 @@ absl::StatusOr<std::vector<std::string>> CatalogStore::ReadLogSerialized(const s
   return entries;
 }
 
-absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::string& origin, v1::Tier tier,
+absl::StatusOr<std::vector<v1::LogEntry>> Store::ReadLog(const std::string& origin, v1::Tier tier,
                                                                uint64_t after_seq, size_t min_entries) const {
   uint64_t last_seq = 0;
   BIBIA_ASSIGN_OR_RETURN(std::vector<std::string> serialized,
@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<v1::LogEntry>> CatalogStore::ReadLog(const std::strin
   return entries;
 }
 
-absl::Status CatalogStore::ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+absl::Status Store::ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                         uint64_t before_seq, PayloadScan* scan) const {
   std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kLog);
   const std::string prefix = FrontierKey(origin, tier);
@@ -91,7 +91,7 @@ absl::Status CatalogStore::ScanPayloads(const std::string& origin, v1::Tier tier
   return FromRocks(it->status(), "redact log");
 }
 
-absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+absl::StatusOr<int> Store::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
                                                     uint64_t before_seq, Batch* b, PayloadScan scan) {
   BIBIA_RETURN_IF_ERROR(ScanPayloads(origin, tier, key, before_seq, &scan));
   // Read again under the lock: an entry found without it may have been
@@ -112,7 +112,7 @@ absl::StatusOr<int> CatalogStore::StageDropPayloads(const std::string& origin, v
   return dropped;
 }
 
-absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
+absl::Status Store::RedactHistory(const std::string& id, v1::Tier tier) {
   BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   RecordKind kind = tier == v1::TIER_PUBLIC       ? RecordKind::kPublic
                     : tier == v1::TIER_RESTRICTED ? RecordKind::kRestricted
@@ -176,7 +176,7 @@ absl::Status CatalogStore::RedactHistory(const std::string& id, v1::Tier tier) {
   return ScrubErasedOutsideLock();
 }
 
-absl::Status CatalogStore::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) {
+absl::Status Store::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) {
   bool index = tier == v1::TIER_PUBLIC;
   if (!index) {
     // A scrub that failed earlier may still owe the index its compaction.
@@ -191,7 +191,7 @@ absl::Status CatalogStore::StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* 
                    "stage scrub marker");
 }
 
-absl::Status CatalogStore::ScrubErased() {
+absl::Status Store::ScrubErased() {
   // Erased payloads still sit in the write-ahead log and in older SST files.
   // Flushing every family retires the WAL files that hold them; compacting
   // the log and records families (and the index family, for public text)
@@ -218,7 +218,7 @@ absl::Status CatalogStore::ScrubErased() {
   return db_->Write(&done);
 }
 
-absl::Status CatalogStore::FlushAndCompactForScrub(bool index) {
+absl::Status Store::FlushAndCompactForScrub(bool index) {
   std::vector<rocksdb::ColumnFamilyHandle*> all;
   for (int f = 0; f < kFamilyCount; ++f) all.push_back(db_->family(static_cast<Family>(f)));
   rocksdb::FlushOptions flush;
@@ -234,7 +234,7 @@ absl::Status CatalogStore::FlushAndCompactForScrub(bool index) {
   return absl::OkStatus();
 }
 
-absl::Status CatalogStore::ScrubErasedOutsideLock() {
+absl::Status Store::ScrubErasedOutsideLock() {
   // What ScrubErased does, in three steps: (1) the search terms left empty
   // are found without the lock and deleted under it if still empty (a
   // posting may have come meanwhile); (2) flush and compactions, with no
@@ -279,12 +279,12 @@ absl::Status CatalogStore::ScrubErasedOutsideLock() {
   return db_->Write(&done);
 }
 
-void CatalogStore::SetWriteListener(std::function<void()> listener) {
+void Store::SetWriteListener(std::function<void()> listener) {
   absl::MutexLock lock(&listener_mu_);
   write_listener_ = std::move(listener);
 }
 
-void CatalogStore::NotifyWrite() {
+void Store::NotifyWrite() {
   std::function<void()> listener;
   {
     absl::MutexLock lock(&listener_mu_);

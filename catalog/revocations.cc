@@ -1,14 +1,14 @@
-// CatalogStore's token revocations: records of the public log keyed by
+// Store's token revocations: records of the public log keyed by
 // issuer and token id, replicated like any other record.
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 
 namespace bibia::catalog {
 
-absl::Status CatalogStore::RevokeToken(const std::string& token_id) {
+absl::Status Store::RevokeToken(const std::string& token_id) {
   if (token_id.empty() || token_id.find('/') != std::string::npos) {
     return absl::InvalidArgumentError("token_id: must be non-empty, without '/'");
   }
@@ -27,12 +27,12 @@ absl::Status CatalogStore::RevokeToken(const std::string& token_id) {
   return Commit(&b);
 }
 
-absl::StatusOr<bool> CatalogStore::IsRevoked(std::string_view issuer, std::string_view token_id) const {
+absl::StatusOr<bool> Store::IsRevoked(std::string_view issuer, std::string_view token_id) const {
   BIBIA_ASSIGN_OR_RETURN(auto value, db_->Get(Family::kRecords, RevocationKey(issuer, token_id)));
   return value.has_value();
 }
 
-absl::StatusOr<std::vector<std::string>> CatalogStore::RevokedByThisNode() const {
+absl::StatusOr<std::vector<std::string>> Store::RevokedByThisNode() const {
   const std::string prefix = RevocationKey(node_id_, "");
   std::vector<std::string> ids;
   std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);

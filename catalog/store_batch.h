@@ -11,11 +11,11 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/storage.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 namespace bibia::catalog {
 
-struct CatalogStore::Batch {
+struct Store::Batch {
   rocksdb::WriteBatch batch;
   IndexChanges index;
   LogChanges log;

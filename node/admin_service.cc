@@ -8,7 +8,7 @@ namespace bibia::node {
 namespace {
 
 void LogDropped(const access::AccessControl::HeldTierEnforced& held) {
-  const catalog::CatalogStore::DroppedHoldings& dropped = held.dropped;
+  const catalog::Replica::DroppedHoldings& dropped = held.dropped;
   if (dropped.logs == 0 && dropped.records == 0) return;
   Log(LogLevel::kWarning, "dropped other members' data above this node's roster tier",
       {{"tier", v1::Tier_Name(held.tier)},

@@ -4,14 +4,14 @@
 
 #include "access/access_control.h"
 #include "bibia/v1/admin_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 namespace bibia::node {
 
 class AdminService final : public v1::Admin::Service {
  public:
   // `store` and `access` must outlive the service.
-  AdminService(catalog::CatalogStore* store, access::AccessControl* access) : store_(store), access_(access) {}
+  AdminService(catalog::Store* store, access::AccessControl* access) : store_(store), access_(access) {}
 
   grpc::Status IssueToken(grpc::ServerContext* context, const v1::IssueTokenRequest* request,
                           v1::IssueTokenResponse* response) override;
@@ -31,7 +31,7 @@ class AdminService final : public v1::Admin::Service {
   absl::Status EnforceHeldTierAtStart();
 
  private:
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   access::AccessControl* const access_;
 };
 

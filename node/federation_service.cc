@@ -15,7 +15,7 @@ std::string FrontierKeyOf(const std::string& origin, v1::Tier tier) { return abs
 
 // The heads of the logs a caller of roster tier `allowed` may receive.
 using VisibleHeads = absl::flat_hash_map<std::string, uint64_t>;
-absl::StatusOr<VisibleHeads> VisibleLogs(const catalog::CatalogStore& store, const access::AccessControl& access,
+absl::StatusOr<VisibleHeads> VisibleLogs(const catalog::Store& store, const access::AccessControl& access,
                                          v1::Tier allowed) {
   auto frontier = store.Frontier();
   if (!frontier.ok()) return frontier.status();

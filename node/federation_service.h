@@ -17,7 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "access/access_control.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 namespace bibia::node {
 
@@ -32,7 +32,7 @@ inline constexpr size_t kSyncReadBytes = 16 << 20;
 class FederationService final : public v1::Federation::Service {
  public:
   // `store` and `access` must outlive the service.
-  FederationService(catalog::CatalogStore* store, const access::AccessControl* access)
+  FederationService(catalog::Store* store, const access::AccessControl* access)
       : store_(store), access_(access) {}
 
   grpc::Status Sync(grpc::ServerContext* context, const v1::SyncRequest* request,
@@ -46,7 +46,7 @@ class FederationService final : public v1::Federation::Service {
   void Stop();
 
  private:
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   const access::AccessControl* const access_;
   absl::Mutex mu_;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;

@@ -50,7 +50,7 @@ bool ConnectedOrFailed(grpc::Channel& channel, absl::Time by) {
 
 }  // namespace
 
-PeerManager::PeerManager(const Options& options, catalog::CatalogStore* store, access::AccessControl* access,
+PeerManager::PeerManager(const Options& options, catalog::Store* store, access::AccessControl* access,
                          const access::NodeFiles* files)
     : options_(options), store_(store), access_(access), files_(files) {}
 

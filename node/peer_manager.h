@@ -19,7 +19,7 @@
 #include "access/access_control.h"
 #include "access/node_files.h"
 #include "bibia/v1/federation.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 
@@ -38,7 +38,7 @@ class PeerManager {
   };
 
   // Everything passed must outlive the manager.
-  PeerManager(const Options& options, catalog::CatalogStore* store, access::AccessControl* access,
+  PeerManager(const Options& options, catalog::Store* store, access::AccessControl* access,
               const access::NodeFiles* files);
   ~PeerManager();
 
@@ -81,7 +81,7 @@ class PeerManager {
   absl::Duration BackoffFor(int failures) const;
 
   const Options options_;
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   access::AccessControl* const access_;
   const access::NodeFiles* const files_;
 

@@ -5,7 +5,7 @@
 
 #include "access/access_control.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "node/peer_manager.h"
 
 namespace bibia::node {
@@ -13,7 +13,7 @@ namespace bibia::node {
 class PeersService final : public v1::Peers::Service {
  public:
   // Everything passed must outlive the service.
-  PeersService(catalog::CatalogStore* store, const access::AccessControl* access, PeerManager* peers)
+  PeersService(catalog::Store* store, const access::AccessControl* access, PeerManager* peers)
       : store_(store), access_(access), peers_(peers) {}
 
   grpc::Status AddPeer(grpc::ServerContext* context, const v1::AddPeerRequest* request,
@@ -28,7 +28,7 @@ class PeersService final : public v1::Peers::Service {
                       v1::FederationStatusResponse* response) override;
 
  private:
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   const access::AccessControl* const access_;
   PeerManager* const peers_;
 };

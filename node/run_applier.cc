@@ -8,7 +8,7 @@
 
 namespace bibia::node {
 
-RunApplier::RunApplier(catalog::CatalogStore* store, std::string peer_id, size_t max_queued)
+RunApplier::RunApplier(catalog::Store* store, std::string peer_id, size_t max_queued)
     : store_(store), peer_id_(std::move(peer_id)), max_queued_(max_queued), thread_([this] { Loop(); }) {}
 
 RunApplier::~RunApplier() { Finish(); }

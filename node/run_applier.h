@@ -15,7 +15,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 namespace bibia::node {
 
@@ -23,7 +23,7 @@ class RunApplier {
  public:
   // `store` must outlive it; `peer_id` names the peer in log lines. At most
   // `max_queued` runs wait (memory stays bounded on a long sync).
-  RunApplier(catalog::CatalogStore* store, std::string peer_id, size_t max_queued = 8);
+  RunApplier(catalog::Store* store, std::string peer_id, size_t max_queued = 8);
   ~RunApplier();  // Finish()es
   RunApplier(const RunApplier&) = delete;
   RunApplier& operator=(const RunApplier&) = delete;
@@ -54,7 +54,7 @@ class RunApplier {
   void Loop();
   void Reject(const std::string& log_name, int64_t entries, const absl::Status& error) ABSL_LOCKS_EXCLUDED(mu_);
 
-  catalog::CatalogStore* const store_;
+  catalog::Store* const store_;
   const std::string peer_id_;
   const size_t max_queued_;
   mutable absl::Mutex mu_;

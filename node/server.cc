@@ -50,7 +50,7 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 
 class Server::Services {
  public:
-  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes)
+  Services(catalog::Store* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes)
       : catalog(store, access),
         contribute(store, access, max_import_bytes),
         admin(store, access),
@@ -121,12 +121,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   BIBIA_ASSIGN_OR_RETURN(access::NodeFiles files, access::LoadNodeFiles(options.data_dir));
   server->files_ = std::make_unique<access::NodeFiles>(std::move(files));
   server->signer_ = std::make_unique<access::NodeSigner>(server->files_->key);
-  catalog::CatalogStore::Options store_options;
+  catalog::Store::Options store_options;
   store_options.node_id = server->files_->config.node_id();
   store_options.signer = server->signer_.get();
   store_options.db.disk_reserve_bytes = options.disk_reserve_bytes;
   BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
-  BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(server->files_->db_dir, store_options));
+  BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::Store::Open(server->files_->db_dir, store_options));
   BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->access_, access::AccessControl::Create(options.access, server->files_.get(),
                                                                         server->store_.get(), catalog::SystemClock()));

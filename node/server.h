@@ -11,7 +11,7 @@
 #include "absl/time/time.h"
 #include "access/access_control.h"
 #include "access/node_files.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server.h"
 #include "node/connection_limiter.h"
@@ -51,7 +51,7 @@ class Server {
 
   // The address actually listened on, with the chosen port.
   const std::string& address() const { return address_; }
-  catalog::CatalogStore* store() const { return store_.get(); }
+  catalog::Store* store() const { return store_.get(); }
 
   // Blocks until Shutdown has completed.
   void Wait();
@@ -66,7 +66,7 @@ class Server {
   // Declared in dependency order: destroyed in reverse.
   std::unique_ptr<access::NodeFiles> files_;
   std::unique_ptr<access::NodeSigner> signer_;
-  std::unique_ptr<catalog::CatalogStore> store_;
+  std::unique_ptr<catalog::Store> store_;
   std::unique_ptr<access::AccessControl> access_;
   std::unique_ptr<PeerManager> peers_;
   std::unique_ptr<Services> services_;

@@ -13,7 +13,7 @@
 #include "access/roster.h"
 #include "access/signing.h"
 #include "access/token.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/store_test_util.h"
@@ -51,10 +51,10 @@ class AccessControlTest : public ::testing::Test {
     auto files = LoadNodeFiles(dir);
     ASSERT_TRUE(files.ok()) << files.status();
     files_ = std::make_unique<NodeFiles>(std::move(*files));
-    catalog::CatalogStore::Options options;
+    catalog::Store::Options options;
     options.node_id = "nantes";
     options.clock = &clock_;
-    auto store = catalog::CatalogStore::Open(files_->db_dir, options);
+    auto store = catalog::Store::Open(files_->db_dir, options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
     Restart();
@@ -100,7 +100,7 @@ class AccessControlTest : public ::testing::Test {
   ManualClock clock_;
   std::unique_ptr<SigningKey> operator_key_;
   std::unique_ptr<NodeFiles> files_;
-  std::unique_ptr<catalog::CatalogStore> store_;
+  std::unique_ptr<catalog::Store> store_;
   std::unique_ptr<AccessControl> access_;
 };
 

@@ -44,7 +44,7 @@
 #include "access/token.h"
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/clock.h"
 #include "rocksdb/version.h"
 #include "tests/bench/bench_util.h"
@@ -290,12 +290,12 @@ int Run(const Flags& flags) {
   Line("node directory", absl::StrCat(node_dir, "  (access::InitNodeDirectory, node id 'bench-node')"));
 
   access::NodeSigner signer(files->key);
-  catalog::CatalogStore::Options store_options;
+  catalog::Store::Options store_options;
   store_options.node_id = files->config.node_id();
   store_options.signer = &signer;
-  auto opened = catalog::CatalogStore::Open(files->db_dir, store_options);
+  auto opened = catalog::Store::Open(files->db_dir, store_options);
   if (!opened.ok()) return Fail(absl::StrCat("open store: ", opened.status().message()));
-  std::unique_ptr<catalog::CatalogStore> store = std::move(*opened);
+  std::unique_ptr<catalog::Store> store = std::move(*opened);
   access::AccessControl::Options access_options;
   access_options.anonymous_rate = 0;  // as the node runs here (--anonymous-rate 0)
   auto created = access::AccessControl::Create(access_options, &*files, store.get(), catalog::SystemClock());

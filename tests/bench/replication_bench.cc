@@ -72,7 +72,7 @@
 #include "bibia/v1/admin_service.grpc.pb.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/records.h"
@@ -98,7 +98,7 @@ constexpr char kUsage[] = R"(bibia_replication_bench: cold replication of one no
 Builds origin A's store in process (synthetic projects with public, restricted
 and expert facets, signed import batches), measures the raw RocksDB write
 ceiling for the same entries (sync=true and sync=false), B's verification and
-apply in process (CatalogStore::ApplyRemote with the real verifier), then
+apply in process (Store::ApplyRemote with the real verifier), then
 starts A (TLS) and an empty B (both --no-gossip), installs a roster of both,
 adds A as B's peer and times one Peers.SyncNow on B. Before each sync, one
 more ceiling pass in this process, one in a fresh process, one of the
@@ -228,7 +228,7 @@ struct LogCensus {
 
 // Reads every (origin, tier) log of `store` as FederationService::Sync does:
 // frontier order, ReadLog runs of at least kRunEntries ending at a signed entry.
-absl::StatusOr<LogCensus> ReadRuns(const catalog::CatalogStore& store) {
+absl::StatusOr<LogCensus> ReadRuns(const catalog::Store& store) {
   LogCensus census;
   const auto start = Clock::now();
   auto frontier = store.Frontier();
@@ -305,12 +305,12 @@ struct ApplyResult {
 
 absl::StatusOr<ApplyResult> ApplyInProcess(const std::string& db_dir, const std::string& node_id, bool sync,
                                            const catalog::SignatureVerifier& verifier, const LogCensus& census) {
-  catalog::CatalogStore::Options options;
+  catalog::Store::Options options;
   options.node_id = node_id;
   options.db.sync_writes = sync;
-  auto opened = catalog::CatalogStore::Open(db_dir, options);
+  auto opened = catalog::Store::Open(db_dir, options);
   if (!opened.ok()) return opened.status();
-  std::unique_ptr<catalog::CatalogStore> store = std::move(*opened);
+  std::unique_ptr<catalog::Store> store = std::move(*opened);
   TimingVerifier timing(verifier);
   ApplyResult result;
   for (const LogRun& run : census.runs) {
@@ -419,12 +419,12 @@ int Run(const Flags& flags) {
   std::map<std::string, uint64_t> frontier_a;
   {
     access::NodeSigner signer(files_a->key);
-    catalog::CatalogStore::Options options;
+    catalog::Store::Options options;
     options.node_id = files_a->config.node_id();
     options.signer = &signer;
-    auto opened = catalog::CatalogStore::Open(files_a->db_dir, options);
+    auto opened = catalog::Store::Open(files_a->db_dir, options);
     if (!opened.ok()) return Fail(absl::StrCat("open A: ", opened.status().message()));
-    std::unique_ptr<catalog::CatalogStore> store = std::move(*opened);
+    std::unique_ptr<catalog::Store> store = std::move(*opened);
     int64_t import_ns = 0, batches = 0;
     std::vector<v1::Project> batch;
     for (size_t first = 0; first < projects.size(); first += static_cast<size_t>(flags.batch)) {
@@ -561,15 +561,15 @@ int Run(const Flags& flags) {
   const double ceiling_rate = RatePerSecond(static_cast<double>(census.entries), ceilings[true].ns);
 
   // ---- 4. B's side in process -------------------------------------------------------
-  Section("4. B's side in process: CatalogStore::ApplyRemote of A's runs on an empty store, real verifier");
+  Section("4. B's side in process: Store::ApplyRemote of A's runs on an empty store, real verifier");
   std::map<bool, ApplyResult> applies;
   {
     // C stands for B: its own store and policy point, with a roster naming A.
-    catalog::CatalogStore::Options options;
+    catalog::Store::Options options;
     options.node_id = files_c->config.node_id();
-    auto opened = catalog::CatalogStore::Open(files_c->db_dir, options);
+    auto opened = catalog::Store::Open(files_c->db_dir, options);
     if (!opened.ok()) return Fail(absl::StrCat("open C: ", opened.status().message()));
-    std::unique_ptr<catalog::CatalogStore> store_c = std::move(*opened);
+    std::unique_ptr<catalog::Store> store_c = std::move(*opened);
     auto created = access::AccessControl::Create(access::AccessControl::Options(), &*files_c, store_c.get(),
                                                  catalog::SystemClock());
     if (!created.ok()) return Fail(absl::StrCat("AccessControl::Create: ", created.status().message()));

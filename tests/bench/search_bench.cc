@@ -25,7 +25,7 @@
 #include "absl/strings/str_join.h"
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/search_index.h"
 #include "rocksdb/db.h"
 #include "rocksdb/version.h"
@@ -509,13 +509,13 @@ int Run(const Flags& flags) {
 
   // 2. Load into the CatalogStore.
   Section("2. load into bibia::catalog::CatalogStore (in-process)");
-  catalog::CatalogStore::Options store_options;  // all defaults: durable writes, default cache and node id
-  auto opened = catalog::CatalogStore::Open(store_dir.string(), store_options);
+  catalog::Store::Options store_options;  // all defaults: durable writes, default cache and node id
+  auto opened = catalog::Store::Open(store_dir.string(), store_options);
   if (!opened.ok()) {
     std::fprintf(stderr, "bibia_search_bench: open store: %s\n", std::string(opened.status().message()).c_str());
     return 1;
   }
-  std::unique_ptr<catalog::CatalogStore> store = std::move(*opened);
+  std::unique_ptr<catalog::Store> store = std::move(*opened);
   Line("store directory", absl::StrCat(store_dir.string(), "  (", layout.note, ")"));
   Line("store options", absl::StrCat("defaults: node_id '", store->node_id(), "', sync_writes ",
                                      store_options.db.sync_writes ? "true (fsync per batch)" : "false",

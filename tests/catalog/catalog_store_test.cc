@@ -1,4 +1,4 @@
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 #include <stdlib.h>
 
@@ -123,7 +123,7 @@ struct LogRow {
 };
 
 // Every entry of the log family, in key order.
-std::vector<LogRow> ReadLog(const CatalogStore& store) {
+std::vector<LogRow> ReadLog(const Store& store) {
   std::vector<LogRow> rows;
   std::unique_ptr<rocksdb::Iterator> it = store.db()->NewIterator(Family::kLog);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -139,7 +139,7 @@ std::vector<LogRow> ReadLog(const CatalogStore& store) {
 }
 
 // Highest seq of `tier`'s log according to the frontier family (0 if none).
-uint64_t FrontierSeq(const CatalogStore& store, v1::Tier tier) {
+uint64_t FrontierSeq(const Store& store, v1::Tier tier) {
   auto value = store.db()->Get(Family::kFrontier, FrontierKey(store.node_id(), tier));
   EXPECT_THAT(value, IsOk());
   if (!value.ok() || !value->has_value()) return 0;
@@ -148,7 +148,7 @@ uint64_t FrontierSeq(const CatalogStore& store, v1::Tier tier) {
 }
 
 // Every key of a family, in order.
-std::vector<std::string> Keys(const CatalogStore& store, Family family) {
+std::vector<std::string> Keys(const Store& store, Family family) {
   std::vector<std::string> keys;
   std::unique_ptr<rocksdb::Iterator> it = store.db()->NewIterator(family);
   for (it->SeekToFirst(); it->Valid(); it->Next()) keys.push_back(it->key().ToString());
@@ -168,7 +168,7 @@ class CatalogStoreTest : public ::testing::Test {
 
   void Reopen() {
     store_.reset();
-    auto store = CatalogStore::Open(dir_.path(), options_);
+    auto store = Store::Open(dir_.path(), options_);
     ASSERT_THAT(store, IsOk());
     store_ = std::move(store).value();
   }
@@ -211,8 +211,8 @@ class CatalogStoreTest : public ::testing::Test {
 
   FakeClock clock_;
   ScopedTempDir dir_;
-  CatalogStore::Options options_;
-  std::unique_ptr<CatalogStore> store_;
+  Store::Options options_;
+  std::unique_ptr<Store> store_;
 };
 
 // ---------------------------------------------------------------------------
@@ -637,7 +637,7 @@ TEST_F(CatalogStoreTest, PersistsAcrossCloseAndReopen) {
 }
 
 TEST_F(CatalogStoreTest, SecondOpenOfSameDirectoryFails) {
-  auto second = CatalogStore::Open(dir_.path(), options_);
+  auto second = Store::Open(dir_.path(), options_);
   EXPECT_THAT(second, ::testing::Not(IsOk()));
 }
 
@@ -648,7 +648,7 @@ TEST_F(CatalogStoreTest, RefusesStoreOfAnotherSchemaVersion) {
                   ->Put(write_options, store_->db()->family(Family::kMeta), std::string(kMetaSchemaVersion), "99")
                   .ok());
   store_.reset();
-  EXPECT_THAT(CatalogStore::Open(dir_.path(), options_),
+  EXPECT_THAT(Store::Open(dir_.path(), options_),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("99")));
 }
 

@@ -33,7 +33,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/budget_file_system.h"
 #include "tests/catalog/store_test_util.h"
@@ -76,11 +76,11 @@ v1::Project TrialProject(const std::string& id, std::mt19937_64& rng) {
 int RunTrial(const std::string& db_dir, const std::string& acks_path, uint64_t seed, bool reserve) {
   alarm(120);  // a hang ends as SIGALRM, told apart from an abort
   auto fs = std::make_shared<BudgetFileSystem>();
-  CatalogStore::Options options;
+  Store::Options options;
   options.db.file_system = fs;
   options.db.disk_reserve_bytes = reserve ? kReserve : 0;
   options.db.free_bytes = [fs]() -> absl::StatusOr<uint64_t> { return static_cast<uint64_t>(fs->budget()); };
-  auto store = CatalogStore::Open(db_dir, options);
+  auto store = Store::Open(db_dir, options);
   if (!store.ok()) return kOpenFailed;
   std::ofstream acks(acks_path);
   std::mt19937_64 rng(seed);
@@ -88,7 +88,7 @@ int RunTrial(const std::string& db_dir, const std::string& acks_path, uint64_t s
   std::string last_acked;
   bool refused = false;
   const auto write = [&](const std::string& id) -> int {
-    absl::StatusOr<CatalogStore::PutResult> put = (*store)->PutProject(TrialProject(id, rng));
+    absl::StatusOr<Store::PutResult> put = (*store)->PutProject(TrialProject(id, rng));
     if (put.ok()) {
       acks << id << "\n" << std::flush;  // the page cache keeps it if the process dies
       last_acked = id;
@@ -135,9 +135,9 @@ int RunTrial(const std::string& db_dir, const std::string& acks_path, uint64_t s
 // 0, or 20 + the number of acknowledged projects missing (at most 100).
 int CountLost(const std::string& db_dir, const std::string& acks_path) {
   alarm(120);
-  CatalogStore::Options options;
+  Store::Options options;
   options.db.disk_reserve_bytes = 0;
-  auto store = CatalogStore::Open(db_dir, options);
+  auto store = Store::Open(db_dir, options);
   if (!store.ok()) {
     std::fprintf(stderr, "reopen: %s\n", store.status().ToString().c_str());
     return kOpenFailed;
@@ -217,9 +217,9 @@ void RunTmpfsTrials(bool reserve) {
     const std::string db_dir = pattern + "/db", acks = pattern + ".acks";  // beside the mount, unique
     const Outcome wrote = InChild([&] {
       alarm(120);
-      CatalogStore::Options options;
+      Store::Options options;
       options.db.disk_reserve_bytes = reserve ? 2 << 20 : 0;
-      auto store = CatalogStore::Open(db_dir, options);
+      auto store = Store::Open(db_dir, options);
       if (!store.ok()) {
         std::fprintf(stderr, "tmpfs trial %d: open: %s\n", trial, store.status().ToString().c_str());
         return static_cast<int>(kOpenFailed);
@@ -227,7 +227,7 @@ void RunTmpfsTrials(bool reserve) {
       std::ofstream out(acks);
       std::mt19937_64 rng(trial);
       for (int i = 0; i < 20000; ++i) {  // ends at the first refusal
-        absl::StatusOr<CatalogStore::PutResult> put = (*store)->PutProject(TrialProject(ProjectId('t', i), rng));
+        absl::StatusOr<Store::PutResult> put = (*store)->PutProject(TrialProject(ProjectId('t', i), rng));
         if (!put.ok()) {
           if (put.status().message().find("disk nearly full") != absl::string_view::npos) return 1;
           std::fprintf(stderr, "tmpfs trial %d, write %d: %s\n", trial, i, put.status().ToString().c_str());

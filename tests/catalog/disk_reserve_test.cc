@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/status_matchers.h"
@@ -81,10 +81,10 @@ TEST(DiskReserveTest, UnreadableFreeSpaceRefusesTheWrite) {
 TEST(DiskReserveTest, StoreRefusesWritesKeepsReadsAndResumesWhenSpaceReturns) {
   ScopedTempDir dir;
   std::atomic<uint64_t> free{1000 * kMiB};
-  CatalogStore::Options options;
+  Store::Options options;
   options.db.disk_reserve_bytes = 64 * kMiB;
   options.db.free_bytes = [&]() -> absl::StatusOr<uint64_t> { return free.load(); };
-  auto store = CatalogStore::Open(dir.path(), options);
+  auto store = Store::Open(dir.path(), options);
   ASSERT_THAT(store, IsOk());
   ASSERT_THAT((*store)->PutProject(MakeProject("p1", "Projet irrigation")), IsOk());
   EXPECT_THAT((*store)->Health(), IsOk());
@@ -93,7 +93,7 @@ TEST(DiskReserveTest, StoreRefusesWritesKeepsReadsAndResumesWhenSpaceReturns) {
   // A health check reads the free space now (a write reads it again at most
   // 100 ms after the last reading, or before each write near the reserve).
   EXPECT_THAT((*store)->Health(), StatusIs(absl::StatusCode::kResourceExhausted));
-  const absl::StatusOr<CatalogStore::PutResult> refused = (*store)->PutProject(MakeProject("p2", "Projet eau"));
+  const absl::StatusOr<Store::PutResult> refused = (*store)->PutProject(MakeProject("p2", "Projet eau"));
   EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted,
                                 HasSubstr("disk nearly full: 60 MiB free, reserve 64 MiB")));
   EXPECT_THAT(refused.status().message(), Not(HasSubstr(dir.path())));
@@ -155,18 +155,18 @@ TEST(DiskReserveTest, OnASmallTmpfsWritesStopBeforeItIsFullAndResumeWhenSpaceRet
     const std::string mib(kMiB, 'x');
     for (int i = 0; i < 4; ++i) out << mib;
   }
-  CatalogStore::Options options;
+  Store::Options options;
   options.db.disk_reserve_bytes = 4 * kMiB;
   std::vector<std::string> acknowledged;
   absl::Status refusal;
   {
-    auto store = CatalogStore::Open(db_dir, options);
+    auto store = Store::Open(db_dir, options);
     ASSERT_THAT(store, IsOk());
     std::string summary;
     for (int w = 0; w < 1100; ++w) absl::StrAppend(&summary, "irrigation ", w, " ");  // ~ 17 KB a project
     for (int i = 0; i < 5000 && refusal.ok(); ++i) {
       const std::string id = absl::StrCat("p", i);
-      absl::StatusOr<CatalogStore::PutResult> put = (*store)->PutProject(MakeProject(id, "Projet", summary));
+      absl::StatusOr<Store::PutResult> put = (*store)->PutProject(MakeProject(id, "Projet", summary));
       if (put.ok()) {
         acknowledged.push_back(id);
       } else {
@@ -185,7 +185,7 @@ TEST(DiskReserveTest, OnASmallTmpfsWritesStopBeforeItIsFullAndResumeWhenSpaceRet
     ASSERT_THAT((*store)->PutProject(MakeProject("after", "Projet", summary)), IsOk());
     acknowledged.push_back("after");
   }
-  auto reopened = CatalogStore::Open(db_dir, options);
+  auto reopened = Store::Open(db_dir, options);
   ASSERT_THAT(reopened, IsOk());
   int missing = 0;
   for (const std::string& id : acknowledged) missing += !(*reopened)->GetProject(id).ok();

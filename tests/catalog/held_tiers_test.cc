@@ -1,4 +1,4 @@
-// CatalogStore::HoldTiersUpTo: a replica whose roster tier is lowered drops
+// Store::HoldTiersUpTo: a replica whose roster tier is lowered drops
 // what it holds of other origins above it, keeps its own, refuses such
 // entries afterwards, and pulls them from scratch once the tier is raised.
 #include <filesystem>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -239,10 +239,10 @@ TEST_F(HeldTiersTest, APendingScrubIsFinishedWhenTheStoreOpens) {
   replica_.reset();  // the "crash": closed before any scrub
   ASSERT_TRUE(AnyFileContains(db_dir, sentinel));
 
-  CatalogStore::Options options;
+  Store::Options options;
   options.node_id = "replica-b";
   options.clock = &clock_;
-  auto reopened = CatalogStore::Open(db_dir, options);
+  auto reopened = Store::Open(db_dir, options);
   ASSERT_THAT(reopened.status(), IsOk());
   EXPECT_FALSE(AnyFileContains(db_dir, sentinel));
   auto marker = (*reopened)->db()->Get(Family::kMeta, kMetaScrubPending);

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/status_matchers.h"
 #include "tests/catalog/store_test_util.h"
@@ -36,9 +36,9 @@ std::vector<v1::Feedback> Feedbacks(int count, const std::string& tag) {
 // store; returns the seconds it took.
 double TimeImport(int count) {
   ScopedTempDir dir;
-  CatalogStore::Options options;
+  Store::Options options;
   options.db.sync_writes = false;
-  auto store = CatalogStore::Open(dir.path(), options);
+  auto store = Store::Open(dir.path(), options);
   EXPECT_TRUE(store.ok()) << store.status();
   if (!store.ok()) return 0;
   std::vector<v1::Project> projects;

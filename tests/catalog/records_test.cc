@@ -7,7 +7,7 @@
 #include <string>
 
 #include "bibia/v1/storage.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -28,10 +28,10 @@ class RecordsTest : public ::testing::Test {
 
   void Open() {
     store_.reset();
-    CatalogStore::Options options;
+    Store::Options options;
     options.node_id = "node-a";
     options.clock = &clock_;
-    auto store = CatalogStore::Open(dir_.path(), options);
+    auto store = Store::Open(dir_.path(), options);
     ASSERT_THAT(store, IsOk());
     store_ = std::move(*store);
   }
@@ -57,7 +57,7 @@ class RecordsTest : public ::testing::Test {
 
   FakeClock clock_;
   ScopedTempDir dir_;
-  std::unique_ptr<CatalogStore> store_;
+  std::unique_ptr<Store> store_;
 };
 
 v1::Project WithContact(v1::Project p, const std::string& email) {
@@ -195,16 +195,16 @@ TEST_F(RecordsTest, SchemaVersionTwoIsMigratedOnOpen) {
 TEST(SchemaVersionTest, OtherVersionsAreRefused) {
   for (const char* version : {"1", "4"}) {
     ScopedTempDir dir;
-    CatalogStore::Options options;
+    Store::Options options;
     options.node_id = "node-a";
     {
-      auto store = CatalogStore::Open(dir.path(), options);
+      auto store = Store::Open(dir.path(), options);
       ASSERT_THAT(store, IsOk());
       rocksdb::WriteBatch batch;
       batch.Put((*store)->db()->family(Family::kMeta), std::string(kMetaSchemaVersion), version);
       ASSERT_THAT((*store)->db()->Write(&batch), IsOk());
     }
-    EXPECT_THAT(CatalogStore::Open(dir.path(), options).status(),
+    EXPECT_THAT(Store::Open(dir.path(), options).status(),
                 StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version '" + std::string(version))))
         << version;
   }

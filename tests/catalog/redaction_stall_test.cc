@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/status_matchers.h"
 #include "tests/catalog/store_test_util.h"
@@ -31,7 +31,7 @@ v1::Project Version(int i, int version) {
 
 TEST(RedactionStallTest, WritesGoOnWhileALargeStoreIsRedacted) {
   ScopedTempDir dir;
-  auto store = CatalogStore::Open(dir.path(), {});
+  auto store = Store::Open(dir.path(), {});
   ASSERT_THAT(store, IsOk());
   // Two versions of every project: the first ones are what a redaction erases.
   for (int version = 0; version < 2; ++version) {

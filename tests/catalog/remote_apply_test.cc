@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
@@ -157,10 +157,10 @@ TEST_F(RemoteApplyTest, OpeningTheStoreDeletesOwnFeedbackOnProjectsGone) {
   ASSERT_EQ(replica_->Stats()->feedback(), 1);
 
   replica_.reset();
-  CatalogStore::Options options;
+  Store::Options options;
   options.node_id = "replica-b";
   options.clock = &clock_;
-  auto reopened = CatalogStore::Open(dir_b_.path(), options);
+  auto reopened = Store::Open(dir_b_.path(), options);
   ASSERT_THAT(reopened.status(), IsOk());
   replica_ = std::move(*reopened);
   EXPECT_EQ(replica_->Stats()->feedback(), 0);
@@ -235,11 +235,11 @@ TEST_F(RemoteApplyTest, AnOriginThatStartedAgainEmptyIsAForkNotAnOldRun) {
   EXPECT_THAT(replica_->ApplyVerified(Verified(PublicRun(1))).status(), IsOk());
 
   ScopedTempDir wiped_dir;
-  CatalogStore::Options options;
+  Store::Options options;
   options.node_id = kOrigin;
   options.clock = &clock_;
   options.signer = &signer_;
-  auto wiped = CatalogStore::Open(wiped_dir.path(), options);
+  auto wiped = Store::Open(wiped_dir.path(), options);
   ASSERT_THAT(wiped.status(), IsOk());
   ASSERT_THAT((*wiped)->PutProject(MakeProject("new-1", "Nouveau 1")).status(), IsOk());
   auto below = (*wiped)->ReadLog(kOrigin, v1::TIER_PUBLIC, 0, 1000);  // seq 1, below the replica's head
@@ -316,11 +316,11 @@ class TwoOriginsTest : public OriginAndReplicaTest {
  protected:
   void SetUp() override {
     OriginAndReplicaTest::SetUp();
-    CatalogStore::Options x;
+    Store::Options x;
     x.node_id = "origin-x";
     x.clock = &clock_;
     x.signer = &signer_x_;
-    auto other = CatalogStore::Open(dir_x_.path(), x);
+    auto other = Store::Open(dir_x_.path(), x);
     ASSERT_THAT(other.status(), IsOk());
     other_ = std::move(*other);
   }
@@ -335,7 +335,7 @@ class TwoOriginsTest : public OriginAndReplicaTest {
 
   // `store` shows project p1 with one contact, `email` (and the title
   // `title`, if given).
-  static void ExpectP1Contact(CatalogStore* store, const std::string& email, const std::string& title = "") {
+  static void ExpectP1Contact(Store* store, const std::string& email, const std::string& title = "") {
     auto got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
     if (!title.empty()) {
@@ -345,25 +345,25 @@ class TwoOriginsTest : public OriginAndReplicaTest {
     EXPECT_EQ(got->restricted().contacts(0).email(), email);
   }
 
-  std::vector<v1::LogEntry> LogOf(CatalogStore* store, v1::Tier tier) {
+  std::vector<v1::LogEntry> LogOf(Store* store, v1::Tier tier) {
     auto entries = store->ReadLog(store->node_id(), tier, 0, 1000);
     EXPECT_THAT(entries.status(), IsOk());
     return entries.ok() ? *entries : std::vector<v1::LogEntry>();
   }
 
   // A third node's store, empty, in `dir`.
-  std::unique_ptr<CatalogStore> OpenThirdNode(const ScopedTempDir& dir) {
-    CatalogStore::Options options;
+  std::unique_ptr<Store> OpenThirdNode(const ScopedTempDir& dir) {
+    Store::Options options;
     options.node_id = "replica-c";
     options.clock = &clock_;
-    auto store = CatalogStore::Open(dir.path(), options);
+    auto store = Store::Open(dir.path(), options);
     EXPECT_THAT(store.status(), IsOk());
     return store.ok() ? std::move(*store) : nullptr;
   }
 
   ScopedTempDir dir_x_;
   NameSigner signer_x_{"origin-x"};
-  std::unique_ptr<CatalogStore> other_;
+  std::unique_ptr<Store> other_;
 };
 
 // A member that writes a restricted facet under another member's project id
@@ -401,7 +401,7 @@ TEST_F(TwoOriginsTest, AFacetWrittenUnderAnotherMembersProjectIsNeverShownWithIt
 }
 
 // The keys of facets held aside on `store` (AsideKey).
-std::vector<std::string> AsideKeys(CatalogStore* store) {
+std::vector<std::string> AsideKeys(Store* store) {
   std::vector<std::string> keys;
   std::unique_ptr<rocksdb::Iterator> it = store->db()->NewIterator(Family::kRecords);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -501,7 +501,7 @@ TEST_F(TwoOriginsTest, FacetsEndTheSameWhateverOrderTheLogsArrive) {
   for (size_t n = 0; n < orders.size(); ++n) {
     SCOPED_TRACE(absl::StrCat("order ", n + 1));
     ScopedTempDir dir;
-    std::unique_ptr<CatalogStore> store = OpenThirdNode(dir);
+    std::unique_ptr<Store> store = OpenThirdNode(dir);
     ASSERT_NE(store, nullptr);
     for (const std::vector<v1::LogEntry>* run : orders[n]) {
       auto verified = store->VerifyRemote(*run, verifier_);
@@ -639,7 +639,7 @@ TEST_F(TwoOriginsTest, AFacetKeyThatIsNotAProjectIdIsRefused) {
 // A word only an erased payload held leaves the search index's keys too, on
 // the origin and on the replica (it stayed as a term with an empty list).
 // The ids of the projects `store` finds for `query`.
-std::vector<std::string> Finds(CatalogStore* store, const std::string& query) {
+std::vector<std::string> Finds(Store* store, const std::string& query) {
   v1::SearchRequest request;
   request.set_query(query);
   auto got = store->Search(request);
@@ -652,7 +652,7 @@ std::vector<std::string> Finds(CatalogStore* store, const std::string& query) {
 }
 
 // Applies `run` (of any origin) on `store`.
-void ApplyOn(CatalogStore* store, const std::vector<v1::LogEntry>& run, const NameVerifier& verifier) {
+void ApplyOn(Store* store, const std::vector<v1::LogEntry>& run, const NameVerifier& verifier) {
   auto verified = store->VerifyRemote(run, verifier);
   ASSERT_THAT(verified.status(), IsOk());
   ASSERT_THAT(store->ApplyVerified(*verified).status(), IsOk());
@@ -686,7 +686,7 @@ TEST_F(TwoOriginsTest, TheEarlierClaimOfAnIdOwnsItWhateverOrderTheLogsArrive) {
   for (size_t n = 0; n < orders.size(); ++n) {
     SCOPED_TRACE(absl::StrCat("order ", n + 1));
     ScopedTempDir dir;
-    std::unique_ptr<CatalogStore> store = OpenThirdNode(dir);
+    std::unique_ptr<Store> store = OpenThirdNode(dir);
     ASSERT_NE(store, nullptr);
     for (const std::vector<v1::LogEntry>* run : orders[n]) ApplyOn(store.get(), *run, verifier_);
     auto got = store->GetProject("p1");
@@ -720,14 +720,14 @@ TEST_F(TwoOriginsTest, WhenTheEarlierClaimIsDeletedTheNextTakesItsPlace) {
   ASSERT_THAT(other_->PutProject(WithContact(MakeProject("p1", "Autre tramway"), "x@other.example")).status(),
               IsOk());
   ASSERT_THAT(origin_->PutProject(WithContact(MakeProject("p1", "Cantine p1"), "a@origin.example")).status(), IsOk());
-  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+  for (Store* store : {replica_.get(), other_.get()}) {
     ApplyOn(store, LogOf(origin_.get(), v1::TIER_PUBLIC), verifier_);
     ApplyOn(store, LogOf(origin_.get(), v1::TIER_RESTRICTED), verifier_);
   }
   ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
   ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
   OpenReplica();
-  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+  for (Store* store : {replica_.get(), other_.get()}) {
     auto got = store->GetProject("p1");
     ASSERT_THAT(got.status(), IsOk());
     EXPECT_EQ(got->public_().title_fr(), "Autre tramway");
@@ -736,7 +736,7 @@ TEST_F(TwoOriginsTest, WhenTheEarlierClaimIsDeletedTheNextTakesItsPlace) {
   ASSERT_THAT(other_->DeleteProject("p1"), IsOk());  // on its own node: origin-a's claim takes the place at once
   ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
   ApplyOn(replica_.get(), LogOf(other_.get(), v1::TIER_RESTRICTED), verifier_);
-  for (CatalogStore* store : {replica_.get(), other_.get()}) {
+  for (Store* store : {replica_.get(), other_.get()}) {
     SCOPED_TRACE(store->node_id());
     ExpectP1Contact(store, "a@origin.example", "Cantine p1");
     EXPECT_THAT(Finds(store, "cantine"), ::testing::ElementsAre("p1"));
@@ -835,7 +835,7 @@ TEST_F(TwoOriginsTest, ANodeCanWithdrawItsLaterClaim) {
     ApplyOn(replica_.get(), *rest, verifier_);
   }
   ApplyOn(origin_.get(), LogOf(other_.get(), v1::TIER_PUBLIC), verifier_);
-  for (CatalogStore* store : {replica_.get(), origin_.get()}) {
+  for (Store* store : {replica_.get(), origin_.get()}) {
     EXPECT_THAT(store->GetProject("p1").status(), StatusIs(absl::StatusCode::kNotFound));
     EXPECT_THAT(Finds(store, "tramway"), IsEmpty());
   }
@@ -920,10 +920,10 @@ TEST_F(TwoOriginsTest, AClaimThatChangesWithoutADeletionIsRefusedWhereverItIsHel
   const v1::LogEntry backdated = ClaimingFrom(a_public[1], x_claim - 1);
 
   ScopedTempDir dir;
-  std::unique_ptr<CatalogStore> holding_x = OpenThirdNode(dir);
+  std::unique_ptr<Store> holding_x = OpenThirdNode(dir);
   ASSERT_NE(holding_x, nullptr);
   ApplyOn(holding_x.get(), x_public, verifier_);
-  for (CatalogStore* store : {replica_.get(), holding_x.get()}) {
+  for (Store* store : {replica_.get(), holding_x.get()}) {
     SCOPED_TRACE(store->node_id());
     ApplyOn(store, {a_public[0]}, verifier_);
     const std::string shown = store->GetProject("p1")->public_().title_fr();
@@ -960,7 +960,7 @@ TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   auto rest = origin_->ReadLog(kOrigin, v1::TIER_PUBLIC, 1, 1000);
   ASSERT_THAT(rest.status(), IsOk());
   ASSERT_THAT(replica_->ApplyVerified(Verified(*rest)).status(), IsOk());
-  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+  for (Store* store : {origin_.get(), replica_.get()}) {
     SCOPED_TRACE(store->node_id());
     std::vector<std::string> terms;
     std::unique_ptr<rocksdb::Iterator> it = store->db()->NewIterator(Family::kIndex);
@@ -988,7 +988,7 @@ v1::Project ProjectWithContact(const std::string& id, const std::string& email) 
 }
 
 // The names of the SST files of `family`: a compaction replaces them.
-std::vector<std::string> SstFiles(CatalogStore* store, Family family) {
+std::vector<std::string> SstFiles(Store* store, Family family) {
   rocksdb::ColumnFamilyMetaData meta;
   store->db()->raw()->GetColumnFamilyMetaData(store->db()->family(family), &meta);
   std::vector<std::string> names;
@@ -1012,13 +1012,13 @@ TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
   };
   ASSERT_THAT(replica_->ApplyVerified(Verified(log_of(v1::TIER_PUBLIC))).status(), IsOk());
   ASSERT_THAT(replica_->ApplyVerified(Verified(log_of(v1::TIER_RESTRICTED))).status(), IsOk());
-  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+  for (Store* store : {origin_.get(), replica_.get()}) {
     for (Family f : {Family::kIndex, Family::kLog}) {
       ASSERT_TRUE(store->db()->raw()->Flush(rocksdb::FlushOptions(), store->db()->family(f)).ok());
     }
   }
   std::map<std::string, std::vector<std::string>> index_before, log_before;
-  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+  for (Store* store : {origin_.get(), replica_.get()}) {
     index_before[store->node_id()] = SstFiles(store, Family::kIndex);
     log_before[store->node_id()] = SstFiles(store, Family::kLog);
     ASSERT_THAT(index_before[store->node_id()], ::testing::Not(IsEmpty()));
@@ -1027,7 +1027,7 @@ TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
   ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_RESTRICTED), IsOk());
   std::vector<v1::LogEntry> redaction = log_of(v1::TIER_RESTRICTED);
   ASSERT_THAT(replica_->ApplyVerified(Verified({redaction.back()})).status(), IsOk());
-  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+  for (Store* store : {origin_.get(), replica_.get()}) {
     SCOPED_TRACE(store->node_id());
     EXPECT_EQ(SstFiles(store, Family::kIndex), index_before[store->node_id()]);
     EXPECT_NE(SstFiles(store, Family::kLog), log_before[store->node_id()]);
@@ -1039,7 +1039,7 @@ TEST_F(RemoteApplyTest, OnlyAnErasedPublicPayloadCompactsTheIndex) {
   ASSERT_THAT(origin_->RedactHistory("p1", v1::TIER_PUBLIC), IsOk());
   std::vector<v1::LogEntry> public_redaction = log_of(v1::TIER_PUBLIC);
   ASSERT_THAT(replica_->ApplyVerified(Verified({public_redaction.back()})).status(), IsOk());
-  for (CatalogStore* store : {origin_.get(), replica_.get()}) {
+  for (Store* store : {origin_.get(), replica_.get()}) {
     SCOPED_TRACE(store->node_id());
     EXPECT_NE(SstFiles(store, Family::kIndex), index_before[store->node_id()]);
   }
@@ -1067,12 +1067,12 @@ TEST_F(RemoteApplyTest, AnIndexScrubLeftPendingIsDoneByTheNextScrub) {
 TEST_F(RemoteApplyTest, ADeletedProjectsHistoryCanBeErased) {
   v1::Project project = ProjectWithContact("p1", "parti@example.org");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());
-  const auto restricted_log = [&](CatalogStore* store, uint64_t after) {
+  const auto restricted_log = [&](Store* store, uint64_t after) {
     auto entries = store->ReadLog(kOrigin, v1::TIER_RESTRICTED, after, 1000);
     EXPECT_THAT(entries.status(), IsOk());
     return entries.ok() ? *entries : std::vector<v1::LogEntry>();
   };
-  const auto holds_contact = [&](CatalogStore* store) {
+  const auto holds_contact = [&](Store* store) {
     for (const v1::LogEntry& e : restricted_log(store, 0)) {
       if (e.payload().find("parti@example.org") != std::string::npos) return true;
     }
@@ -1094,10 +1094,10 @@ TEST_F(RemoteApplyTest, ADeletedProjectsHistoryCanBeErased) {
 
   // A node pulling from scratch verifies the chain with the payload erased.
   ScopedTempDir fresh_dir;
-  CatalogStore::Options options;
+  Store::Options options;
   options.node_id = "fresh-c";
   options.clock = &clock_;
-  auto fresh = CatalogStore::Open(fresh_dir.path(), options);
+  auto fresh = Store::Open(fresh_dir.path(), options);
   ASSERT_THAT(fresh.status(), IsOk());
   auto run = (*fresh)->VerifyRemote(restricted_log(origin_.get(), 0), verifier_);
   ASSERT_THAT(run.status(), IsOk());
@@ -1127,7 +1127,7 @@ TEST_F(RemoteApplyTest, RunsOfEveryTierApplyTogether) {
 
 // Imports p1-p3 (public and restricted facets) on `origin` in one batch,
 // and makes the replica's reference of p2's public facet unreadable.
-void ImportThreeWithAnUnreadableReplicaReference(CatalogStore* origin, CatalogStore* replica) {
+void ImportThreeWithAnUnreadableReplicaReference(Store* origin, Store* replica) {
   std::vector<v1::Project> projects;
   for (const char* id : {"p1", "p2", "p3"}) {
     v1::Project project = MakeProject(id, "cantine");

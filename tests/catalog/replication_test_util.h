@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/remote_run.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -40,11 +40,11 @@ class NameVerifier : public SignatureVerifier {
 class OriginAndReplicaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CatalogStore::Options a;
+    Store::Options a;
     a.node_id = kOrigin;
     a.clock = &clock_;
     a.signer = &signer_;
-    auto origin = CatalogStore::Open(dir_a_.path(), a);
+    auto origin = Store::Open(dir_a_.path(), a);
     ASSERT_THAT(origin.status(), ::bibia::testing::IsOk());
     origin_ = std::move(*origin);
     OpenReplica();
@@ -53,10 +53,10 @@ class OriginAndReplicaTest : public ::testing::Test {
   // Opens the replica's store, closing it first if it is open.
   void OpenReplica() {
     replica_.reset();
-    CatalogStore::Options b;
+    Store::Options b;
     b.node_id = "replica-b";
     b.clock = &clock_;
-    auto replica = CatalogStore::Open(dir_b_.path(), b);
+    auto replica = Store::Open(dir_b_.path(), b);
     ASSERT_THAT(replica.status(), ::bibia::testing::IsOk());
     replica_ = std::move(*replica);
   }
@@ -94,7 +94,7 @@ class OriginAndReplicaTest : public ::testing::Test {
   NameSigner signer_{kOrigin};
   NameVerifier verifier_;
   ScopedTempDir dir_a_, dir_b_;
-  std::unique_ptr<CatalogStore> origin_, replica_;
+  std::unique_ptr<Store> origin_, replica_;
 };
 
 }  // namespace bibia::catalog

@@ -10,7 +10,7 @@
 
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "gtest/gtest.h"
 #include "tests/catalog/status_matchers.h"
@@ -37,13 +37,13 @@ struct ScrubLatch {
   }
 };
 
-void ExpectNoScrubPending(CatalogStore* store) {
+void ExpectNoScrubPending(Store* store) {
   auto pending = store->db()->Get(Family::kMeta, kMetaScrubPending);
   ASSERT_THAT(pending, IsOk());
   EXPECT_FALSE(pending->has_value());
 }
 
-void ExpectHistoryErased(CatalogStore* store, const std::string& old_text) {
+void ExpectHistoryErased(Store* store, const std::string& old_text) {
   auto log = store->ReadLog(store->node_id(), v1::TIER_PUBLIC, 0, 1000);
   ASSERT_THAT(log, IsOk());
   for (const v1::LogEntry& e : *log) EXPECT_EQ(e.payload().find(old_text), std::string::npos) << "seq " << e.seq();
@@ -52,9 +52,9 @@ void ExpectHistoryErased(CatalogStore* store, const std::string& old_text) {
 TEST(ScrubTest, AWriteCompletesWhileARedactionsScrubIsInProgress) {
   ScopedTempDir dir;
   ScrubLatch latch;
-  CatalogStore::Options options;
+  Store::Options options;
   options.scrub_hook = latch.Hook();
-  auto store = CatalogStore::Open(dir.path(), options);
+  auto store = Store::Open(dir.path(), options);
   ASSERT_THAT(store, IsOk());
   ASSERT_THAT((*store)->PutProject(MakeProject("p1", "Cantine", "Ancien texte a effacer")), IsOk());
   ASSERT_THAT((*store)->PutProject(MakeProject("p1", "Cantine", "Nouveau texte")), IsOk());
@@ -64,7 +64,7 @@ TEST(ScrubTest, AWriteCompletesWhileARedactionsScrubIsInProgress) {
   ASSERT_TRUE(latch.reached.WaitForNotificationWithTimeout(kBound));
   // The scrub is held: a write must still go through.
   absl::Notification wrote;
-  absl::StatusOr<CatalogStore::PutResult> put;
+  absl::StatusOr<Store::PutResult> put;
   std::thread writer([&] {
     put = (*store)->PutProject(MakeProject("p2", "Eau potable"));
     wrote.Notify();
@@ -84,9 +84,9 @@ TEST(ScrubTest, AWriteCompletesWhileARedactionsScrubIsInProgress) {
 TEST(ScrubTest, ARedactionDuringAnotherOnesScrubIsScrubbedToo) {
   ScopedTempDir dir;
   ScrubLatch latch;
-  CatalogStore::Options options;
+  Store::Options options;
   options.scrub_hook = latch.Hook();
-  auto store = CatalogStore::Open(dir.path(), options);
+  auto store = Store::Open(dir.path(), options);
   ASSERT_THAT(store, IsOk());
   for (const char* id : {"p1", "p2"}) {
     ASSERT_THAT((*store)->PutProject(MakeProject(id, "Cantine", "Ancien texte a effacer")), IsOk());

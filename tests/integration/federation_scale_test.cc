@@ -23,7 +23,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/log_writer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -496,9 +496,9 @@ TEST(FederationScaleTest, KillNineDuringSyncThenCatchUpKeepsChainContiguous) {
   StopNodes(f, all_nodes);
   std::map<int, std::vector<std::string>> origin_log;  // tier -> serialized entries
   {
-    catalog::CatalogStore::Options options;
+    catalog::Store::Options options;
     options.node_id = f.id(kOrigin);
-    auto store = catalog::CatalogStore::Open(f.node(kOrigin).data_dir() + "/db", options);
+    auto store = catalog::Store::Open(f.node(kOrigin).data_dir() + "/db", options);
     ASSERT_TRUE(store.ok()) << store.status();
     for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
       auto entries = (*store)->ReadLog(f.id(kOrigin), tier, 0, std::numeric_limits<size_t>::max());
@@ -508,9 +508,9 @@ TEST(FederationScaleTest, KillNineDuringSyncThenCatchUpKeepsChainContiguous) {
   }
   for (const auto& [b, kill_at] : trials) {
     SCOPED_TRACE(absl::StrCat("store of ", f.id(b)));
-    catalog::CatalogStore::Options options;
+    catalog::Store::Options options;
     options.node_id = f.id(b);
-    auto store = catalog::CatalogStore::Open(f.node(b).data_dir() + "/db", options);
+    auto store = catalog::Store::Open(f.node(b).data_dir() + "/db", options);
     ASSERT_TRUE(store.ok()) << store.status();
     for (v1::Tier tier : {v1::TIER_PUBLIC, v1::TIER_RESTRICTED, v1::TIER_EXPERT}) {
       const uint64_t expected = origin_frontier->at({f.id(kOrigin), static_cast<int>(tier)});

@@ -21,29 +21,29 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "catalog/keys.h"
 
 namespace bibia::testing {
 
 // Opens the store of a node that has exited (its RocksDB lock is free).
-inline absl::StatusOr<std::unique_ptr<catalog::CatalogStore>> OpenStoppedStore(const std::string& data_dir,
+inline absl::StatusOr<std::unique_ptr<catalog::Store>> OpenStoppedStore(const std::string& data_dir,
                                                                                const std::string& node_id) {
-  catalog::CatalogStore::Options options;
+  catalog::Store::Options options;
   options.node_id = node_id;
   options.db.block_cache_bytes = 8 << 20;
-  return catalog::CatalogStore::Open(data_dir + "/db", options);
+  return catalog::Store::Open(data_dir + "/db", options);
 }
 
 // The whole log of (origin, tier), in seq order.
-inline std::vector<v1::LogEntry> WholeLog(const catalog::CatalogStore& store, const std::string& origin,
+inline std::vector<v1::LogEntry> WholeLog(const catalog::Store& store, const std::string& origin,
                                           v1::Tier tier) {
   auto entries = store.ReadLog(origin, tier, 0, std::numeric_limits<size_t>::max());
   return entries.ok() ? *entries : std::vector<v1::LogEntry>();
 }
 
 // The frontier of (origin, tier); 0 when absent.
-inline uint64_t FrontierOf(const catalog::CatalogStore& store, const std::string& origin, v1::Tier tier) {
+inline uint64_t FrontierOf(const catalog::Store& store, const std::string& origin, v1::Tier tier) {
   auto frontier = store.Frontier();
   if (!frontier.ok()) return 0;
   for (const auto& f : *frontier) {
@@ -54,7 +54,7 @@ inline uint64_t FrontierOf(const catalog::CatalogStore& store, const std::string
 
 // Every key and value of every column family, as iterators return them:
 // family name -> rows, each "key \x1f value" followed by "\x1e".
-inline std::map<std::string, std::string> FamilyBytes(const catalog::CatalogStore& store) {
+inline std::map<std::string, std::string> FamilyBytes(const catalog::Store& store) {
   std::map<std::string, std::string> out;
   for (int f = 0; f < catalog::kFamilyCount; ++f) {
     auto family = static_cast<catalog::Family>(f);

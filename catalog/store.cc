@@ -1,4 +1,4 @@
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 
 #include <algorithm>
 #include <map>
@@ -100,8 +100,8 @@ absl::Status CheckWritable(const v1::Project& project, FacetMask writable) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::string& dir, const Options& options) {
-  auto store = std::unique_ptr<CatalogStore>(new CatalogStore(options));
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options& options) {
+  auto store = std::unique_ptr<Store>(new Store(options));
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
   if (store->db_->schema_version() == 2) BIBIA_RETURN_IF_ERROR(MigrateRecordsToReferences(store->db_.get()));
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
@@ -121,7 +121,7 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   return store;
 }
 
-absl::Status CatalogStore::CountAndReconcileFeedback() {
+absl::Status Store::CountAndReconcileFeedback() {
   int64_t feedback = 0;
   std::set<std::string> orphaned;  // projects gone that this node's feedback is still about
   std::map<std::string, bool, std::less<>> exists;  // by project id, read once each
@@ -146,7 +146,7 @@ absl::Status CatalogStore::CountAndReconcileFeedback() {
   return absl::OkStatus();
 }
 
-absl::Status CatalogStore::AddMissingFeedbackFingerprints() {
+absl::Status Store::AddMissingFeedbackFingerprints() {
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> done, db_->Get(Family::kMeta, kMetaFeedbackFingerprints));
   if (done) return absl::OkStatus();
   rocksdb::WriteBatch batch;
@@ -162,7 +162,7 @@ absl::Status CatalogStore::AddMissingFeedbackFingerprints() {
   return db_->Write(&batch);
 }
 
-absl::Status CatalogStore::StageOwnFeedbackDeletion(const std::string& project_id, Batch* b) {
+absl::Status Store::StageOwnFeedbackDeletion(const std::string& project_id, Batch* b) {
   BIBIA_ASSIGN_OR_RETURN(std::vector<v1::Feedback> feedback, ListFeedback(project_id));
   for (const v1::Feedback& f : feedback) {
     if (f.origin() != node_id_) continue;  // other members' feedback is theirs to delete
@@ -173,14 +173,14 @@ absl::Status CatalogStore::StageOwnFeedbackDeletion(const std::string& project_i
   return absl::OkStatus();
 }
 
-absl::Status CatalogStore::DeleteOwnFeedback(const std::string& project_id) {
+absl::Status Store::DeleteOwnFeedback(const std::string& project_id) {
   Batch b;
   b.log = log_->Begin();
   BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(project_id, &b));
   return Commit(&b);
 }
 
-absl::Status CatalogStore::LoadNodeId() {
+absl::Status Store::LoadNodeId() {
   BIBIA_ASSIGN_OR_RETURN(auto stored, db_->Get(Family::kMeta, kMetaNodeId));
   if (stored) {
     if (!options_.node_id.empty() && options_.node_id != *stored) {
@@ -201,23 +201,23 @@ absl::Status CatalogStore::LoadNodeId() {
 // them apart.
 constexpr char kSettingPrefix[] = "setting/";
 
-absl::Status CatalogStore::PutSetting(const std::string& name, const std::string& value) {
+absl::Status Store::PutSetting(const std::string& name, const std::string& value) {
   rocksdb::WriteBatch batch;
   batch.Put(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name), value);
   return db_->Write(&batch);
 }
 
-absl::Status CatalogStore::DeleteSetting(const std::string& name) {
+absl::Status Store::DeleteSetting(const std::string& name) {
   rocksdb::WriteBatch batch;
   batch.Delete(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name));
   return db_->Write(&batch);
 }
 
-absl::StatusOr<std::optional<std::string>> CatalogStore::GetSetting(const std::string& name) const {
+absl::StatusOr<std::optional<std::string>> Store::GetSetting(const std::string& name) const {
   return db_->Get(Family::kMeta, absl::StrCat(kSettingPrefix, name));
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CatalogStore::ScanSettings(
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSettings(
     const std::string& prefix) const {
   std::vector<std::pair<std::string, std::string>> settings;
   const std::string start = absl::StrCat(kSettingPrefix, prefix);
@@ -229,14 +229,14 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> CatalogStore::S
   return settings;
 }
 
-absl::StatusOr<std::optional<v1::ProjectPublic>> CatalogStore::ReadPublic(const std::string& id) const {
+absl::StatusOr<std::optional<v1::ProjectPublic>> Store::ReadPublic(const std::string& id) const {
   BIBIA_ASSIGN_OR_RETURN(auto record, ReadRecord(*db_, RecordKey(RecordKind::kPublic, id)));
   if (!record) return std::optional<v1::ProjectPublic>();
   record->DiscardUnknownFields();  // see GetProject
   return std::optional<v1::ProjectPublic>(std::move(*record->mutable_public_()));
 }
 
-void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* b) {
+void Store::StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* b) {
   rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
   if (value == nullptr) {
     log_->Stage(tier, key, nullptr, &b->log, &b->batch);
@@ -248,7 +248,7 @@ void CatalogStore::StageRecord(v1::Tier tier, const std::string& key, const v1::
   b->batch.Put(records, key, RecordRef(log_->origin(), tier, seq));
 }
 
-absl::Status CatalogStore::StageProject(const v1::Project& project, FacetMask writable, Batch* b,
+absl::Status Store::StageProject(const v1::Project& project, FacetMask writable, Batch* b,
                                         PutResult* result) {
   const std::string& id = project.public_().id();
   BIBIA_RETURN_IF_ERROR(CheckWritable(project, writable));
@@ -322,7 +322,7 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, FacetMask wr
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::Feedback> CatalogStore::StageFeedback(const v1::Feedback& feedback, Batch* b) {
+absl::StatusOr<v1::Feedback> Store::StageFeedback(const v1::Feedback& feedback, Batch* b) {
   v1::Feedback stored = feedback;
   // The seq its restricted-log entry is about to get makes a unique, stable id.
   stored.set_id(absl::StrCat(log_->origin(), "-r", b->log.heads[v1::TIER_RESTRICTED].seq + 1));
@@ -336,7 +336,7 @@ absl::StatusOr<v1::Feedback> CatalogStore::StageFeedback(const v1::Feedback& fee
   return stored;
 }
 
-absl::Status CatalogStore::Commit(Batch* b) {
+absl::Status Store::Commit(Batch* b) {
   if (b->batch.Count() == 0) return absl::OkStatus();
   log_->Finalize(&b->log, &b->batch);
   index_->Flush(&b->index, &b->batch);
@@ -348,7 +348,7 @@ absl::Status CatalogStore::Commit(Batch* b) {
   return absl::OkStatus();
 }
 
-absl::Status CatalogStore::CheckOwned(const std::string& id) const {
+absl::Status Store::CheckOwned(const std::string& id) const {
   const std::string key = RecordKey(RecordKind::kPublic, id);
   BIBIA_ASSIGN_OR_RETURN(auto ref, db_->Get(Family::kRecords, key));
   if (!ref) return absl::OkStatus();
@@ -360,7 +360,7 @@ absl::Status CatalogStore::CheckOwned(const std::string& id) const {
   return absl::OkStatus();
 }
 
-absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Project& project, FacetMask writable) {
+absl::StatusOr<Store::PutResult> Store::PutProject(const v1::Project& project, FacetMask writable) {
   BIBIA_RETURN_IF_ERROR(ValidateProject(project));
   absl::MutexLock lock(&write_mu_);
   Batch b;
@@ -371,7 +371,7 @@ absl::StatusOr<CatalogStore::PutResult> CatalogStore::PutProject(const v1::Proje
   return result;
 }
 
-absl::Status CatalogStore::DeleteProject(const std::string& id, bool* withdrew_claim) {
+absl::Status Store::DeleteProject(const std::string& id, bool* withdrew_claim) {
   if (withdrew_claim != nullptr) *withdrew_claim = false;
   BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   absl::MutexLock lock(&write_mu_);
@@ -409,7 +409,7 @@ absl::Status CatalogStore::DeleteProject(const std::string& id, bool* withdrew_c
   return Commit(&b);
 }
 
-absl::StatusOr<v1::Feedback> CatalogStore::AddFeedback(const v1::Feedback& feedback) {
+absl::StatusOr<v1::Feedback> Store::AddFeedback(const v1::Feedback& feedback) {
   BIBIA_RETURN_IF_ERROR(ValidateFeedback(feedback));
   absl::MutexLock lock(&write_mu_);
   BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(feedback.project_id()));
@@ -421,7 +421,7 @@ absl::StatusOr<v1::Feedback> CatalogStore::AddFeedback(const v1::Feedback& feedb
   return stored;
 }
 
-absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Project>& projects,
+absl::StatusOr<v1::ImportResponse> Store::Import(const std::vector<v1::Project>& projects,
                                                         const std::vector<v1::Feedback>& feedback,
                                                         FacetMask writable) {
   if (projects.size() > kMaxImportProjects) {
@@ -484,7 +484,7 @@ absl::StatusOr<v1::ImportResponse> CatalogStore::Import(const std::vector<v1::Pr
   return response;
 }
 
-absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) const {
+absl::StatusOr<v1::Project> Store::GetProject(const std::string& id) const {
   BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   v1::Project project;
   std::string owner;
@@ -518,7 +518,7 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
   return project;
 }
 
-absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::string& project_id) const {
+absl::StatusOr<std::vector<v1::Feedback>> Store::ListFeedback(const std::string& project_id) const {
   BIBIA_RETURN_IF_ERROR(CheckId("project_id", project_id));
   std::vector<v1::Feedback> feedback;
   const std::string prefix = FeedbackPrefix(project_id);
@@ -536,7 +536,7 @@ absl::StatusOr<std::vector<v1::Feedback>> CatalogStore::ListFeedback(const std::
   return feedback;
 }
 
-absl::StatusOr<v1::ListFeedbackResponse> CatalogStore::ListFeedback(const v1::ListFeedbackRequest& request) const {
+absl::StatusOr<v1::ListFeedbackResponse> Store::ListFeedback(const v1::ListFeedbackRequest& request) const {
   const int page_size = request.page_size() == 0 ? kDefaultFeedbackPageSize : request.page_size();
   if (page_size < 0 || page_size > kMaxFeedbackPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxFeedbackPageSize));
@@ -583,7 +583,7 @@ absl::StatusOr<v1::ListFeedbackResponse> CatalogStore::ListFeedback(const v1::Li
   return response;
 }
 
-absl::StatusOr<v1::ListProjectsResponse> CatalogStore::ListProjects(const v1::ListProjectsRequest& request) const {
+absl::StatusOr<v1::ListProjectsResponse> Store::ListProjects(const v1::ListProjectsRequest& request) const {
   int page_size = request.page_size() == 0 ? kDefaultListPageSize : request.page_size();
   if (page_size < 0 || page_size > kMaxListPageSize) {
     return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 1 and ", kMaxListPageSize));
@@ -609,7 +609,7 @@ absl::StatusOr<v1::ListProjectsResponse> CatalogStore::ListProjects(const v1::Li
   return response;
 }
 
-absl::StatusOr<v1::SearchResponse> CatalogStore::Search(const v1::SearchRequest& request) const {
+absl::StatusOr<v1::SearchResponse> Store::Search(const v1::SearchRequest& request) const {
   std::vector<std::string> hit_tokens;
   BIBIA_ASSIGN_OR_RETURN(v1::SearchResponse response, index_->Search(request, &hit_tokens));
   size_t bytes = 0;
@@ -630,7 +630,7 @@ absl::StatusOr<v1::SearchResponse> CatalogStore::Search(const v1::SearchRequest&
   return response;
 }
 
-absl::StatusOr<v1::StatsResponse> CatalogStore::Stats() const {
+absl::StatusOr<v1::StatsResponse> Store::Stats() const {
   v1::StatsResponse stats;
   stats.set_projects(index_->document_count());
   stats.set_feedback(feedback_count_.load());

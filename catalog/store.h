@@ -1,0 +1,275 @@
+// The store of one node: the catalogue (catalog_store.h), its side of
+// federation (replica.h) and the node's settings (node_settings.h), in one
+// RocksDB database (db.h). Everything a write changes goes in one
+// WriteBatch. Services and tools that only read and write the catalogue
+// should hold a CatalogStore; this header is for the node that owns the
+// store and for catalog/'s own files.
+#ifndef BIBIA_CATALOG_STORE_H_
+#define BIBIA_CATALOG_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "bibia/v1/catalog.pb.h"
+#include "bibia/v1/federation.pb.h"
+#include "bibia/v1/project.pb.h"
+#include "catalog/audit_log.h"
+#include "catalog/catalog_store.h"
+#include "catalog/clock.h"
+#include "catalog/db.h"
+#include "catalog/facet_mask.h"
+#include "catalog/keys.h"
+#include "catalog/log_writer.h"
+#include "catalog/node_settings.h"
+#include "catalog/remote_run.h"
+#include "catalog/replica.h"
+#include "catalog/search_index.h"
+#include "catalog/signer.h"
+
+namespace bibia::catalog {
+
+class Store final : public CatalogStore, public Replica, public NodeSettings {
+ public:
+  struct Options {
+    // Origin of this node's log entries, recorded on first open. Empty: the
+    // recorded one (or "local" for a new store). A different one is refused.
+    std::string node_id;
+    Db::Options db;
+    Clock* clock = SystemClock();
+    // Signs the last entry of each write batch; null leaves entries unsigned
+    // (tools and tests only: peers reject unsigned entries).
+    const Signer* signer = nullptr;
+    // Tests only: called by a scrub done outside the writer lock (after a
+    // redaction), before it flushes and compacts.
+    std::function<void()> scrub_hook;
+  };
+
+  // Opens (or creates) the store in directory `dir`.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir, const Options& options);
+
+  // CatalogStore (catalog_store.h).
+  absl::StatusOr<PutResult> PutProject(const v1::Project& project, FacetMask writable = kAllFacets) override;
+  absl::Status DeleteProject(const std::string& id, bool* withdrew_claim = nullptr) override;
+  absl::StatusOr<v1::Feedback> AddFeedback(const v1::Feedback& feedback) override;
+  absl::StatusOr<v1::ImportResponse> Import(const std::vector<v1::Project>& projects,
+                                            const std::vector<v1::Feedback>& feedback,
+                                            FacetMask writable = kAllFacets) override;
+  absl::Status RedactHistory(const std::string& id, v1::Tier tier) override;
+  absl::StatusOr<v1::Project> GetProject(const std::string& id) const override;
+  absl::StatusOr<v1::ListFeedbackResponse> ListFeedback(const v1::ListFeedbackRequest& request) const override;
+  absl::StatusOr<v1::ListProjectsResponse> ListProjects(const v1::ListProjectsRequest& request) const override;
+  absl::StatusOr<v1::SearchResponse> Search(const v1::SearchRequest& request) const override;
+  absl::StatusOr<v1::StatsResponse> Stats() const override;
+  const std::string& node_id() const override { return node_id_; }
+  absl::Status Health() const override { return db_->Health(); }
+
+  // Every feedback on project `project_id`, oldest first (for the store's
+  // own use: unbounded).
+  absl::StatusOr<std::vector<v1::Feedback>> ListFeedback(const std::string& project_id) const;
+
+  // NodeSettings (node_settings.h).
+  absl::Status PutSetting(const std::string& name, const std::string& value) override;
+  absl::Status DeleteSetting(const std::string& name) override;
+  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& name) const override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSettings(
+      const std::string& prefix) const override;
+  absl::Status RevokeToken(const std::string& token_id) override;
+  absl::StatusOr<bool> IsRevoked(std::string_view issuer, std::string_view token_id) const override;
+  absl::StatusOr<std::vector<std::string>> RevokedByThisNode() const override;
+
+  // Replica (replica.h).
+  absl::StatusOr<std::vector<v1::FrontierEntry>> Frontier() const override;
+  absl::StatusOr<std::vector<v1::LogEntry>> ReadLog(const std::string& origin, v1::Tier tier, uint64_t after_seq,
+                                                    size_t min_entries) const override;
+  absl::StatusOr<std::vector<std::string>> ReadLogSerialized(const std::string& origin, v1::Tier tier,
+                                                             uint64_t after_seq, size_t min_entries,
+                                                             uint64_t* last_seq,
+                                                             size_t max_bytes = SIZE_MAX) const override;
+  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                           v1::Tier max_tier = v1::TIER_EXPERT) const override;
+  absl::StatusOr<VerifiedRun> VerifyRemote(std::vector<std::string> serialized, const SignatureVerifier& verifier,
+                                           v1::Tier max_tier = v1::TIER_EXPERT) const override;
+  absl::StatusOr<int64_t> ApplyVerified(const VerifiedRun& run) override;
+  std::vector<absl::StatusOr<int64_t>> ApplyVerified(absl::Span<const VerifiedRun> runs) override;
+  absl::StatusOr<int64_t> ApplyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                      v1::Tier max_tier = v1::TIER_EXPERT) override;
+  absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier) override;
+  uint64_t drop_generation() const override { return drop_generation_.load(); }
+  void SetWriteListener(std::function<void()> listener) override;
+  int64_t conflicts() const override { return conflicts_.load(); }
+
+  AuditLog* audit() const { return audit_.get(); }
+  // For tools (benchmarks, compaction after bulk loads); not for services.
+  Db* db() const { return db_.get(); }
+
+ private:
+  struct Batch;
+  struct RemoteGroup;
+  struct RemoteIndexOp;
+
+  explicit Store(const Options& options) : options_(options) {}
+  absl::Status LoadNodeId();
+  absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
+  // Stages `project` as PutProject describes it.
+  absl::Status StageProject(const v1::Project& project, FacetMask writable, Batch* batch, PutResult* result)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<v1::Feedback> StageFeedback(const v1::Feedback& feedback, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the record `key` of `tier`: a put of `value`, or a tombstone if null.
+  void StageRecord(v1::Tier tier, const std::string& key, const v1::StoredRecord* value, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status Commit(Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the deletion of this node's own feedback on `project_id`: a
+  // project's deletion by its owner (on this node or another) takes every
+  // member's feedback on it along, each member deleting its own.
+  absl::Status StageOwnFeedbackDeletion(const std::string& project_id, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The same, committed on its own.
+  absl::Status DeleteOwnFeedback(const std::string& project_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Counts the feedback and deletes this node's own feedback on projects
+  // that are gone (a crash between a replicated deletion and its cascade).
+  absl::Status CountAndReconcileFeedback() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes the fingerprint row (RecordKind::kFeedbackFingerprint) of every
+  // own feedback, once, in a store written before those rows existed.
+  absl::Status AddMissingFeedbackFingerprints() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Holds `item` (a facet whose record another origin holds here) aside
+  // under its origin (AsideKey).
+  void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Holds the facet `ref` names (`origin`'s, of `kind`, project `id`) aside.
+  // `record`: its value, if the group has it (a public facet needs it: its
+  // claim is read, and it may be promoted in this group); else a stand-in.
+  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group,
+                 const v1::StoredRecord* record = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Fails unless public facet `item` claims its project id when its origin's
+  // facet before it did (`own`, where the project's facets are, else the one
+  // held aside): a claim changes only with a deletion, or which member owns
+  // the id would depend on the order the logs arrived in.
+  absl::Status CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Of project `id`'s public facets held aside (as `group` leaves them),
+  // makes the earliest claim (ClaimsBefore) the project, with its origin's
+  // other facets held aside: what the owner's deletion leaves. Returns its
+  // record, or null if none is held aside.
+  absl::StatusOr<const v1::StoredRecord*> PromoteEarliestClaim(std::string_view id, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // A record the group keeps, standing for the one `ref` names: its origin and seq alone.
+  static const v1::StoredRecord* OwnerOf(std::string_view ref, RemoteGroup* group);
+  // Makes `origin`'s facets of project `id` held aside its project's facets.
+  absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Deletes this node's own claim of project `id`, held aside because
+  // another member's earlier claim owns the id here: tombstones in this
+  // node's logs for its facets, wherever they are held. False if this node
+  // holds no such claim.
+  absl::StatusOr<bool> WithdrawOwnClaim(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages holding aside the facet of `kind` (R or E) another member wrote
+  // under this node's project `id`, if there is one.
+  absl::Status HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Reads the ids of projects with facets held aside into aside_ids_.
+  absl::Status LoadAsideIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
+  absl::Status CheckOwned(const std::string& id) const;
+  // Where `run` joins its stored log (as `group` leaves it): the index of its
+  // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
+  absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // DATA_LOSS unless entry `i` of `run`, at or below `head`, is the entry
+  // stored under its seq (a fork otherwise, which the chain alone misses).
+  absl::Status CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Reads in one batch the stored references of the keys `run` writes from
+  // `start` that `group` has not staged, for StageRemoteChange.
+  absl::Status PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages `run`'s entries from `start` into `group`'s batch.
+  absl::Status StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `group`'s batch with its frontiers and makes it visible.
+  absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // True if `origin` owns the project whose restricted or expert facet is
+  // `facet_key` (its public facet, as `group` leaves it so far or as stored).
+  absl::StatusOr<bool> OwnsProject(std::string_view origin, std::string_view facet_key,
+                                   const RemoteGroup& group) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages one replicated entry's change to records and counters into
+  // `group`, and sets `index_op` to what it does to the search index.
+  absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
+                                 std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
+  void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
+                        IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Where `key`'s payloads are in one (origin, tier) log: the log keys of its
+  // entries that hold one, among the entries read so far (up to `last_seq`).
+  struct PayloadScan {
+    std::vector<std::string> log_keys;
+    uint64_t last_seq = 0;
+  };
+  // Extends `scan` with the entries after scan->last_seq and before
+  // `before_seq`. Reads only: a redaction runs it once without the writer
+  // lock over the whole log, then under it over what was appended since.
+  absl::Status ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key, uint64_t before_seq,
+                            PayloadScan* scan) const;
+  // Empties the payloads of `key`'s entries before `before_seq` in (origin,
+  // tier); returns how many it emptied. `scan` holds what an
+  // earlier ScanPayloads found: only the entries after it are read in full.
+  absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
+                                        uint64_t before_seq, Batch* batch, PayloadScan scan)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  void NotifyWrite();
+  // Stages the scrub marker (kMetaScrubPending) for payloads of `tier`
+  // removed by `batch`; a pending index scrub stays pending.
+  absl::Status StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Removes erased or dropped payloads from the WAL and SST files (flush +
+  // compaction of the log and records families, and when the marker says so
+  // of the index family, the search terms left with no posting deleted).
+  // Under the writer lock, or before the store is shared.
+  absl::Status ScrubErased();
+  // The same with the writer lock held only to delete the empty search terms
+  // and to clear the marker, so that other writes go on during the flush and
+  // compactions. The marker is cleared only if no write set it again since
+  // the scrub began (that write's own scrub clears it). Scrubs done this way
+  // run one at a time.
+  absl::Status ScrubErasedOutsideLock() ABSL_LOCKS_EXCLUDED(write_mu_);
+  // The flush of every family and the compaction of the log and records
+  // families (and of the index if `index`) that both scrubs end with.
+  absl::Status FlushAndCompactForScrub(bool index);
+
+  const Options options_;
+  std::string node_id_;
+  std::unique_ptr<Db> db_;
+  std::unique_ptr<SearchIndex> index_;
+  std::unique_ptr<AuditLog> audit_;
+  absl::Mutex write_mu_;
+  absl::Mutex scrub_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // see ScrubErasedOutsideLock
+  // Scrub markers staged so far (StageScrubMarker).
+  uint64_t scrub_marks_ ABSL_GUARDED_BY(write_mu_) = 0;
+  std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
+  v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
+  // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,
+  // with the drop_generation_ each was last dropped at.
+  absl::flat_hash_map<std::string, uint64_t> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<uint64_t> drop_generation_{0};
+  // Projects that have (or had: never pruned, a stale id costs one read)
+  // facets held aside, so that applying a public facet reads no aside key
+  // of a project without any.
+  absl::flat_hash_set<std::string> aside_ids_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<int64_t> feedback_count_{0};
+  std::atomic<int64_t> conflicts_{0};
+  absl::Mutex listener_mu_;
+  std::function<void()> write_listener_ ABSL_GUARDED_BY(listener_mu_);
+};
+
+}  // namespace bibia::catalog
+
+#endif  // BIBIA_CATALOG_STORE_H_
