@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "access/access_control.h"
+#include "access/request_check.h"
 #include "grpcpp/server_context.h"
 
 namespace bibia::node {
@@ -27,22 +28,18 @@ class RequestGuard {
   static int InFlight();
 
   // Whether the caller was identified and allowed; if not, return Finish().
-  bool allowed() const { return decision_.ok(); }
-  const access::Caller& caller() const { return caller_; }
+  bool allowed() const { return check_.allowed(); }
+  const access::Caller& caller() const { return check_.caller(); }
 
   // Names a record the request touches, for the audit log.
-  void AddRecord(std::string id) { records_.push_back(std::move(id)); }
+  void AddRecord(std::string id) { check_.AddRecord(std::move(id)); }
 
   // Audits and logs the request and returns its gRPC status: the policy's
   // refusal if it refused, else `result`.
   grpc::Status Finish(const absl::Status& result = absl::OkStatus());
 
  private:
-  const access::AccessControl& access_;
-  access::Operation op_;
-  access::Caller caller_;
-  absl::Status decision_;
-  std::vector<std::string> records_;
+  access::RequestCheck check_;
   absl::Time start_;
 };
 
