@@ -89,6 +89,7 @@ Value LangStrings(const std::string& fr, const std::string& en) {
 }
 Value List(const google::protobuf::RepeatedPtrField<std::string>& items) {
   Value v;
+  v.mutable_list_value();  // [] when empty, not null
   for (const std::string& s : items) *v.mutable_list_value()->add_values() = Str(s);
   return v;
 }
@@ -247,6 +248,7 @@ std::string DcatJsonLd(const std::vector<v1::ProjectPublic>& projects, const Exp
     }
     if (p.domain() != v1::DOMAIN_UNSPECIFIED) df["dcat:theme"] = Id(ThemeOf(p.domain()));
     Value keywords;
+    keywords.mutable_list_value();
     for (const std::string& t : p.tags()) *keywords.mutable_list_value()->add_values() = Str(t);
     for (const std::string& t : p.techniques()) *keywords.mutable_list_value()->add_values() = Str(t);
     if (const std::string domain = DomainName(p.domain()); !domain.empty()) {
