@@ -370,5 +370,33 @@ TEST_F(WebApiTest, ExportsParseWithIndependentTools) {
   EXPECT_THAT(check.out, HasSubstr("exports ok"));
 }
 
+TEST_F(WebApiTest, CliExportsWriteTheSameFormatsPublicOnly) {
+  StartNode();
+  ImportDemo();
+  ImportSentinel();
+  const std::string out = dir_.path() + "/cli";
+  ASSERT_EQ(RunCommand({"/bin/mkdir", "-p", out}).exit_code, 0);
+  const std::pair<const char*, const char*> formats[] = {
+      {"dcat", "dcat.jsonld"}, {"csv", "projects.csv"}, {"register", "register.json"}, {"register-csv", "register.csv"}};
+  for (const auto& [format, file] : formats) {
+    std::vector<std::string> argv = {CliBinary()};
+    for (const auto& f : node_->CliFlags(admin_)) argv.push_back(f);  // an expert token: still public
+    argv.insert(argv.end(), {"export", format, "-o", absl::StrCat(out, "/", file), "--base-url", "https://bibia.example.fr"});
+    CommandResult r = RunCommand(argv);
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_THAT(ReadTextFile(absl::StrCat(out, "/", file)), Not(HasSubstr(kSentinel))) << format;
+  }
+  EXPECT_THAT(ReadTextFile(out + "/dcat.jsonld"), HasSubstr("https://bibia.example.fr/?project=web-leak"));
+  CommandResult check = RunCommand({"/usr/bin/python3", BIBIA_EXPORT_CHECK, out, "48"}, "", 120);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  // A bad format is a usage error naming the formats.
+  std::vector<std::string> argv = {CliBinary()};
+  for (const auto& f : node_->CliFlags(admin_)) argv.push_back(f);
+  argv.insert(argv.end(), {"export", "xml"});
+  CommandResult bad = RunCommand(argv);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("register-csv"));
+}
+
 }  // namespace
 }  // namespace bibia::testing
