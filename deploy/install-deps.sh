@@ -9,6 +9,8 @@ PACKAGES=(
   librocksdb-dev libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   python3-h2 python3-grpcio
+  libcpp-httplib-dev
+  nodejs npm chromium python3-rdflib
 )
 
 missing=()

@@ -11,6 +11,9 @@
   const PAGE = 20;
   // Bounds of the full list the overview and the reuse links read.
   const ALL_PAGE = 500, ALL_MAX_PAGES = 10;
+  // Up to this many projects, a search without query filters and counts the
+  // whole list in the page; above, it pages through the node's list.
+  const SMALL_CATALOGUE = 2000;
 
   let lang = 'fr';
   let token = sessionStorage.getItem('bibia-token') || '';
@@ -215,6 +218,28 @@
           for (const h of r2.hits || []) results.append(resultItem(h.project, s));
           next = r2.nextPageToken || '';
           more.hidden = !next;
+          count.textContent = t('results_page', results.children.length, total);
+        };
+      } else if (Number((await stats()).projects || 0) > SMALL_CATALOGUE) {
+        // A large catalogue: the node's list, a page at a time; counts of the
+        // whole catalogue (stats) while no filter is set.
+        const st = await stats();
+        q.set('limit', String(PAGE));
+        const r = await api('/api/v1/projects?' + q.toString());
+        if (seq !== requestSeq) return;
+        projects = r.projects || [];
+        const filtered = FACETS.some((f) => s[f]);
+        total = filtered ? projects.length : Number(st.projects || 0);
+        facets = filtered ? {} : Object.fromEntries((st.byFacet || []).map((f) => [f.name, (f.counts || []).map((c) => ({ value: c.value, count: Number(c.count) }))]));
+        next = r.nextPageToken || '';
+        more.onclick = async () => {
+          const q2 = new URLSearchParams(q);
+          q2.set('page_token', next);
+          const r2 = await api('/api/v1/projects?' + q2.toString());
+          for (const p of r2.projects || []) results.append(resultItem(p, s));
+          next = r2.nextPageToken || '';
+          more.hidden = !next;
+          if (filtered) total = results.children.length;
           count.textContent = t('results_page', results.children.length, total);
         };
       } else {
