@@ -95,6 +95,10 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const Options& options, 
   server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_payload_max_length(64 << 10);  // GET and HEAD only: no body is read
   server.set_read_timeout(5, 0);
+  // Headers and body go out in two writes: without TCP_NODELAY, Nagle's
+  // algorithm holds the body until the client's delayed ACK (~40 ms).
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(100);
   server.set_write_timeout(30, 0);
   // api_ is set once bound, before the listener thread starts.
   Gateway* self = gateway.get();

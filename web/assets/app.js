@@ -269,7 +269,8 @@
     } catch (e) {
       if (seq !== requestSeq) return;
       results.replaceChildren();
-      count.textContent = `${t('error')} : ${e.message}`;
+      // A query of stop words only ("de la") matches nothing, not an error.
+      count.textContent = /only stop words/.test(e.message) ? t('results_n', 0) : `${t('error')} : ${e.message}`;
       more.hidden = true;
     }
   }
