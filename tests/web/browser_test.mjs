@@ -187,7 +187,26 @@ async function main() {
     await shot(page, '05-project');
   });
 
+  await step('reuse links both ways and the "to be reviewed" flag', async () => {
+    await page.goto(base + '/?project=nantes-prevision-frequentation-cantines');
+    await page.waitForSelector('#view-project h1');
+    const reused = await page.$$eval('#view-project a', (as) => as.map((a) => a.getAttribute('href')));
+    assert(reused.includes('/?project=lyon-magali-restauration-colleges'), `reused-by links: ${reused}`);
+    await page.goto(base + '/?project=lyon-magali-restauration-colleges');
+    await page.waitForSelector('#view-project h1');
+    const basedOn = await page.$$eval('#view-project a', (as) => as.map((a) => a.getAttribute('href')));
+    assert(basedOn.includes('/?project=nantes-prevision-frequentation-cantines'), `based-on links: ${basedOn}`);
+    // Its review date (2026-09-01) has passed: flagged in results and on its page.
+    await page.goto(base + '/?q=cantine');
+    await page.waitForSelector('#results li.result[data-id="essonne-ia-gasp-colleges"]');
+    assert(await page.$('#results li.result[data-id="essonne-ia-gasp-colleges"] .stale'), 'no "to be reviewed" badge');
+    await page.goto(base + '/?project=essonne-ia-gasp-colleges');
+    await page.waitForSelector('#view-project .stale-banner');
+  });
+
   await step('switching to English', async () => {
+    await page.goto(base + '/?project=sicoval-detection-fuites-eau');
+    await page.waitForSelector('#view-project h1');
     await page.click('#lang-switch');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('lang') === 'en');
