@@ -99,6 +99,7 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const Options& options, 
   // algorithm holds the body until the client's delayed ACK (~40 ms).
   server.set_tcp_nodelay(true);
   server.set_keep_alive_max_count(100);
+  server.set_keep_alive_timeout(2);
   server.set_write_timeout(30, 0);
   // api_ is set once bound, before the listener thread starts.
   Gateway* self = gateway.get();

@@ -28,7 +28,9 @@ class Gateway {
     bool insecure = false;  // plain HTTP instead of HTTPS (development only)
     std::string tls_certificate_pem;  // required unless insecure
     std::string tls_key_pem;
-    int threads = 8;       // requests handled at once; more wait in the accept queue
+    // Requests handled at once; more wait in the queue. An idle keep-alive
+    // connection holds a thread up to 2 s.
+    int threads = 16;
     Api::Options api;      // base_url empty: url() without its final '/'
 
   };

@@ -22,6 +22,7 @@
   let currentView = '';
   let allProjectsPromise = null;
   let statsPromise = null;
+  let lastSearch = null;  // where "back to results" leads
 
   const t = (key, ...args) => {
     const v = I18N[lang][key];
@@ -190,6 +191,7 @@
   }
 
   async function renderSearch(s, changed) {
+    lastSearch = s;
     const input = document.getElementById('q');
     if (document.activeElement !== input || !typing) input.value = s.q;
     const seq = ++requestSeq;
@@ -311,7 +313,7 @@
       const tr = p.transparency || {};
       const fp = p.footprint || {};
       const parts = [
-        link({ view: 'search', lang }, t('back'), { class: 'back' }),
+        link(Object.assign({}, lastSearch || { view: 'search' }, { view: 'search', lang }), t('back'), { class: 'back' }),
         el('h1', { text: titleOf(p) }),
       ];
       if (isStale(p)) parts.push(el('p', { class: 'stale-banner', role: 'note', text: t('to_review_long', p.nextReviewDate) }));
