@@ -370,6 +370,30 @@ TEST_F(WebApiTest, ExportsParseWithIndependentTools) {
   EXPECT_THAT(check.out, HasSubstr("exports ok"));
 }
 
+TEST_F(WebApiTest, HttpFlagsAreCheckedAndTheNodeStopsCleanly) {
+  const std::string data = dir_.path() + "/flags";
+  ASSERT_EQ(InitNodeDir(data, "flags-node"), "");
+  CommandResult r = RunCommand({NodeBinary(), "--data-dir", data, "--http", "nowhere"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("--http"));
+  r = RunCommand({NodeBinary(), "--data-dir", data, "--http-port-file", data + "/p"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("need --http"));
+  r = RunCommand({NodeBinary(), "--data-dir", data, "--http", "127.0.0.1:0", "--public-url", "ftp://x/"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(RunCommand({NodeBinary(), "--help"}).out, HasSubstr("--http HOST:PORT"));
+
+  // Serving HTTP, with a keep-alive connection open, SIGTERM still stops it.
+  StartNode();
+  httplib::SSLClient client(host_, port_);
+  client.enable_server_certificate_verification(false);
+  client.set_keep_alive(true);
+  auto result = client.Get("/healthz");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 200);
+  EXPECT_EQ(node_->Stop(), 0) << node_->log();
+}
+
 TEST_F(WebApiTest, CliExportsWriteTheSameFormatsPublicOnly) {
   StartNode();
   ImportDemo();
