@@ -1,11 +1,12 @@
 // bibia_web_bench: the HTTP API against gRPC on the same node and the same
 // queries, in one run. Loads N synthetic projects (corpus.h) into a node's
 // store, starts bibia-node with --http (plaintext on both, --insecure, and no
-// anonymous rate limit), then runs `wrk` (Debian) on
-// /api/v1/projects?q=... for S seconds and, right after, the same queries as
-// Search RPCs from C client threads (one channel each) for S seconds.
+// anonymous rate limit), then alternates R rounds of `wrk` (Debian) on
+// /api/v1/projects?q=... and of the same queries as Search RPCs from C client
+// threads (one channel each), S seconds per transport in all.
 // Prints requests/s and p50/p99 latency of each, their ratio, and the bytes
 // of the page's first view. Figures only; nothing is asserted.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -35,6 +36,7 @@ struct Flags {
   int docs = 100000;
   int seconds = 20;
   int connections = 8;
+  int rounds = 4;
   std::string node_binary;
   bool keep = false;
 };
@@ -78,11 +80,13 @@ int main(int argc, char** argv) {
     if (arg == "--docs") flags.docs = std::atoi(value().c_str());
     else if (arg == "--seconds") flags.seconds = std::atoi(value().c_str());
     else if (arg == "--connections") flags.connections = std::atoi(value().c_str());
+    else if (arg == "--rounds") flags.rounds = std::atoi(value().c_str());
     else if (arg == "--node-binary") flags.node_binary = value();
     else if (arg == "--keep") flags.keep = true;
     else {
       std::printf("Usage: bibia_web_bench --node-binary FILE [--docs N (100000)] [--seconds S (20)]\n"
-                  "                       [--connections C (8)] [--keep]\n");
+                  "                       [--connections C (8)] [--rounds R (4)] [--keep]\n"
+                  "S seconds per transport in all, in R alternating rounds.\n");
       return arg == "--help" ? 0 : 2;
     }
   }
@@ -143,7 +147,7 @@ int main(int argc, char** argv) {
   }
   const std::vector<std::string>& queries = QuerySet();
 
-  // HTTP through wrk, the queries in turn.
+  // The queries in turn, as wrk's Lua script.
   {
     std::ofstream lua(dir / "queries.lua");
     lua << "local paths = {\n";
@@ -151,51 +155,92 @@ int main(int argc, char** argv) {
     lua << "}\nlocal i = 0\nrequest = function()\n  i = i % #paths + 1\n"
            "  return wrk.format(\"GET\", paths[i])\nend\n";
   }
-  const std::string wrk = RunCapture(absl::StrCat("wrk -t2 -c", flags.connections, " -d", flags.seconds,
-                                                  "s --latency -s ", (dir / "queries.lua").string(),
-                                                  " http://127.0.0.1:", *http_port, "/ 2>&1"));
-  std::smatch m;
-  double http_rps = 0;
-  int64_t http_p50 = -1, http_p99 = -1;
-  if (std::regex_search(wrk, m, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) (void)absl::SimpleAtod(m[1].str(), &http_rps);
-  if (std::regex_search(wrk, m, std::regex(R"(\n\s+50%\s+(\S+))"))) http_p50 = WrkDuration(m[1].str());
-  if (std::regex_search(wrk, m, std::regex(R"(\n\s+99%\s+(\S+))"))) http_p99 = WrkDuration(m[1].str());
-  const bool non2xx = wrk.find("Non-2xx") != std::string::npos;
-
-  // gRPC: the same queries, C threads with a channel each.
-  std::atomic<bool> stop{false};
-  std::mutex mu;
-  std::vector<int64_t> samples;
-  std::atomic<int64_t> errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < flags.connections; ++t) {
-    threads.emplace_back([&, t] {
-      grpc::ChannelArguments args;
-      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-      auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *grpc_port),
-                                               grpc::InsecureChannelCredentials(), args);
-      auto stub = v1::Catalog::NewStub(channel);
-      std::vector<int64_t> mine;
-      for (size_t i = t; !stop.load(); ++i) {
-        v1::SearchRequest request;
-        request.set_query(queries[i % queries.size()]);
-        v1::SearchResponse response;
-        grpc::ClientContext context;
-        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-        const auto start = Clock::now();
-        grpc::Status s = stub->Search(&context, request, &response);
-        mine.push_back(NanosSince(start));
-        if (!s.ok()) ++errors;
-      }
-      std::lock_guard<std::mutex> lock(mu);
-      samples.insert(samples.end(), mine.begin(), mine.end());
-    });
+  struct Round {
+    double rps = 0;
+    int64_t p50 = -1, p99 = -1;
+    bool failures = false;
+  };
+  // HTTP through wrk for `seconds`.
+  const auto run_http = [&](int seconds) {
+    const std::string wrk = RunCapture(absl::StrCat("wrk -t2 -c", flags.connections, " -d", seconds,
+                                                    "s --latency -s ", (dir / "queries.lua").string(),
+                                                    " http://127.0.0.1:", *http_port, "/ 2>&1"));
+    Round r;
+    std::smatch m;
+    if (std::regex_search(wrk, m, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) (void)absl::SimpleAtod(m[1].str(), &r.rps);
+    if (std::regex_search(wrk, m, std::regex(R"(\n\s+50%\s+(\S+))"))) r.p50 = WrkDuration(m[1].str());
+    if (std::regex_search(wrk, m, std::regex(R"(\n\s+99%\s+(\S+))"))) r.p99 = WrkDuration(m[1].str());
+    r.failures = wrk.find("Non-2xx") != std::string::npos || wrk.find("Socket errors") != std::string::npos;
+    return r;
+  };
+  // gRPC: the same queries from C threads with a channel each, for `seconds`.
+  const auto run_grpc = [&](int seconds) {
+    std::atomic<bool> stop{false};
+    std::mutex mu;
+    std::vector<int64_t> samples;
+    std::atomic<int64_t> errors{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < flags.connections; ++t) {
+      threads.emplace_back([&, t] {
+        grpc::ChannelArguments args;
+        args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+        auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", *grpc_port),
+                                                 grpc::InsecureChannelCredentials(), args);
+        auto stub = v1::Catalog::NewStub(channel);
+        std::vector<int64_t> mine;
+        for (size_t i = t; !stop.load(); ++i) {
+          v1::SearchRequest request;
+          request.set_query(queries[i % queries.size()]);
+          v1::SearchResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          const auto start = Clock::now();
+          grpc::Status s = stub->Search(&context, request, &response);
+          mine.push_back(NanosSince(start));
+          if (!s.ok()) ++errors;
+        }
+        std::lock_guard<std::mutex> lock(mu);
+        samples.insert(samples.end(), mine.begin(), mine.end());
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    stop = true;
+    for (auto& t : threads) t.join();
+    const LatencySummary latency = Summarize(samples);
+    Round r;
+    r.rps = static_cast<double>(samples.size()) / seconds;
+    r.p50 = latency.p50_ns;
+    r.p99 = latency.p99_ns;
+    r.failures = errors.load() > 0;
+    return r;
+  };
+  // Alternating rounds, so that the machine's drift (it is shared) weighs on
+  // both transports alike; the ratios are taken round by round.
+  const int rounds = std::max(1, flags.rounds);
+  const int per_round = std::max(1, flags.seconds / rounds);
+  std::printf("\n%-6s %-10s %12s %12s %12s\n", "round", "transport", "requests/s", "p50", "p99");
+  std::vector<double> p50_ratios, p99_ratios;
+  double http_rps = 0, grpc_rps = 0;
+  for (int round = 1; round <= rounds; ++round) {
+    const Round http = run_http(per_round);
+    const Round rpc = run_grpc(per_round);
+    std::printf("%-6d %-10s %12.0f %12s %12s%s\n", round, "HTTP/wrk", http.rps, Micros(http.p50).c_str(),
+                Micros(http.p99).c_str(), http.failures ? "  (errors!)" : "");
+    std::printf("%-6d %-10s %12.0f %12s %12s%s\n", round, "gRPC", rpc.rps, Micros(rpc.p50).c_str(),
+                Micros(rpc.p99).c_str(), rpc.failures ? "  (errors!)" : "");
+    if (http.p50 > 0 && rpc.p50 > 0) p50_ratios.push_back(static_cast<double>(http.p50) / rpc.p50);
+    if (http.p99 > 0 && rpc.p99 > 0) p99_ratios.push_back(static_cast<double>(http.p99) / rpc.p99);
+    http_rps += http.rps / rounds;
+    grpc_rps += rpc.rps / rounds;
   }
-  std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
-  stop = true;
-  for (auto& t : threads) t.join();
-  const LatencySummary grpc_latency = Summarize(samples);
-  const double grpc_rps = static_cast<double>(samples.size()) / flags.seconds;
+  const auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  };
+  std::printf("mean requests/s: HTTP %.0f, gRPC %.0f\n", http_rps, grpc_rps);
+  std::printf("HTTP/gRPC latency, median over rounds: p50 x%.2f, p99 x%.2f (target: within x1.5)\n",
+              median(p50_ratios), median(p99_ratios));
 
   // First view of the page: the documents it loads before the first results
   // (HTML, CSS, scripts, stats and the first list page).
@@ -206,19 +251,8 @@ int main(int argc, char** argv) {
     page_bytes += static_cast<int64_t>(body.size());
   }
 
-  std::printf("\n%-10s %12s %12s %12s\n", "transport", "requests/s", "p50", "p99");
-  std::printf("%-10s %12.0f %12s %12s%s\n", "HTTP/wrk", http_rps, Micros(http_p50).c_str(), Micros(http_p99).c_str(),
-              non2xx ? "  (non-2xx replies!)" : "");
-  std::printf("%-10s %12.0f %12s %12s%s\n", "gRPC", grpc_rps, Micros(grpc_latency.p50_ns).c_str(),
-              Micros(grpc_latency.p99_ns).c_str(), errors ? "  (errors!)" : "");
-  if (grpc_latency.p50_ns > 0 && http_p50 > 0) {
-    std::printf("HTTP/gRPC latency: p50 x%.2f, p99 x%.2f (target: within x1.5)\n",
-                static_cast<double>(http_p50) / grpc_latency.p50_ns,
-                static_cast<double>(http_p99) / std::max<int64_t>(1, grpc_latency.p99_ns));
-  }
   std::printf("page first view (HTML, CSS, JS, stats, first 20 projects): %s bytes (target < 300 KB)\n",
               WithCommas(page_bytes).c_str());
-  std::printf("\nwrk output:\n%s\n", wrk.c_str());
   node.Stop(std::chrono::seconds(10));
   if (!flags.keep) fs::remove_all(dir);
   return 0;
