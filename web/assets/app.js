@@ -10,7 +10,7 @@
   const FACETS = ['domain', 'status', 'region'];
   const PAGE = 20;
   // Bounds of the full list the overview and the reuse links read.
-  const ALL_PAGE = 500, ALL_MAX_PAGES = 10;
+  const ALL_PAGE = 500, ALL_MAX_PAGES = 4;
   // Up to this many projects, a search without query filters and counts the
   // whole list in the page; above, it pages through the node's list.
   const SMALL_CATALOGUE = 2000;
@@ -431,6 +431,7 @@
       if (offMap.length) {
         parts.push(el('p', null, `${t('map_overseas')} : `, ...offMap.map(([n, c], i) => el('span', null, i ? ', ' : '', link({ view: 'search', region: n, lang }, `${n} (${c})`)))));
       }
+      if (!all.complete) parts.push(el('p', { class: 'partial', text: t('partial', projects.length) }));
       parts.push(el('h2', { text: t('energy') }), el('p', { class: 'energy', text: t('energy_text', number(train), number(inf), documented, projects.length) }));
       parts.push(el('h2', { text: t('reuse') }));
       if (edges.length) {
