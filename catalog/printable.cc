@@ -57,4 +57,42 @@ std::string Printable(std::string_view text, size_t max_bytes) {
   return out;
 }
 
+namespace {
+
+// `message` with every absolute file path (a token that starts with '/' and
+// holds another '/', as RocksDB's and the OS's messages name files) replaced
+// by "(path)": the node's layout is the operator's business, not a caller's.
+std::string WithoutPaths(std::string_view message) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < message.size()) {
+    const size_t slash = message.find('/', pos);
+    const bool starts_token = slash != std::string_view::npos &&
+                              (slash == 0 || message[slash - 1] == ' ' || message[slash - 1] == '\'' ||
+                               message[slash - 1] == '"' || message[slash - 1] == '(' || message[slash - 1] == '=');
+    if (!starts_token) {
+      const size_t end = slash == std::string_view::npos ? message.size() : slash + 1;
+      out.append(message.substr(pos, end - pos));
+      pos = end;
+      continue;
+    }
+    size_t end = slash;
+    while (end < message.size() && message[end] != ' ' && message[end] != '\'' && message[end] != '"' &&
+           message[end] != ')' && message[end] != ',' && message[end] != ';') {
+      ++end;
+    }
+    const std::string_view token = message.substr(slash, end - slash);
+    out.append(message.substr(pos, slash - pos));
+    out.append(token.find('/', 1) == std::string_view::npos ? token : "(path)");
+    pos = end;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string CallerMessage(std::string_view message) {
+  return Printable(WithoutPaths(message), kMaxCallerMessageBytes);
+}
+
 }  // namespace bibia::catalog

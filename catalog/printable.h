@@ -20,6 +20,16 @@ inline constexpr size_t kMaxEchoedValueBytes = 200;
 // appended; the result is then at most `max_bytes` + 24 bytes.
 std::string Printable(std::string_view text, size_t max_bytes = kMaxEchoedValueBytes);
 
+// Longest error message a caller gets back (gRPC or HTTP): enough for any
+// message of ours, short of echoing a caller's megabytes.
+inline constexpr size_t kMaxCallerMessageBytes = 1024;
+
+// An error message as a caller may see it, whatever the transport: every
+// absolute file path (a token that starts with '/' and holds another '/', as
+// RocksDB's and the OS's messages name files) replaced by "(path)", then
+// Printable within kMaxCallerMessageBytes.
+std::string CallerMessage(std::string_view message);
+
 }  // namespace bibia::catalog
 
 #endif  // BIBIA_CATALOG_PRINTABLE_H_

@@ -137,7 +137,10 @@ class Parser {
 
   // Parses the flag at args_[*index], consuming its value if it takes one.
   absl::Status ParseFlag(size_t& index) {
-    const std::string& arg = args_[index];
+    // "-o FILE" is "--output FILE" for the commands that write a file.
+    static const std::string kOutput = "--output";
+    const bool short_output = args_[index] == "-o" && spec_ != nullptr && FindFlag(spec_->flags, "output") != nullptr;
+    const std::string& arg = short_output ? kOutput : args_[index];
     if (arg == "-h") {
       invocation_.help = true;
       return absl::OkStatus();

@@ -22,6 +22,7 @@ Commands:
   feedback list PROJECT_ID    show the feedback about a project
   import FILE.json            bulk-import a demo catalogue file
   stats                       totals and per-facet counts of the catalogue
+  export FORMAT [-o FILE]     open-data export: dcat, csv, register, register-csv
 
 Node administration (a token with role admin):
   token issue                 issue a bearer token, print it alone
@@ -303,6 +304,30 @@ collectivities) and the number of projects per domain, status and region.
 
 Example:
   bibia stats --json
+)";
+
+constexpr std::string_view kExportHelp =
+    R"(Usage: bibia export dcat|csv|register|register-csv [-o FILE] [--base-url URL]
+
+Writes an open-data export of the node's catalogue, public fields only
+(whatever the token), the same files as the node's HTTP /export/ paths:
+  dcat          DCAT-AP 3 JSON-LD: one dcat:Catalog, a dcat:Dataset per project
+                (publisher, theme, keywords, spatial coverage, landing page,
+                dates), for data.gouv.fr or CKAN (ckanext-dcat) to harvest
+  csv           one row per project, RFC 4180, UTF-8
+  register      public algorithm register (JSON), fields aligned with the UK
+                ATRS and the Dutch algorithm register (docs/web.md)
+  register-csv  the same register as CSV
+Reads every project over gRPC (ListProjects pages).
+
+  -o, --output FILE   write there instead of stdout
+  --base-url URL      where the node's page is served (https://host:port), for
+                      the projects' landing pages; without it they are
+                      urn:bibia:project:ID
+
+Examples:
+  bibia export dcat -o bibia-dcat.jsonld --base-url https://bibia.example.fr
+  bibia export csv > projects.csv
 )";
 
 constexpr std::string_view kTokenHelp =
@@ -713,6 +738,10 @@ const std::vector<CommandSpec>& Commands() {
       {.path = "feedback list", .positionals = {"PROJECT_ID"}, .help = kFeedbackListHelp},
       {.path = "import", .positionals = {"FILE.json"}, .help = kImportHelp},
       {.path = "stats", .help = kStatsHelp},
+      {.path = "export",
+       .positionals = {"FORMAT"},
+       .flags = {{"output", "FILE"}, {"base-url", "URL"}},
+       .help = kExportHelp},
       {.path = "token", .is_group = true, .help = kTokenHelp},
       {.path = "token issue",
        .flags = {{"subject", "S", /*required=*/true},

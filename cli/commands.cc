@@ -14,6 +14,7 @@ CommandHandler FindHandler(std::string_view command) {
       {"search", RunSearch},                {"feedback add", RunFeedbackAdd},
       {"feedback list", RunFeedbackList},   {"import", RunImport},
       {"stats", RunStats},
+      {"export", RunExport},
       {"token issue", RunTokenIssue},       {"token revoke", RunTokenRevoke},
       {"token list", RunTokenList},         {"audit", RunAudit},
       {"roster install", RunRosterInstall}, {"roster get", RunRosterGet},

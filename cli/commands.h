@@ -22,6 +22,7 @@ absl::StatusOr<std::string> RunFeedbackAdd(const CommandContext& context);
 absl::StatusOr<std::string> RunFeedbackList(const CommandContext& context);
 absl::StatusOr<std::string> RunImport(const CommandContext& context);
 absl::StatusOr<std::string> RunStats(const CommandContext& context);
+absl::StatusOr<std::string> RunExport(const CommandContext& context);
 
 // Admin service (admin_commands.cc).
 absl::StatusOr<std::string> RunTokenIssue(const CommandContext& context);

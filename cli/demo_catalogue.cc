@@ -70,6 +70,8 @@ absl::Status ConvertPublic(const v1::DemoProject& demo, v1::ProjectPublic& out) 
   out.mutable_data_sources()->CopyFrom(demo.data_sources());
   out.mutable_tags()->CopyFrom(demo.tags());
   out.mutable_links()->CopyFrom(demo.sources());
+  out.mutable_based_on()->CopyFrom(demo.based_on());
+  out.set_next_review_date(demo.next_review_date());
   if (demo.has_ethics()) {
     absl::Status ethics = ConvertEthics(demo.ethics(), *out.mutable_transparency());
     if (!ethics.ok()) return ethics;

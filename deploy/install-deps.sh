@@ -9,7 +9,13 @@ PACKAGES=(
   librocksdb-dev libssl-dev libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev
   python3-h2 python3-grpcio
+  libcpp-httplib-dev
+  nodejs chromium python3-rdflib
 )
+# The browser tests install their npm packages themselves; Debian's npm only
+# where no npm came with nodejs (NodeSource's nodejs bundles its own, and
+# conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

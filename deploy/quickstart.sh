@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Quick start: install dependencies, build, start a node on 127.0.0.1:7700 (TLS)
-# with the demo catalogue (47 territorial AI projects), and print how to query
-# it. The node runs in the foreground; Ctrl-C stops it. Data: build/demo-node.
+# with the demo catalogue (47 territorial AI projects) and its web page on
+# https://127.0.0.1:7780/, and print how to query it. The node runs in the foreground; Ctrl-C stops it. Data: build/demo-node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADDRESS="${BIBIA_ADDRESS:-127.0.0.1:7700}"
+HTTP_ADDRESS="${BIBIA_HTTP_ADDRESS:-127.0.0.1:7780}"
 DATA_DIR="${BIBIA_DEMO_DIR:-$PWD/build/demo-node}"
 NODE=./build/node/bibia-node
 CLI=./build/cli/bibia
@@ -24,7 +25,7 @@ if [ -s "$DATA_DIR.port" ] && "$CLI" --node "$(cat "$DATA_DIR.port")" --ca "$DAT
   exit 1
 fi
 rm -f "$DATA_DIR.port"
-"$NODE" --data-dir "$DATA_DIR" --listen "$ADDRESS" --port-file "$DATA_DIR.port" &
+"$NODE" --data-dir "$DATA_DIR" --listen "$ADDRESS" --port-file "$DATA_DIR.port" --http "$HTTP_ADDRESS" &
 NODE_PID=$!
 trap 'kill -TERM $NODE_PID 2>/dev/null; wait $NODE_PID' INT TERM
 for _ in $(seq 1 300); do
@@ -38,6 +39,12 @@ BIBIA_TOKEN="$ADMIN_TOKEN" "$CLI" --node "$ADDRESS" --ca "$DATA_DIR/tls.crt" imp
 cat <<MSG
 
 bibia-node is serving the demo catalogue on $ADDRESS over TLS (data in $DATA_DIR).
+
+Web page: https://$HTTP_ADDRESS/   (the node's self-signed certificate: accept it
+in the browser, or trust $DATA_DIR/tls.crt)
+  curl --cacert $DATA_DIR/tls.crt "https://$HTTP_ADDRESS/api/v1/projects?q=fuites"
+  curl --cacert $DATA_DIR/tls.crt https://$HTTP_ADDRESS/export/dcat.jsonld
+
 In another terminal, from $(pwd):
 
   export BIBIA_NODE=$ADDRESS BIBIA_CA=$DATA_DIR/tls.crt

@@ -1,4 +1,6 @@
-// The one place where absl::Status becomes grpc::Status (the edge of the node).
+// The one place where absl::Status becomes grpc::Status (the edge of the node);
+// web/http_status.h does the same for HTTP, with the same caller message
+// (catalog::CallerMessage).
 #ifndef BIBIA_NODE_GRPC_STATUS_H_
 #define BIBIA_NODE_GRPC_STATUS_H_
 

@@ -42,7 +42,13 @@ Serving options:
   --data-dir DIR             an initialised data directory (the store is DIR/db)
   --listen HOST:PORT         gRPC address (default 127.0.0.1:7700; port 0 picks one)
   --port-file FILE           write the address listened on to FILE once serving
-  --insecure                 plaintext gRPC instead of TLS (local development only)
+  --insecure                 plaintext gRPC and HTTP instead of TLS (local development only)
+  --http HOST:PORT           also serve the web page, the JSON API and the open-data exports
+                             over HTTPS (node certificate) on this address; none by default,
+                             127.0.0.1:7780 by convention; port 0 picks one (docs/web.md)
+  --http-port-file FILE      write the HTTP address listened on to FILE once serving
+  --public-url URL           where users reach the page (e.g. https://bibia.example.fr), for
+                             the exports' links (default: the --http address)
   --anonymous-rate N         anonymous requests per second per address (default 50; 0: no limit)
   --anonymous-burst N        burst allowed above the rate (default 100)
   --audit-retention-days N   audit events kept this long (default 365)
@@ -239,7 +245,7 @@ int RunTokenIssue(int argc, char** argv) {
 
 int RunServe(int argc, char** argv) {
   auto flags = ParseFlags(argc, argv, 1,
-                          {"data-dir", "listen", "port-file", "log-level", "anonymous-rate", "anonymous-burst",
+                          {"data-dir", "listen", "port-file", "http", "http-port-file", "public-url", "log-level", "anonymous-rate", "anonymous-burst",
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
@@ -262,6 +268,23 @@ int RunServe(int argc, char** argv) {
   options.insecure = flags->has("insecure");
   if (auto listen = access::CheckEndpoint(options.listen, "--listen", /*allow_port_zero=*/true); !listen.ok()) {
     return UsageError(std::string(listen.message()));
+  }
+  options.http_listen = flags->get("http");
+  options.http_port_file = flags->get("http-port-file");
+  options.public_url = flags->get("public-url");
+  if (flags->has("http")) {
+    if (auto http = access::CheckEndpoint(options.http_listen, "--http", /*allow_port_zero=*/true); !http.ok()) {
+      return UsageError(std::string(http.message()));
+    }
+  } else if (flags->has("http-port-file") || flags->has("public-url")) {
+    return UsageError("--http-port-file and --public-url need --http HOST:PORT");
+  }
+  if (flags->has("public-url")) {
+    const std::string& url = options.public_url;
+    const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
+    if (!scheme || url.size() > 200 || url.find_first_of(" \"<>\\^`{|}") != std::string::npos || url.back() == '/') {
+      return UsageError("--public-url: expected http(s)://HOST[:PORT][/PATH] without a final '/'");
+    }
   }
   // NaN and infinities parse as numbers too: only finite ones from `least`.
   const auto number = [&](const char* name, double least, double* value) {

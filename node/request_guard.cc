@@ -53,43 +53,36 @@ RequestGuard::~RequestGuard() {
 }
 
 RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op)
-    : access_(access), op_(op), start_(absl::Now()) {
+    : op_(op), start_(absl::Now()) {
   ++in_flight;
   if (CallsPerAddress* calls = calls_per_address.load()) {
     std::string key = access::RateLimitKey(context->peer());
     if (!calls->Enter(key)) {
-      caller_.address = context->peer();
-      decision_ = absl::ResourceExhaustedError(absl::StrCat(
+      over_cap_caller_.address = context->peer();
+      over_cap_ = absl::ResourceExhaustedError(absl::StrCat(
           "too many calls in flight from this address (at most ", calls->max(), ", --max-calls-per-address)"));
       return;
     }
     address_key_ = std::move(key);
   }
-  access::AccessControl::Credentials credentials = CredentialsOf(context);
-  auto caller = access.Identify(credentials);
-  if (!caller.ok()) {
-    caller_.address = context->peer();
-    // Audited under the subject the token claims, marked as unverified.
-    if (credentials.bearer) caller_.subject = access::ClaimedSubject(*credentials.bearer);
-    decision_ = caller.status();
-    return;
-  }
-  caller_ = std::move(*caller);
-  decision_ = access.Authorize(caller_, op);
+  check_.emplace(access, CredentialsOf(context), op);
 }
 
 grpc::Status RequestGuard::Finish(const absl::Status& result) {
-  const absl::Status& status = decision_.ok() ? result : decision_;
-  if (absl::Status audit = access_.Audit(caller_, op_, records_, status); !audit.ok()) {
-    Log(LogLevel::kError, "audit event lost", {{"method", access::OperationName(op_)},
+  absl::Status audit;
+  const absl::Status status = check_ ? check_->Finish(result, &audit) : over_cap_;
+  const access::Operation op = op_;
+  const access::Caller& caller = this->caller();
+  if (!audit.ok()) {
+    Log(LogLevel::kError, "audit event lost", {{"method", access::OperationName(op)},
                                                {"error", std::string(audit.message())}});
   }
   const double ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
   Log(LevelFor(status), "rpc",
-      {{"method", access::OperationName(op_)},
-       {"caller", access::Describe(caller_)},
-       {"tier", access::TierName(caller_.tier)},
-       {"peer", caller_.address},
+      {{"method", access::OperationName(op)},
+       {"caller", access::Describe(caller)},
+       {"tier", access::TierName(caller.tier)},
+       {"peer", caller.address},
        {"code", absl::StatusCodeToString(status.code())},
        {"ms", absl::StrCat(ms)},
        {"error", std::string(status.message())}});

@@ -6,12 +6,14 @@
 #ifndef BIBIA_NODE_REQUEST_GUARD_H_
 #define BIBIA_NODE_REQUEST_GUARD_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "access/access_control.h"
+#include "access/request_check.h"
 #include "grpcpp/server_context.h"
 
 namespace bibia::node {
@@ -31,24 +33,27 @@ class RequestGuard {
   static void LimitCallsPerAddress(int max);
 
   // Whether the caller was identified and allowed; if not, return Finish().
-  bool allowed() const { return decision_.ok(); }
-  const access::Caller& caller() const { return caller_; }
+  bool allowed() const { return check_ && check_->allowed(); }
+  const access::Caller& caller() const { return check_ ? check_->caller() : over_cap_caller_; }
 
   // Names a record the request touches, for the audit log.
-  void AddRecord(std::string id) { records_.push_back(std::move(id)); }
+  void AddRecord(std::string id) {
+    if (check_) check_->AddRecord(std::move(id));
+  }
 
   // Audits and logs the request and returns its gRPC status: the policy's
   // refusal if it refused, else `result`.
   grpc::Status Finish(const absl::Status& result = absl::OkStatus());
 
  private:
-  const access::AccessControl& access_;
   access::Operation op_;
-  access::Caller caller_;
-  absl::Status decision_;
-  std::vector<std::string> records_;
   absl::Time start_;
   std::string address_key_;  // counted in the per-address cap, if not empty
+  // The policy point's passage; empty for a call refused by the per-address
+  // cap before it (a transport refusal, like gRPC's own, not audited).
+  std::optional<access::RequestCheck> check_;
+  access::Caller over_cap_caller_;
+  absl::Status over_cap_;
 };
 
 }  // namespace bibia::node

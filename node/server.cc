@@ -239,12 +239,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
           health->SetServingStatus("", !absl::IsUnavailable(status));
         });
   }
+  if (!options.http_listen.empty()) BIBIA_RETURN_IF_ERROR(server->StartHttp(options));
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
       {{"address", server->address_},
        {"node_id", server->store_->node_id()},
        {"data_dir", options.data_dir},
        {"transport", options.insecure ? "plaintext (--insecure)" : "tls"},
+       {"http", server->http_ ? server->http_->url() : "-"},
        {"projects", stats.ok() ? absl::StrCat(stats->projects()) : "?"}});
   // Last: whoever waits for the port file finds the line above in the log.
   if (!options.port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.port_file, server->address_));
@@ -260,8 +262,40 @@ void Server::Wait() {
   if (grpc_server_) grpc_server_->Wait();
 }
 
+absl::Status Server::StartHttp(const Options& options) {
+  web::Gateway::Options http;
+  http.listen = options.http_listen;
+  http.insecure = options.insecure;
+  http.tls_certificate_pem = files_->tls_certificate_pem;
+  http.tls_key_pem = files_->tls_key_pem;
+  http.api.base_url = options.public_url;
+  http.api.logger = [](const web::Api::Event& event) {
+    if (!event.audit_error.ok()) {
+      Log(LogLevel::kError, "audit event lost",
+          {{"method", event.operation}, {"error", std::string(event.audit_error.message())}});
+    }
+    const bool quiet = event.status.ok() && (event.operation == "asset" || event.operation == "healthz");
+    Log(quiet || event.status.ok() ? LogLevel::kDebug : (event.http_status >= 500 ? LogLevel::kError : LogLevel::kInfo),
+        "http",
+        {{"method", event.request->method},
+         {"path", event.request->path},
+         {"operation", event.operation},
+         {"caller", event.caller},
+         {"tier", event.tier},
+         {"peer", event.request->address},
+         {"status", absl::StrCat(event.http_status)},
+         {"code", absl::StatusCodeToString(event.status.code())},
+         {"ms", absl::StrCat(event.ms)},
+         {"error", std::string(event.status.message())}});
+  };
+  BIBIA_ASSIGN_OR_RETURN(http_, web::Gateway::Start(http, store_.get(), access_.get()));
+  if (!options.http_port_file.empty()) BIBIA_RETURN_IF_ERROR(WritePortFile(options.http_port_file, http_->address()));
+  return absl::OkStatus();
+}
+
 void Server::Shutdown(absl::Duration grace) {
   if (!grpc_server_) return;
+  if (http_) http_->Stop();  // running HTTP requests finish first
   if (watchdog_) watchdog_->Stop();  // a stopping node refuses connections on purpose
   if (memory_guard_) memory_guard_->Stop();
   if (store_health_) store_health_->Stop();

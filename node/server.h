@@ -20,6 +20,7 @@
 #include "node/store_health.h"
 #include "node/memory_guard.h"
 #include "node/watchdog.h"
+#include "web/gateway.h"
 
 namespace bibia::node {
 
@@ -31,7 +32,13 @@ class Server {
     std::string data_dir;                        // required, initialised by `bibia-node init`
     std::string listen = kDefaultListenAddress;  // HOST:PORT; port 0 picks a free one
     std::string port_file;                       // if set, "HOST:PORT\n" is written there once listening
-    bool insecure = false;                       // plaintext gRPC instead of TLS (development only)
+    bool insecure = false;                       // plaintext gRPC and HTTP instead of TLS (development only)
+    // HTTP listener (web/): HOST:PORT, port 0 picks one; empty: none.
+    std::string http_listen;
+    std::string http_port_file;  // if set, "HOST:PORT\n" of the HTTP listener is written there
+    // Where users reach the page, for the exports' links; empty: the
+    // listener's own https:// (http:// if insecure) address.
+    std::string public_url;
     size_t max_import_bytes = size_t{512} << 20;  // one import is held in memory until written
     // Free space kept on the store's disk: writes that would use it are refused.
     uint64_t disk_reserve_bytes = catalog::kDefaultDiskReserveBytes;
@@ -51,6 +58,8 @@ class Server {
 
   // The address actually listened on, with the chosen port.
   const std::string& address() const { return address_; }
+  // The HTTP listener, or null if none was asked for.
+  const web::Gateway* http() const { return http_.get(); }
   catalog::Store* store() const { return store_.get(); }
 
   // Blocks until Shutdown has completed.
@@ -62,6 +71,7 @@ class Server {
  private:
   class Services;
   Server() = default;
+  absl::Status StartHttp(const Options& options);
 
   // Declared in dependency order: destroyed in reverse.
   std::unique_ptr<access::NodeFiles> files_;
@@ -70,6 +80,7 @@ class Server {
   std::unique_ptr<access::AccessControl> access_;
   std::unique_ptr<PeerManager> peers_;
   std::unique_ptr<Services> services_;
+  std::unique_ptr<web::Gateway> http_;  // stopped before the store and access go
   std::unique_ptr<ConnectionLimiter> connections_;  // outlives the gRPC server
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Watchdog> watchdog_;
