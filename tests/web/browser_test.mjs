@@ -210,8 +210,12 @@ async function main() {
     await page.click('#lang-switch');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.waitForFunction(() => new URLSearchParams(location.search).get('lang') === 'en');
-    const text = await page.textContent('#view-project');
-    assert(text.includes('Transparency') && text.includes('Energy footprint'), 'project page not in English');
+    // The page renders again in English once its texts are swapped: wait for it.
+    const english = await page.waitForFunction(() => {
+      const text = document.querySelector('#view-project')?.textContent || '';
+      return text.includes('Transparency') && text.includes('Energy footprint');
+    }, null, {timeout: 15000}).then(() => true, () => false);
+    assert(english, 'project page not in English');
     await axeCheck(page, 'project (en)');
     await shot(page, '06-project-en');
   });
