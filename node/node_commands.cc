@@ -43,9 +43,10 @@ Serving options:
   --listen HOST:PORT         gRPC address (default 127.0.0.1:7700; port 0 picks one)
   --port-file FILE           write the address listened on to FILE once serving
   --insecure                 plaintext gRPC and HTTP instead of TLS (local development only)
-  --http HOST:PORT           also serve the web page, the JSON API and the open-data exports
-                             over HTTPS (node certificate) on this address; none by default,
-                             127.0.0.1:7780 by convention; port 0 picks one (docs/web.md)
+  --http HOST:PORT           serve the web page, the JSON API and the open-data exports over
+                             HTTPS (node certificate) on this address (default 127.0.0.1:7780,
+                             skipped with a warning if taken; port 0 picks one; docs/web.md)
+  --no-http                  no HTTP listener
   --http-port-file FILE      write the HTTP address listened on to FILE once serving
   --public-url URL           where users reach the page (e.g. https://bibia.example.fr), for
                              the exports' links (default: the --http address)
@@ -250,7 +251,7 @@ int RunServe(int argc, char** argv) {
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
                            "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures"},
-                          {"insecure", "no-gossip"});
+                          {"insecure", "no-gossip", "no-http"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
   if (!flags->positional.empty()) return UsageError(absl::StrCat("unknown command '", flags->positional[0], "'"));
@@ -269,15 +270,17 @@ int RunServe(int argc, char** argv) {
   if (auto listen = access::CheckEndpoint(options.listen, "--listen", /*allow_port_zero=*/true); !listen.ok()) {
     return UsageError(std::string(listen.message()));
   }
-  options.http_listen = flags->get("http");
+  options.http_listen = flags->has("http") ? flags->get("http") : std::string(kDefaultHttpAddress);
+  options.http_optional = !flags->has("http");
   options.http_port_file = flags->get("http-port-file");
   options.public_url = flags->get("public-url");
-  if (flags->has("http")) {
-    if (auto http = access::CheckEndpoint(options.http_listen, "--http", /*allow_port_zero=*/true); !http.ok()) {
-      return UsageError(std::string(http.message()));
+  if (flags->has("no-http")) {
+    if (flags->has("http") || flags->has("http-port-file") || flags->has("public-url")) {
+      return UsageError("--no-http: not with --http, --http-port-file or --public-url");
     }
-  } else if (flags->has("http-port-file") || flags->has("public-url")) {
-    return UsageError("--http-port-file and --public-url need --http HOST:PORT");
+    options.http_listen.clear();
+  } else if (auto http = access::CheckEndpoint(options.http_listen, "--http", /*allow_port_zero=*/true); !http.ok()) {
+    return UsageError(std::string(http.message()));
   }
   if (flags->has("public-url")) {
     const std::string& url = options.public_url;

@@ -239,7 +239,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
           health->SetServingStatus("", !absl::IsUnavailable(status));
         });
   }
-  if (!options.http_listen.empty()) BIBIA_RETURN_IF_ERROR(server->StartHttp(options));
+  if (!options.http_listen.empty()) {
+    if (absl::Status http = server->StartHttp(options); !http.ok()) {
+      if (!options.http_optional) return http;
+      Log(LogLevel::kWarning, "web page not served: the default HTTP address is not free (--http HOST:PORT)",
+          {{"http", options.http_listen}, {"error", std::string(http.message())}});
+    }
+  }
   auto stats = server->store_->Stats();
   Log(LogLevel::kInfo, "listening",
       {{"address", server->address_},

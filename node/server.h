@@ -25,6 +25,8 @@
 namespace bibia::node {
 
 inline constexpr char kDefaultListenAddress[] = "127.0.0.1:7700";
+// Where the web page is served unless --http or --no-http says otherwise.
+inline constexpr char kDefaultHttpAddress[] = "127.0.0.1:7780";
 
 class Server {
  public:
@@ -35,6 +37,9 @@ class Server {
     bool insecure = false;                       // plaintext gRPC and HTTP instead of TLS (development only)
     // HTTP listener (web/): HOST:PORT, port 0 picks one; empty: none.
     std::string http_listen;
+    // The default address, not one asked for: if it cannot be listened on
+    // (another node has it), the node logs why and serves gRPC only.
+    bool http_optional = false;
     std::string http_port_file;  // if set, "HOST:PORT\n" of the HTTP listener is written there
     // Where users reach the page, for the exports' links; empty: the
     // listener's own https:// (http:// if insecure) address.

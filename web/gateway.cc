@@ -1,5 +1,7 @@
 #include "web/gateway.h"
 
+#include <sys/socket.h>
+
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -129,6 +131,13 @@ absl::StatusOr<std::unique_ptr<Gateway>> Gateway::Start(const Options& options, 
   server.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
     Reply reply = ErrorReply(absl::InternalError("request: internal error"));
     Write(reply, res);
+  });
+  // cpp-httplib sets SO_REUSEPORT by default: a second node on a port in use
+  // would share it (and its requests) with the first instead of failing.
+  // SO_REUSEADDR alone lets a restarted node bind past TIME_WAIT.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
   const int bound = port == 0 ? server.bind_to_any_port(listen_host) : (server.bind_to_port(listen_host, port) ? port : -1);
   if (bound <= 0) {

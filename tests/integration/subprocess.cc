@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -139,6 +140,11 @@ bool NodeProcess::StartOn(const std::string& listen) {
   std::vector<std::string> argv = {NodeBinary(), "--data-dir", data_dir_, "--listen", listen,
                                    "--port-file", port_file_};
   argv.insert(argv.end(), extra_flags_.begin(), extra_flags_.end());
+  // No web page unless the test asks for one (the default address is one
+  // per machine).
+  if (std::find(extra_flags_.begin(), extra_flags_.end(), "--http") == extra_flags_.end()) {
+    argv.push_back("--no-http");
+  }
   pid_ = Spawn(argv, "/dev/null", "/dev/null", log_file_);
   if (pid_ < 0) return false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -376,9 +376,9 @@ TEST_F(WebApiTest, HttpFlagsAreCheckedAndTheNodeStopsCleanly) {
   CommandResult r = RunCommand({NodeBinary(), "--data-dir", data, "--http", "nowhere"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(r.err, HasSubstr("--http"));
-  r = RunCommand({NodeBinary(), "--data-dir", data, "--http-port-file", data + "/p"});
+  r = RunCommand({NodeBinary(), "--data-dir", data, "--no-http", "--http-port-file", data + "/p"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("need --http"));
+  EXPECT_THAT(r.err, HasSubstr("--no-http: not with --http"));
   r = RunCommand({NodeBinary(), "--data-dir", data, "--http", "127.0.0.1:0", "--public-url", "ftp://x/"});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_THAT(RunCommand({NodeBinary(), "--help"}).out, HasSubstr("--http HOST:PORT"));
@@ -391,6 +391,10 @@ TEST_F(WebApiTest, HttpFlagsAreCheckedAndTheNodeStopsCleanly) {
   auto result = client.Get("/healthz");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 200);
+  // A second node asked for the same HTTP address does not share it.
+  NodeProcess second(data, {"--http", absl::StrCat(host_, ":", port_)});
+  EXPECT_FALSE(second.Start()) << "two nodes on one HTTP port";
+  EXPECT_THAT(second.log(), HasSubstr("cannot listen"));
   EXPECT_EQ(node_->Stop(), 0) << node_->log();
 }
 
