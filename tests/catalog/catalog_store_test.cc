@@ -1027,7 +1027,14 @@ TEST_F(CatalogStoreTest, OnlyPublicFieldsAreIndexed) {
     EXPECT_EQ(SearchOk(std::string(word) + " ").total_matches(), 0) << word;
     EXPECT_EQ(SearchOk(word).total_matches(), 0) << word << " as prefix";
   }
-  // Public text is: titles, summaries, tags and techniques.
+  // Nor within a typo of a restricted word, nor suggested.
+  for (const char* word : {"zorglob ", "megacorpvendar ", "quokkasoftt ", "xylophoniqe "}) {
+    const v1::SearchResponse response = SearchOk(word);
+    EXPECT_EQ(response.total_matches(), 0) << word;
+    EXPECT_EQ(response.suggestion(), "") << word;
+  }
+  // Public text is: titles, summaries, tags, techniques, data sources,
+  // collectivity and region.
   for (const char* word : {"fuites", "leak", "nocturnes", "night", "intelligent", "temporelles", "anomalies"}) {
     EXPECT_THAT(HitIds(SearchOk(std::string(word) + " ")), ElementsAre("p1")) << word;
   }
