@@ -647,30 +647,32 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   // The lists to read: each term once (a term may serve several roles).
   rocksdb::ReadOptions read_options;
   rocksdb::ColumnFamilyHandle* cf = db_->family(Family::kIndex);
-  absl::node_hash_map<std::string, std::string> postings;  // term -> stored list (node map: stable values)
-  const auto fetch = [&](const std::string& term) -> absl::StatusOr<const std::string*> {
+  // term -> stored list, pinned in the block cache rather than copied (node
+  // map: the slices stay put).
+  absl::node_hash_map<std::string, rocksdb::PinnableSlice> postings;
+  const auto fetch = [&](const std::string& term) -> absl::StatusOr<std::string_view> {
     auto [it, inserted] = postings.try_emplace(term);
     if (inserted) {
       rocksdb::Status s = db_->raw()->Get(read_options, cf, TermKey(term), &it->second);
       if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "read postings");
-      if (!s.ok()) it->second.clear();
+      if (!s.ok()) it->second.Reset();
     }
-    return &it->second;
+    return std::string_view(it->second.data(), it->second.size());
   };
   Plan plan;
   // Adds `term` to `slot` with `weight` if it has postings; keeps the
   // highest weight of a term listed twice in a slot.
   const auto add = [&](const std::string& term, double weight, Plan::Slot* slot) -> absl::Status {
-    BIBIA_ASSIGN_OR_RETURN(const std::string* bytes, fetch(term));
-    if (bytes->size() < kPostingBytes) return absl::OkStatus();
+    BIBIA_ASSIGN_OR_RETURN(const std::string_view bytes, fetch(term));
+    if (bytes.size() < kPostingBytes) return absl::OkStatus();
     for (uint32_t li : slot->lists) {
-      if (plan.lists[li].view.data() == bytes->data()) {
+      if (plan.lists[li].view.data() == bytes.data()) {
         plan.lists[li].weight = std::max(plan.lists[li].weight, weight);
         return absl::OkStatus();
       }
     }
     slot->lists.push_back(static_cast<uint32_t>(plan.lists.size()));
-    plan.lists.push_back(Plan::List{PostingView(*bytes), weight});
+    plan.lists.push_back(Plan::List{PostingView(bytes), weight});
     return absl::OkStatus();
   };
   // The stems of `word` (French and English, deduplicated, unlike it).
@@ -704,8 +706,8 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
       } else {
         BIBIA_RETURN_IF_ERROR(add_word(w.term, 1.0, &slot));
       }
-      BIBIA_ASSIGN_OR_RETURN(const std::string* exact, fetch(w.term));
-      const bool known = exact->size() >= kPostingBytes;
+      BIBIA_ASSIGN_OR_RETURN(const std::string_view exact, fetch(w.term));
+      const bool known = exact.size() >= kPostingBytes;
       if (!known) unknown.push_back(w.term);
       if (w.prefix) {
         std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(read_options, cf));
@@ -715,7 +717,6 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
              it->Next()) {
           if (it->key().size() == start.size() || it->value().size() < kPostingBytes) continue;
           const std::string term(it->key().data() + 1, it->key().size() - 1);
-          postings.try_emplace(term, it->value().ToString());
           BIBIA_RETURN_IF_ERROR(add(term, kPrefixWeight, &slot));
           ++expanded;
         }
@@ -800,15 +801,31 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
     for (size_t i = 1; i < plan.concepts.size(); ++i) {
       if (plan.concepts[i].total < plan.concepts[driver].total) driver = i;
     }
+    // The union of the driver's first-slot lists: one list is already in
+    // docnum order; several are merged through a bitmap of all documents
+    // (cheaper than sorting when they are long).
     std::vector<uint32_t> candidates;
+    std::vector<const PostingView*> firsts;
     for (const Plan::Alternative& alt : plan.concepts[driver].alternatives) {
-      for (uint32_t li : alt.slots.front().lists) {
-        const PostingView& view = plan.lists[li].view;
-        for (size_t i = 0; i < view.size(); ++i) candidates.push_back(view.at(i).doc);
+      for (uint32_t li : alt.slots.front().lists) firsts.push_back(&plan.lists[li].view);
+    }
+    if (firsts.size() == 1) {
+      candidates.reserve(firsts[0]->size());
+      for (size_t i = 0; i < firsts[0]->size(); ++i) candidates.push_back(firsts[0]->at(i).doc);
+    } else {
+      std::vector<uint64_t> bits((docs_.size() + 63) / 64, 0);
+      for (const PostingView* view : firsts) {
+        for (size_t i = 0; i < view->size(); ++i) {
+          const uint32_t d = view->at(i).doc;
+          if (d < docs_.size()) bits[d / 64] |= uint64_t{1} << (d % 64);
+        }
+      }
+      for (size_t w = 0; w < bits.size(); ++w) {
+        for (uint64_t b = bits[w]; b != 0; b &= b - 1) {
+          candidates.push_back(static_cast<uint32_t>(w * 64 + __builtin_ctzll(b)));
+        }
       }
     }
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
     for (uint32_t docnum : candidates) {
       if (docnum >= docs_.size() || !Accepts(docs_[docnum], filter)) continue;
       const double norm = norm_of(docs_[docnum]);
