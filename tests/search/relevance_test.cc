@@ -25,12 +25,14 @@
 namespace bibia::search_eval {
 namespace {
 
-// Floors from measured runs (docs/search.md), a little below them so that
-// only a real loss of relevance fails.
-constexpr double kMinNdcg = 0.40;
-constexpr double kMinRecall = 0.30;
-constexpr double kMinMrr = 0.49;
-constexpr double kMaxZeroRate = 0.47;
+// Floors a little below the measured figures (docs/search.md: nDCG@10
+// 0.898, recall@10 0.816, MRR 0.958, no query without results; before the
+// stages of docs/search.md: 0.419, 0.326, 0.517, 45.2 %), so that only a
+// real loss of relevance fails.
+constexpr double kMinNdcg = 0.85;
+constexpr double kMinRecall = 0.78;
+constexpr double kMinMrr = 0.92;
+constexpr double kMaxZeroRate = 0.03;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
