@@ -560,6 +560,8 @@ struct SearchIndex::Plan {
     double idf = 0;
     double words = 1;  // query words it stands for
     size_t total = 0;  // postings over its lists
+    size_t candidates = 0;  // postings over the smallest slot of each alternative
+    size_t synonyms_from = 0;  // alternatives from this index on are synonyms
   };
   std::vector<List> lists;
   std::vector<Concept> concepts;
@@ -568,7 +570,10 @@ struct SearchIndex::Plan {
   // `norm`, or a negative value if it does not match.
   double Score(Concept& c, uint32_t doc, double norm) {
     double best = -1;
-    for (Alternative& alt : c.alternatives) {
+    for (size_t a = 0; a < c.alternatives.size(); ++a) {
+      // The words typed matched: synonyms (weighted below them) need not be read.
+      if (a == c.synonyms_from && best >= 0) break;
+      Alternative& alt = c.alternatives[a];
       double sum = 0;
       bool all = true;
       for (Slot& slot : alt.slots) {
@@ -734,6 +739,8 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
     for (const Plan::Slot& slot : direct.slots) {
       for (uint32_t li : slot.lists) direct_df = std::max(direct_df, plan.lists[li].view.size());
     }
+    const bool direct_possible = std::none_of(direct.slots.begin(), direct.slots.end(),
+                                              [](const Plan::Slot& s) { return s.lists.empty(); });
     c.alternatives.push_back(std::move(direct));
     for (const std::vector<std::string>& synonym : qc.synonyms) {
       Plan::Alternative alt;
@@ -754,14 +761,25 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
                                                              [](const Plan::Slot& s) { return s.lists.empty(); });
                                         }),
                          c.alternatives.end());
+    c.synonyms_from = direct_possible ? 1 : 0;
     size_t df = direct_df;
-    for (const Plan::Alternative& alt : c.alternatives) {
-      for (const Plan::Slot& slot : alt.slots) {
-        for (uint32_t li : slot.lists) {
-          c.total += plan.lists[li].view.size();
+    for (Plan::Alternative& alt : c.alternatives) {
+      size_t smallest = SIZE_MAX, smallest_slot = 0;
+      for (size_t si = 0; si < alt.slots.size(); ++si) {
+        size_t slot_total = 0;
+        for (uint32_t li : alt.slots[si].lists) {
+          slot_total += plan.lists[li].view.size();
           if (direct_df == 0) df = std::max(df, plan.lists[li].view.size());
         }
+        c.total += slot_total;
+        if (slot_total < smallest) {
+          smallest = slot_total;
+          smallest_slot = si;
+        }
       }
+      // The smallest slot first: it drives candidates and fails soonest.
+      std::swap(alt.slots[0], alt.slots[smallest_slot]);
+      c.candidates += smallest;
     }
     c.idf = static_cast<double>(df);  // a document frequency until the lock is held
     plan.concepts.push_back(std::move(c));
@@ -799,7 +817,7 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   if (all_possible) {
     size_t driver = 0;
     for (size_t i = 1; i < plan.concepts.size(); ++i) {
-      if (plan.concepts[i].total < plan.concepts[driver].total) driver = i;
+      if (plan.concepts[i].candidates < plan.concepts[driver].candidates) driver = i;
     }
     // The union of the driver's first-slot lists: one list is already in
     // docnum order; several are merged through a bitmap of all documents
