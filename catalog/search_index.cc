@@ -584,6 +584,9 @@ struct SearchIndex::Plan {
           if (l.pos < l.view.size() && l.view.at(l.pos).doc == doc) {
             const double tf = l.view.at(l.pos).tf;
             top = std::max(top, l.weight * tf * (kK1 + 1.0) / (tf + norm));
+            // The word as typed (listed first) matched: its stems and other
+            // forms, weighted below it, need not be read.
+            if (l.weight >= 1.0) break;
           }
         }
         if (top < 0) {
