@@ -90,7 +90,7 @@ struct LogKeyParts {
 };
 std::optional<LogKeyParts> ParseLogKey(std::string_view key);
 
-// index family: 't' term -> posting list; 'd' docnum(be32) -> IndexedDoc;
+// index family: 't' term -> posting list ('t~stem' for stems); 'd' docnum(be32) -> IndexedDoc;
 // 's' -> index statistics. (Schema 2 also kept 'i' id -> docnum, which
 // nothing read: the rows name their ids.)
 std::string TermKey(std::string_view term);
@@ -98,6 +98,10 @@ inline constexpr char kTermPrefix = 't';
 std::string DocKey(uint32_t docnum);
 inline constexpr char kDocPrefix = 'd';
 inline constexpr char kOldDocIdPrefix = 'i';
+// 'w' word -> "": the indexed words (not stems), for typo tolerance; "v" ->
+// the index format (SearchIndex kIndexFormat).
+inline constexpr char kWordPrefix = 'w';
+inline constexpr std::string_view kIndexFormatKey = "v";
 
 // meta names.
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";

@@ -62,6 +62,7 @@ class PostingView {
  public:
   explicit PostingView(std::string_view bytes) : bytes_(bytes) {}
   size_t size() const { return bytes_.size() / kPostingBytes; }
+  const char* data() const { return bytes_.data(); }
   Posting at(size_t i) const;
   // Index of the first posting with doc >= `doc` at or after `from`
   // (galloping search, so intersecting a short list with a long one is cheap).

@@ -1,9 +1,12 @@
 // Full-text and facet search over the public facet of projects. Postings live
 // in RocksDB (index family, merged by posting_list.h); the per-document rows
 // that ranking and facets need (length, domain, status, region, collectivity,
-// techniques) are loaded into memory at open, a few dozen bytes per document.
-// Only public fields are indexed: a public query must not be able to learn
-// restricted text through which projects match.
+// techniques) and the vocabulary of indexed words (for typo tolerance) are
+// loaded into memory at open. Each word is indexed as itself (plural folded)
+// and under its Snowball stems ("~stem"). A query's words are matched exactly,
+// by stem, by prefix, through the thesaurus or within a typo or two, ranked in
+// that order; see docs/search.md. Only public fields are indexed: a public
+// query must not be able to learn restricted text through which projects match.
 #ifndef BIBIA_CATALOG_SEARCH_INDEX_H_
 #define BIBIA_CATALOG_SEARCH_INDEX_H_
 
@@ -36,12 +39,19 @@ namespace bibia::catalog {
 inline constexpr uint32_t kTitleWeight = 3;
 inline constexpr uint32_t kTagWeight = 2;
 inline constexpr uint32_t kSummaryWeight = 1;
+inline constexpr uint32_t kCollectivityWeight = 2;
+inline constexpr uint32_t kPlaceWeight = 1;  // region, data sources
+// The version of what the index holds (terms, fields, stems). A store whose
+// index is of another version is re-indexed on open (Store::Open).
+inline constexpr std::string_view kIndexFormat = "3";
+// Most indexed words a misspelt query word is matched to, and most
+// vocabulary entries compared per word.
+inline constexpr int kMaxTypoCandidates = 8;
+inline constexpr size_t kMaxTypoScan = 200000;
 // Most values listed per facet (the most frequent); counts cover all matches.
 inline constexpr int kMaxFacetValues = 30;
 // Most terms a last-word prefix expands to; more are ignored (documented).
 inline constexpr int kMaxPrefixExpansion = 128;
-// A last word shorter than this matches exactly, not as a prefix.
-inline constexpr size_t kMinPrefixBytes = 2;
 
 // The weighted term frequencies of a document and its weighted length. The
 // terms are views into the document's folded text, held alongside: one
@@ -103,12 +113,23 @@ class IndexChanges {
   // term -> postings of this batch (several documents share one operand).
   absl::flat_hash_map<std::string, OperandBuilder> operands_;
   absl::flat_hash_map<std::string, uint32_t> new_ids_;  // ids first seen in this batch
+  std::vector<std::string> new_words_;  // words new to the vocabulary, set by Flush
 };
 
 class SearchIndex {
  public:
-  // Loads the document rows of `db` into memory. `db` must outlive the index.
+  // Loads the document rows and the vocabulary of `db` into memory. `db`
+  // must outlive the index. An empty index is stamped with kIndexFormat.
   static absl::StatusOr<std::unique_ptr<SearchIndex>> Load(Db* db);
+  // True if the stored index is of another format than kIndexFormat: the
+  // caller re-indexes (StageClear, Load again, StageUpsert of every
+  // document, then StageFormat).
+  bool stale() const { return stale_; }
+  // Stages into `batch` the removal of the whole stored index, marked as
+  // not rebuilt yet (stale on the next Load).
+  void StageClear(rocksdb::WriteBatch* batch) const;
+  // Stages into `batch` the mark that the index is of kIndexFormat.
+  void StageFormat(rocksdb::WriteBatch* batch) const;
 
   // Stages into `batch` (and `changes`) the indexing of `doc`, replacing
   // `old` (the stored public facet of the same id, or null if new).
@@ -188,8 +209,27 @@ class SearchIndex {
   void StageTerms(uint32_t docnum, const DocTerms* old_terms, const DocTerms& new_terms,
                   IndexChanges* changes) const;
 
+  // Query planning (search_index.cc): the posting lists of a query.
+  struct Plan;
+  // Indexed words within AllowedTypos(word) edits of `word` (at most
+  // kMaxTypoCandidates, closest first), or within `max_edits` if >= 0.
+  std::vector<std::pair<std::string, int>> TypoCandidates(const std::string& word, int max_edits) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  std::vector<std::pair<std::string, int>> TypoCandidatesLocked(const std::string& word, int max_edits) const
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void AddWord(const std::string& word) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   Db* const db_;
+  bool stale_ = false;
   mutable absl::Mutex mu_;
+  // The indexed words (not stems), by length, with their letter masks: the
+  // typo candidate scan reads only the lengths within reach.
+  struct VocabWord {
+    uint32_t mask;
+    std::string word;
+  };
+  std::vector<std::vector<VocabWord>> vocab_by_length_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<std::string> vocab_ ABSL_GUARDED_BY(mu_);
   std::vector<Doc> docs_ ABSL_GUARDED_BY(mu_);  // by docnum
   std::vector<std::string> doc_ids_ ABSL_GUARDED_BY(mu_);  // by docnum, apart: only page fills read them
   absl::btree_map<std::string, uint32_t> ids_ ABSL_GUARDED_BY(mu_);  // live id -> docnum

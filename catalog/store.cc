@@ -106,6 +106,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   if (store->db_->schema_version() == 2) BIBIA_RETURN_IF_ERROR(MigrateRecordsToReferences(store->db_.get()));
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
+  if (store->index_->stale()) BIBIA_RETURN_IF_ERROR(store->RebuildIndex(options.reindex_progress));
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
   {
     absl::MutexLock lock(&store->write_mu_);

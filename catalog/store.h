@@ -53,6 +53,10 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
     // Tests only: called by a scrub done outside the writer lock (after a
     // redaction), before it flushes and compacts.
     std::function<void()> scrub_hook;
+    // Called while Open re-indexes a store whose search index is of an older
+    // format (once per thousand projects and at the end): projects indexed
+    // so far and in all. Null: no report.
+    std::function<void(int64_t done, int64_t total)> reindex_progress;
   };
 
   // Opens (or creates) the store in directory `dir`.
@@ -235,6 +239,10 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // of the index family, the search terms left with no posting deleted).
   // Under the writer lock, or before the store is shared.
   absl::Status ScrubErased();
+  // Rebuilds the search index from the public records (reindex.cc): clears
+  // it, indexes every project in batches, then stamps the format, so that a
+  // crash part way leaves an index that the next Open rebuilds again.
+  absl::Status RebuildIndex(const std::function<void(int64_t, int64_t)>& progress);
   // The same with the writer lock held only to delete the empty search terms
   // and to clear the marker, so that other writes go on during the flush and
   // compactions. The marker is cleared only if no write set it again since

@@ -203,10 +203,18 @@ Examples:
 constexpr std::string_view kSearchHelp =
     R"(Usage: bibia search "QUERY" [FILTERS] [--limit N] [--page-token T] [--wide]
 
-Full-text search. The last word of QUERY also matches as a prefix. Prints a
-table (SCORE, ID, DOMAIN, STATUS, TITLE; long titles cut with "…" unless
---wide), the facet counts over all matches, the number of matches and the
-next page token.
+Full-text search over titles, summaries, tags, techniques, data sources,
+collectivity and region. Words match as typed, by stem ("détecter" finds
+"détection"), through the field thesaurus ("encombrants" finds "bulky
+waste"), and within a typo or two for words of 5+ letters the catalogue does
+not hold; the last word of QUERY (4+ letters) also matches as a prefix; a
+short word in capitals ("PLU") is an exact acronym. Stop and question words
+("comment", "quels", "how") are ignored. When fewer than a page of projects
+holds every word, the closest matches follow (the most words first), under
+the line "no project has every word; closest matches". When nothing matches,
+a "did you mean" line may suggest a word. Prints a table (SCORE, ID, DOMAIN,
+STATUS, TITLE; long titles cut with "…" unless --wide), the facet counts
+over all matches, the number of matches and the next page token.
 
 Filters:
   --domain D          one of: ecological_transition, maintenance, mobility,
@@ -227,6 +235,7 @@ Output:
 
 Examples:
   bibia search "détection de fuites"
+  bibia search "quels projets utilisent des images aériennes"
   bibia search callbot --domain public_services --limit 5
 )";
 

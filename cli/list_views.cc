@@ -58,6 +58,9 @@ std::string RenderFacet(const v1::Facet& facet) {
 
 std::string RenderSearch(const v1::SearchResponse& response, bool wide) {
   std::string out;
+  if (response.match_mode() == v1::MATCH_CLOSEST && !response.hits().empty()) {
+    out.append("no project has every word; closest matches\n");
+  }
   if (!response.hits().empty()) {
     Table table({{"SCORE", 0, Table::Align::kRight},
                  {"ID"},
@@ -79,6 +82,9 @@ std::string RenderSearch(const v1::SearchResponse& response, bool wide) {
   const int64_t total = response.total_matches();
   absl::StrAppend(&out, total, total == 1 ? " match" : " matches", "\n",
                   NextPageLine(response.next_page_token()));
+  if (total == 0 && !response.suggestion().empty()) {
+    absl::StrAppend(&out, "did you mean: ", response.suggestion(), "\n");
+  }
   return out;
 }
 

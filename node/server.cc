@@ -125,6 +125,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   store_options.node_id = server->files_->config.node_id();
   store_options.signer = server->signer_.get();
   store_options.db.disk_reserve_bytes = options.disk_reserve_bytes;
+  store_options.reindex_progress = [](int64_t done, int64_t total) {
+    Log(LogLevel::kInfo, "re-indexing search (index format changed)",
+        {{"done", std::to_string(done)}, {"total", std::to_string(total)}});
+  };
   BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::Store::Open(server->files_->db_dir, store_options));
   BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));

@@ -20,7 +20,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/catalog_service.grpc.pb.h"
-#include "catalog/catalog_store.h"
+#include "catalog/store.h"
 #include "grpcpp/grpcpp.h"
 #include "tests/bench/corpus.h"
 #include "tests/bench/latency.h"
@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   {
-    auto store = catalog::CatalogStore::Open(data_dir + "/db", catalog::CatalogStore::Options());
+    auto store = catalog::Store::Open(data_dir + "/db", catalog::Store::Options());
     if (!store.ok()) {
       std::fprintf(stderr, "open store: %s\n", std::string(store.status().message()).c_str());
       return 1;

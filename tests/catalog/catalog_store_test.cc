@@ -812,16 +812,28 @@ TEST_F(CatalogStoreTest, RanksTitleMatchAboveSummaryOnlyMatch) {
   EXPECT_EQ(response.hits(0).project().collectivity().name(), "Nantes Métropole");
 }
 
-TEST_F(CatalogStoreTest, AllQueryWordsMustMatch) {
+TEST_F(CatalogStoreTest, AllQueryWordsPreferredThenClosestMatches) {
   Put(MakeProject("both", "Pollution de l’eau"));
   Put(MakeProject("eau-only", "Qualité de l’eau"));
   Put(MakeProject("pollution-only", "Pollution de l’air"));
-  EXPECT_THAT(HitIds(SearchOk("eau pollution ")), ElementsAre("both"));
-  EXPECT_THAT(HitIds(SearchOk("pollution eau")), ElementsAre("both"));
+  // A page's worth holds every word: only they answer.
+  v1::SearchResponse all = SearchOk("eau pollution ", {}, 1);
+  EXPECT_THAT(HitIds(all), ElementsAre("both"));
+  EXPECT_EQ(all.total_matches(), 1);
+  EXPECT_EQ(all.match_mode(), v1::MATCH_ALL_WORDS);
+  // Fewer than a page: closest matches follow, every word first.
+  v1::SearchResponse closest = SearchOk("pollution eau");
+  EXPECT_EQ(closest.match_mode(), v1::MATCH_CLOSEST);
+  ASSERT_EQ(closest.hits_size(), 3);
+  EXPECT_EQ(closest.hits(0).project().id(), "both");
+  EXPECT_EQ(closest.total_matches(), 3);
   EXPECT_THAT(HitIds(SearchOk("pollution ")), UnorderedElementsAre("both", "pollution-only"));
-  EXPECT_EQ(SearchOk("eau absentword ").total_matches(), 0);
+  EXPECT_EQ(SearchOk("pollution ").match_mode(), v1::MATCH_ALL_WORDS);  // one word: nothing to relax
+  v1::SearchResponse absent = SearchOk("eau absentword ");
+  EXPECT_EQ(absent.match_mode(), v1::MATCH_CLOSEST);
+  EXPECT_THAT(HitIds(absent), UnorderedElementsAre("both", "eau-only"));
   // Stop words in the query are ignored, not required.
-  EXPECT_THAT(HitIds(SearchOk("la pollution de l'eau")), ElementsAre("both"));
+  EXPECT_THAT(HitIds(SearchOk("la pollution de l'eau", {}, 1)), ElementsAre("both"));
 }
 
 TEST_F(CatalogStoreTest, LastWordMatchesAsPrefixUnlessFollowedBySpace) {
@@ -831,9 +843,11 @@ TEST_F(CatalogStoreTest, LastWordMatchesAsPrefixUnlessFollowedBySpace) {
   EXPECT_THAT(HitIds(SearchOk("pollu")), UnorderedElementsAre("p1", "p2"));
   EXPECT_EQ(SearchOk("pollu ").total_matches(), 0);
   EXPECT_THAT(HitIds(SearchOk("pollution ")), ElementsAre("p1"));
-  EXPECT_THAT(HitIds(SearchOk("po")), UnorderedElementsAre("p1", "p2", "p3"));
-  EXPECT_THAT(HitIds(SearchOk("air pol")), ElementsAre("p1"));    // exact word and prefix
-  EXPECT_EQ(SearchOk("pollu air").total_matches(), 0);            // only the last word is a prefix
+  EXPECT_EQ(SearchOk("pol").total_matches(), 0);                  // prefixes from 4 letters
+  EXPECT_THAT(HitIds(SearchOk("poll")), UnorderedElementsAre("p1", "p2"));
+  EXPECT_THAT(HitIds(SearchOk("air poll", {}, 1)), ElementsAre("p1"));  // exact word and prefix
+  // Only the last word is a prefix: "pollu" matches nothing, "air" p1.
+  EXPECT_THAT(HitIds(SearchOk("pollu air")), ElementsAre("p1"));
   EXPECT_THAT(HitIds(SearchOk("Émergen")), ElementsAre("p2"));  // prefixes are folded too
 }
 
@@ -844,7 +858,7 @@ TEST_F(CatalogStoreTest, AccentsAndCaseAreFoldedBothWays) {
   EXPECT_THAT(HitIds(SearchOk("écoles ")), UnorderedElementsAre("accented", "plain"));
   EXPECT_THAT(HitIds(SearchOk("ÉCOLES ")), UnorderedElementsAre("accented", "plain"));
   EXPECT_THAT(HitIds(SearchOk("numeriques ")), ElementsAre("accented"));
-  EXPECT_THAT(HitIds(SearchOk("cantine écoles")), ElementsAre("plain"));
+  EXPECT_THAT(HitIds(SearchOk("cantine écoles", {}, 1)), ElementsAre("plain"));
   // Decomposed (NFD) accents, in documents and in queries.
   Put(MakeProject("decomposed", "Pre\xcc\x81vention des crues"));
   EXPECT_THAT(HitIds(SearchOk("prévention")), ElementsAre("decomposed"));
@@ -1014,7 +1028,14 @@ TEST_F(CatalogStoreTest, OnlyPublicFieldsAreIndexed) {
     EXPECT_EQ(SearchOk(std::string(word) + " ").total_matches(), 0) << word;
     EXPECT_EQ(SearchOk(word).total_matches(), 0) << word << " as prefix";
   }
-  // Public text is: titles, summaries, tags and techniques.
+  // Nor within a typo of a restricted word, nor suggested.
+  for (const char* word : {"zorglob ", "megacorpvendar ", "quokkasoftt ", "xylophoniqe "}) {
+    const v1::SearchResponse response = SearchOk(word);
+    EXPECT_EQ(response.total_matches(), 0) << word;
+    EXPECT_EQ(response.suggestion(), "") << word;
+  }
+  // Public text is: titles, summaries, tags, techniques, data sources,
+  // collectivity and region.
   for (const char* word : {"fuites", "leak", "nocturnes", "night", "intelligent", "temporelles", "anomalies"}) {
     EXPECT_THAT(HitIds(SearchOk(std::string(word) + " ")), ElementsAre("p1")) << word;
   }

@@ -97,6 +97,7 @@ TEST_F(RemoteApplyTest, SeveralRunsOfOneLogApplyInOneCall) {
   }
   v1::SearchRequest search;
   search.set_query("cantine p3");
+  search.set_page_size(1);
   auto found = replica_->Search(search);
   ASSERT_THAT(found.status(), IsOk());
   ASSERT_EQ(found->hits_size(), 1);

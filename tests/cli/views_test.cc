@@ -131,6 +131,15 @@ TEST(SearchViewTest, HitsFacetsTotalAndToken) {
             "\n"
             "5 matches\n"
             "next page token: p2\n");
+  // Closest matches are announced before the table.
+  response.set_match_mode(v1::MATCH_CLOSEST);
+  EXPECT_THAT(RenderSearch(response), ::testing::StartsWith("no project has every word; closest matches\nSCORE"));
+}
+
+TEST(SearchViewTest, WithoutMatchesSuggestsAWord) {
+  v1::SearchResponse response;
+  response.set_suggestion("stationnement");
+  EXPECT_EQ(RenderSearch(response), "0 matches\ndid you mean: stationnement\n");
 }
 
 TEST(SearchViewTest, NoHits) {

@@ -263,7 +263,7 @@ TEST_F(AccessLeakTest, SentinelsAreStoredAndVisibleToTheEditor) {
 
 TEST_F(AccessLeakTest, SearchNeverMatchesOrShowsRestrictedText) {
   std::vector<std::string> sentinel_queries = {"zqxsecret", "ZQXSECRET", "zqx", "zqxsecretvendor",
-                                               "zqxsecretfeedback", "fuites zqxsecret"};
+                                               "zqxsecretfeedback"};
   for (const auto& word : SentinelWords()) {
     sentinel_queries.push_back(word);
     sentinel_queries.push_back(absl::AsciiStrToLower(word));
@@ -310,6 +310,18 @@ TEST_F(AccessLeakTest, SearchNeverMatchesOrShowsRestrictedText) {
         *request.mutable_filter() = filter;
         EXPECT_EQ(SearchAllPages(bearer, request, "search '" + query + "'", nullptr), 0) << query;
       }
+    }
+    // A restricted word beside a public one changes nothing: the closest
+    // matches are those of the public word alone.
+    for (const auto& filter : {filters.front(), filters[1]}) {
+      std::set<std::string> with_secret, alone;
+      v1::SearchRequest request;
+      *request.mutable_filter() = filter;
+      request.set_query("fuites zqxsecret");
+      SearchAllPages(bearer, request, "search 'fuites zqxsecret'", &with_secret);
+      request.set_query("fuites");
+      SearchAllPages(bearer, request, "search 'fuites'", &alone);
+      EXPECT_EQ(with_secret, alone) << filter.ShortDebugString();
     }
     std::set<std::string> found;
     for (const auto& query : public_queries) {

@@ -118,6 +118,19 @@ async function main() {
     await shot(page, '02-search-fuites');
   });
 
+  await step('a query no project fully matches says it shows the closest ones', async () => {
+    await page.goto(base + '/?q=' + encodeURIComponent('fuites zzqqxxww'));
+    await page.waitForSelector('#results li.result');
+    await page.waitForSelector('#match-note:not([hidden])');
+    const note = await page.textContent('#match-note');
+    assert(note.includes('plus proches'), `note: ${note}`);
+    const ids = await resultIds(page);
+    assert(ids.includes('sicoval-detection-fuites-eau'), `results: ${ids}`);
+    await page.goto(base + '/?q=fuites');
+    await page.waitForSelector('#results li.result');
+    assert(await page.isHidden('#match-note'), 'note shown for a query every hit matches');
+  });
+
   let beforeFilter = '';
   await step('filtering a domain changes the counts', async () => {
     beforeFilter = await facetTexts(page);

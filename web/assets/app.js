@@ -199,6 +199,8 @@
     const count = document.getElementById('result-count');
     const more = document.getElementById('more');
     const groups = document.getElementById('facet-groups');
+    const note = document.getElementById('match-note');
+    note.hidden = true;
     if (changed) focusHeading(document.getElementById('view-search'));
     const q = new URLSearchParams();
     for (const f of FACETS) if (s[f]) q.set(f, s[f]);
@@ -213,6 +215,14 @@
         total = Number(r.totalMatches || 0);
         facets = Object.fromEntries((r.facets || []).map((f) => [f.name, (f.counts || []).map((c) => ({ value: c.value, count: Number(c.count) }))]));
         next = r.nextPageToken || '';
+        // How the engine answered: closest matches, or a spelling to try.
+        if (r.matchMode === 'MATCH_CLOSEST' && projects.length > 0) {
+          note.replaceChildren(t('closest'));
+          note.hidden = false;
+        } else if (r.suggestion) {
+          note.replaceChildren(t('did_you_mean') + ' ', link(Object.assign({}, s, { q: r.suggestion }), r.suggestion), ' ?');
+          note.hidden = false;
+        }
         more.onclick = async () => {
           const q2 = new URLSearchParams(q);
           q2.set('page_token', next);
