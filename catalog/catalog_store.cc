@@ -102,6 +102,8 @@ absl::StatusOr<std::unique_ptr<CatalogStore>> CatalogStore::Open(const std::stri
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
+  BIBIA_ASSIGN_OR_RETURN(store->chunks_,
+                         ChunkStore::Open(store->db_.get(), options.clock, options.max_artifact_bytes));
   {
     absl::MutexLock lock(&store->write_mu_);
     BIBIA_ASSIGN_OR_RETURN(store->log_,
@@ -246,7 +248,18 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, FacetMask wr
   v1::ProjectRestricted restricted = project.restricted();
   v1::ProjectExpert expert = project.expert();
   if (project.has_restricted()) restricted.set_id(id);
-  if (project.has_expert()) expert.set_id(id);
+  if (project.has_expert()) {
+    expert.set_id(id);
+    // Artifact references with a manifest id follow the manifests stored
+    // here (artifacts.cc), not what an editor's file says.
+    auto* refs = expert.mutable_artifacts();
+    refs->erase(std::remove_if(refs->begin(), refs->end(),
+                               [](const v1::ArtifactRef& r) { return !r.manifest_id().empty(); }),
+                refs->end());
+    for (const v1::ArtifactRef& r : old.expert().artifacts()) {
+      if (!r.manifest_id().empty()) *refs->Add() = r;
+    }
+  }
 
   // Facets outside `writable` stay as stored, and do not count as changes:
   // `changed` tells a writer nothing of the facets it may not read.
@@ -487,6 +500,7 @@ absl::StatusOr<v1::Project> CatalogStore::GetProject(const std::string& id) cons
       case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
       case RecordKind::kFeedback:
       case RecordKind::kRevocation:
+      case RecordKind::kArtifact:
       case RecordKind::kPublicAside:
       case RecordKind::kRestrictedAside:
       case RecordKind::kExpertAside: break;

@@ -171,8 +171,13 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
       cf.memtable_whole_key_filtering = true;
     }
     if (f == Family::kChunks) {
+      // Chunk bytes (16-256 KiB) go to blob files, out of the LSM tree:
+      // compactions move keys, not model weights. Blobs of deleted chunks
+      // are rewritten away by blob garbage collection during compactions.
       cf.enable_blob_files = true;
       cf.min_blob_size = 4096;
+      cf.enable_blob_garbage_collection = true;
+      cf.blob_garbage_collection_age_cutoff = 0.25;
     }
     descriptors.emplace_back(FamilyName(f), cf);
   }
