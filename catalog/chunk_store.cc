@@ -114,6 +114,8 @@ absl::StatusOr<ChunkStore::PutResult> ChunkStore::Put(
   return result;
 }
 
+absl::Status ChunkStore::Sync() { return FromRocks(db_->raw()->SyncWAL(), "sync chunks"); }
+
 absl::StatusOr<std::optional<std::string>> ChunkStore::Get(std::string_view sha256) const {
   BIBIA_RETURN_IF_ERROR(CheckHash(sha256));
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, db_->Get(Family::kChunks, ChunkDataKey(sha256)));

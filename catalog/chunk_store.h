@@ -59,6 +59,10 @@ class ChunkStore {
   // lock), so that a chunk committed meanwhile is not lost.
   absl::StatusOr<uint64_t> Collect(const absl::flat_hash_set<std::string>& referenced, int64_t stored_before_ms);
 
+  // Makes every chunk stored so far durable (fsyncs the write-ahead log):
+  // uploads write unsynced and sync once at the end of their stream.
+  absl::Status Sync();
+
   // Bytes of chunk data stored.
   uint64_t stored_bytes() const { return stored_bytes_.load(); }
 

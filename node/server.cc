@@ -17,6 +17,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/security/auth_context.h"
 #include "node/admin_service.h"
+#include "node/artifacts_service.h"
 #include "node/catalog_service.h"
 #include "node/federation_service.h"
 #include "node/peers_service.h"
@@ -50,13 +51,16 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 
 class Server::Services {
  public:
-  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes)
+  Services(catalog::CatalogStore* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes,
+           int64_t chunk_grace_ms)
       : catalog(store, access),
+        artifacts(store, access, chunk_grace_ms),
         contribute(store, access, max_import_bytes),
         admin(store, access),
         federation(store, access),
         peers(store, access, peers) {}
   CatalogService catalog;
+  ArtifactsService artifacts;
   ContributeService contribute;
   AdminService admin;
   FederationService federation;
@@ -125,6 +129,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   store_options.node_id = server->files_->config.node_id();
   store_options.signer = server->signer_.get();
   store_options.db.disk_reserve_bytes = options.disk_reserve_bytes;
+  store_options.max_artifact_bytes = options.max_artifact_bytes;
   BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::CatalogStore::Open(server->files_->db_dir, store_options));
   BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));
@@ -134,11 +139,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
                                                  server->files_.get());
   server->services_ =
       std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get(),
-                                 options.max_import_bytes);
+                                 options.max_import_bytes, options.chunk_grace_ms);
   FederationService* federation = &server->services_->federation;
   server->store_->SetWriteListener([federation] { federation->Notify(); });
   // Before anything is served or pulled.
   BIBIA_RETURN_IF_ERROR(server->services_->admin.EnforceHeldTierAtStart());
+  // Uploads never committed, and chunks of manifests deleted while the node
+  // was down, past their grace.
+  BIBIA_RETURN_IF_ERROR(server->store_->CollectChunks(options.chunk_grace_ms).status());
 
   const TransportLimits& limits = options.limits;
   int max_connections = limits.max_connections;
@@ -192,6 +200,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.RegisterService(&server->services_->catalog);
   builder.RegisterService(&server->services_->contribute);
+  builder.RegisterService(&server->services_->artifacts);
   builder.RegisterService(&server->services_->admin);
   builder.RegisterService(&server->services_->federation);
   builder.RegisterService(&server->services_->peers);
