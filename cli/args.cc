@@ -137,7 +137,8 @@ class Parser {
 
   // Parses the flag at args_[*index], consuming its value if it takes one.
   absl::Status ParseFlag(size_t& index) {
-    const std::string& arg = args_[index];
+    // -o is the one short form of a command flag: --output.
+    const std::string arg = args_[index] == "-o" ? std::string("--output") : args_[index];
     if (arg == "-h") {
       invocation_.help = true;
       return absl::OkStatus();
@@ -247,7 +248,7 @@ class Parser {
     }
     const auto& names = spec_->positionals;
     const size_t given = invocation_.positionals.size();
-    if (given < names.size()) {
+    if (given + (spec_->last_positional_optional ? 1 : 0) < names.size()) {
       return UsageError(absl::StrCat("missing argument ", AbslView(names[given])),
                         spec_->path);
     }
