@@ -225,8 +225,8 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context) {
       return absl::OkStatus();
     });
     if (!s.ok()) {
-      return absl::Status(s.code(), absl::StrCat(s.message(), " (", partial, " keeps what was verified:",
-                                                 " rerun the pull to resume)"));
+      context.err << "bibia: " << partial << " keeps the chunks verified so far: rerun the pull to resume\n";
+      return s;
     }
   }
   if (::fsync(fd) != 0) return Errno(absl::StrCat(partial, ": fsync"));

@@ -230,12 +230,15 @@ TEST_F(ArtifactsTest, AnonymousAndRestrictedCallersAreRefusedEverywhere) {
 TEST_F(ArtifactsTest, ADamagedChunkOnTheNodeIsNeverWritten) {
   const std::string bytes = RandomBytes(1 << 20, 40);
   Push(Write("f", bytes), "model");
-  // Stop the node; damage the chunk bytes wherever the store keeps them.
+  // A restart moves the chunks from the write-ahead log to blob files; then
+  // damage them there, the node stopped.
+  ASSERT_EQ(node_->Stop(), 0);
+  ASSERT_TRUE(node_->Start()) << node_->log();
   ASSERT_EQ(node_->Stop(), 0);
   const std::string needle = bytes.substr(300000, 64);
   int damaged = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(node_->data_dir())) {
-    if (!entry.is_regular_file()) continue;
+    if (!entry.is_regular_file() || entry.path().extension() != ".blob") continue;
     std::string content = ReadAll(entry.path().string());
     for (size_t at = content.find(needle); at != std::string::npos; at = content.find(needle, at + 1)) {
       content[at + 10] ^= 0x55;
