@@ -293,6 +293,11 @@ Subcommands:
   show PROJECT_ID/NAME[@VERSION]
   delete PROJECT_ID/NAME@VERSION
 
+Examples:
+  bibia artifact push nantes-cantine model.onnx --name attendance \
+      --kind model --format onnx --licence Apache-2.0
+  bibia artifact pull nantes-cantine/attendance -o model.onnx
+
 Run 'bibia artifact SUBCOMMAND --help' for the flags of a subcommand.
 See docs/artifacts.md for the design.
 )";
@@ -355,6 +360,9 @@ constexpr std::string_view kArtifactListHelp =
 
 Lists the artifacts the node holds (of one project, or all): id, kind,
 format, size, licence, creation time and the node that published it.
+
+Example:
+  bibia artifact list nantes-cantine
 )";
 
 constexpr std::string_view kArtifactShowHelp =
@@ -362,6 +370,9 @@ constexpr std::string_view kArtifactShowHelp =
 
 Shows a manifest: kind, format, size, SHA-256, licence, model card, what
 it is based on and which artifacts held by the node are based on it.
+
+Example:
+  bibia artifact show nantes-cantine/attendance@2
 )";
 
 constexpr std::string_view kArtifactDeleteHelp =
@@ -369,6 +380,9 @@ constexpr std::string_view kArtifactDeleteHelp =
 
 Deletes one version (a tombstone in the project's expert log); the chunks
 no other manifest references are collected.
+
+Example:
+  bibia artifact delete nantes-cantine/attendance@1
 )";
 
 constexpr std::string_view kFeedbackListHelp =
