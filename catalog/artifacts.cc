@@ -208,6 +208,9 @@ absl::StatusOr<CatalogStore::ManifestResult> CatalogStore::CommitManifest(v1::Ar
     }
   }
 
+  // Chunks are written without the WAL: durable before a manifest names them
+  // (a no-op unless an upload is still streaming).
+  BIBIA_RETURN_IF_ERROR(chunks_->Sync());
   absl::MutexLock lock(&write_mu_);
   const std::string& project_id = manifest.project_id();
   BIBIA_ASSIGN_OR_RETURN(auto project, ReadPublic(project_id));

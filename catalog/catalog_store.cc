@@ -250,14 +250,14 @@ absl::Status CatalogStore::StageProject(const v1::Project& project, FacetMask wr
   if (project.has_restricted()) restricted.set_id(id);
   if (project.has_expert()) {
     expert.set_id(id);
-    // Artifact references with a manifest id follow the manifests stored
-    // here (artifacts.cc), not what an editor's file says.
+    // Artifact references with a manifest id, which commits of manifests
+    // added (artifacts.cc), stay when an editor's file leaves them out.
     auto* refs = expert.mutable_artifacts();
-    refs->erase(std::remove_if(refs->begin(), refs->end(),
-                               [](const v1::ArtifactRef& r) { return !r.manifest_id().empty(); }),
-                refs->end());
     for (const v1::ArtifactRef& r : old.expert().artifacts()) {
-      if (!r.manifest_id().empty()) *refs->Add() = r;
+      if (r.manifest_id().empty()) continue;
+      const bool listed = std::any_of(refs->begin(), refs->end(),
+                                      [&](const v1::ArtifactRef& n) { return n.manifest_id() == r.manifest_id(); });
+      if (!listed) *refs->Add() = r;
     }
   }
 

@@ -109,17 +109,18 @@ absl::StatusOr<ChunkStore::PutResult> ChunkStore::Put(
                                                      result.bytes >> 20, " MiB more would pass the node's quota of ",
                                                      max_bytes_ >> 20, " MiB (--max-artifact-gib); nothing stored"));
   }
-  BIBIA_RETURN_IF_ERROR(db_->Write(&batch, sync));
+  BIBIA_RETURN_IF_ERROR(db_->WriteUnlogged(&batch));
+  if (sync) BIBIA_RETURN_IF_ERROR(db_->Flush(Family::kChunks));
   stored_bytes_ += result.bytes;
   return result;
 }
 
-absl::Status ChunkStore::Sync() { return FromRocks(db_->raw()->SyncWAL(), "sync chunks"); }
+absl::Status ChunkStore::Sync() { return db_->Flush(Family::kChunks); }
 
-absl::StatusOr<std::optional<std::string>> ChunkStore::Get(std::string_view sha256) const {
+absl::StatusOr<std::optional<std::string>> ChunkStore::Get(std::string_view sha256, bool verify) const {
   BIBIA_RETURN_IF_ERROR(CheckHash(sha256));
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, db_->Get(Family::kChunks, ChunkDataKey(sha256)));
-  if (bytes && Sha256(*bytes) != sha256) {
+  if (verify && bytes && Sha256(*bytes) != sha256) {
     return absl::DataLossError(absl::StrCat("chunk ", HexPrefix(sha256), "…: the stored bytes do not match its hash"));
   }
   return bytes;

@@ -43,15 +43,19 @@ class ChunkStore {
     uint64_t present = 0;  // chunks it already had (their time is refreshed)
   };
   // Re-hashes every chunk (hash, bytes) and stores those it lacks, in one
-  // WriteBatch (fsynced if `sync`). INVALID_ARGUMENT naming the first chunk
+  // WriteBatch: durable on return if `sync`, else once Sync() returned
+  // (written without the write-ahead log: chunks are written once, and a
+  // crash before Sync loses only chunks no manifest references yet). INVALID_ARGUMENT naming the first chunk
   // whose bytes do not match its hash, or one larger than kMaxStoredChunk;
   // RESOURCE_EXHAUSTED past the quota or the disk reserve: nothing stored.
   // Thread-safe.
   absl::StatusOr<PutResult> Put(absl::Span<const std::pair<std::string_view, std::string_view>> chunks, bool sync);
 
-  // The bytes of chunk `sha256`, checked against it (DATA_LOSS if the stored
-  // bytes do not match: a damaged store), or nullopt if absent. Thread-safe.
-  absl::StatusOr<std::optional<std::string>> Get(std::string_view sha256) const;
+  // The bytes of chunk `sha256`, or nullopt if absent. If `verify`, checked
+  // against it (DATA_LOSS if they do not match: a damaged store); otherwise
+  // only RocksDB's blob checksum guards them (serving: the client checks
+  // every chunk itself). Thread-safe.
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view sha256, bool verify = true) const;
 
   // Deletes every chunk not in `referenced` that was stored (or last
   // offered) before `stored_before_ms`; returns how many. The caller keeps
@@ -59,7 +63,7 @@ class ChunkStore {
   // lock), so that a chunk committed meanwhile is not lost.
   absl::StatusOr<uint64_t> Collect(const absl::flat_hash_set<std::string>& referenced, int64_t stored_before_ms);
 
-  // Makes every chunk stored so far durable (fsyncs the write-ahead log):
+  // Makes every chunk stored so far durable (flushes the chunks family):
   // uploads write unsynced and sync once at the end of their stream.
   absl::Status Sync();
 

@@ -37,6 +37,7 @@ trap cleanup EXIT
 # Scattered changes: 100 of 1 KiB per 256 MiB (at least 10), at random offsets.
 CHANGES=$(( SIZE_MIB * 100 / 256 )); [ "$CHANGES" -lt 10 ] && CHANGES=10
 echo "bibia artifact benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
 echo "file: ${SIZE_MIB} MiB random; v2: ${CHANGES} scattered 1 KiB changes; v3: 1 KiB inserted at the start"
 head -c $((SIZE_MIB << 20)) /dev/urandom > "$W/v1"
 python3 - "$W" "$CHANGES" <<'PY'
@@ -161,3 +162,4 @@ printf '%-52s %14s %10s %14s %10s\n' "v2 pulled with --from v1 (fetched)" "$V2_F
 printf '%-52s %14s %10s %14s %10s\n' "v3: 1 KiB inserted at the start (push)" "$V3_SENT" "$(pct $V3_SENT $BYTES)" "$R3" "$(pct $R3 $BYTES)"
 printf '%-52s %14s\n' "identical re-push of v1 (bytes sent)" "$REPUSH_SENT"
 echo "v2 pull with --from took ${V2_PULL_SECS} s (chunks the old file, then fetches the rest)"
+echo "load average at end: $(cut -d" " -f1-3 /proc/loadavg)"
