@@ -111,16 +111,16 @@ for mode in plaintext tls; do
     # Dedup: new versions pushed next to v1.
     timed "$W/push-v2.json" "${B[@]}" artifact push bench "$W/v2" --name model --kind model --format other \
       --licence MIT --json
-    V2_SENT=$(field "$W/push-v2.json" bytesSent)
+    V2_SENT=$(field "$W/push-v2.json" bytes_sent)
     timed "$W/push-v3.json" "${B[@]}" artifact push bench "$W/v3" --name model --kind model --format other \
       --licence MIT --json
-    V3_SENT=$(field "$W/push-v3.json" bytesSent)
+    V3_SENT=$(field "$W/push-v3.json" bytes_sent)
     timed "$W/pull-v2.json" "${B[@]}" artifact pull bench/model@2 -o "$W/pull-$mode/v2" --from "$W/v1" --json
-    V2_FETCHED=$(field "$W/pull-v2.json" bytesFetched)
+    V2_FETCHED=$(field "$W/pull-v2.json" bytes_fetched)
     V2_PULL_SECS=$SECS
     cmp -s "$W/v2" "$W/pull-$mode/v2" || { echo "pulled v2 differs!" >&2; exit 1; }
     REPUSH_SENT=$(timed "$W/repush.json" "${B[@]}" artifact push bench "$W/v1" --name model --version 1 \
-      --kind model --format other --licence MIT --json; field "$W/repush.json" bytesSent)
+      --kind model --format other --licence MIT --json; field "$W/repush.json" bytes_sent)
     PLAIN_NODE_RSS=$(peak_rss_mib "$NODE_PID")
   fi
 done
