@@ -38,10 +38,13 @@ struct Pending {
 
 class Pusher {
  public:
-  Pusher(const CommandContext& context, TransferProgress* progress)
-      : context_(context), stub_(context.channel), progress_(progress) {}
+  // `file_bytes` bounds the upload stream's deadline (one --timeout per 4 MiB).
+  Pusher(const CommandContext& context, uint64_t file_bytes)
+      : context_(context), stub_(context.channel), file_bytes_(file_bytes) {}
 
-  // Sends the chunks of `window` the node lacks (and this push did not send).
+  // Sends the chunks of `window` the node lacks (and this push did not send)
+  // on the push's one upload stream: the node writes them as they come and
+  // makes them durable once, when the stream ends (Finish).
   absl::Status Send(std::vector<Pending>& window) {
     v1::FindMissingChunksRequest ask;
     for (const Pending& p : window) {
@@ -54,49 +57,56 @@ class Pusher {
       if (!answer.ok()) return answer.status();
       missing.insert(answer->missing().begin(), answer->missing().end());
     }
-    uint64_t bytes = 0;
-    for (const Pending& p : window) {
-      if (missing.contains(p.sha256)) bytes += p.data.size();
-    }
-    if (bytes > 0) {
-      grpc::ClientContext call;
-      PrepareTransferCall(call, context_, bytes);
-      v1::UploadChunksResponse response;
-      std::unique_ptr<grpc::ClientWriter<v1::UploadChunksRequest>> writer = stub_.UploadChunks(&call, &response);
-      v1::UploadChunksRequest message;
-      size_t message_bytes = 0;
-      bool open = true;
-      for (Pending& p : window) {
-        if (!missing.erase(p.sha256)) continue;  // present, or twice in the window
-        summary_.set_chunks_sent(summary_.chunks_sent() + 1);
-        summary_.set_bytes_sent(summary_.bytes_sent() + p.data.size());
-        message_bytes += p.data.size();
-        v1::ChunkData* chunk = message.add_chunks();
-        chunk->set_sha256(p.sha256);
-        chunk->set_data(std::move(p.data));
-        if (message_bytes >= kUploadMessageBytes) {
-          open = writer->Write(message);
-          message.clear_chunks();
-          message_bytes = 0;
-          if (!open) break;
-        }
+    for (Pending& p : window) {
+      if (!missing.erase(p.sha256)) continue;  // present, or twice in the window
+      if (writer_ == nullptr) {
+        call_ = std::make_unique<grpc::ClientContext>();
+        PrepareTransferCall(*call_, context_, file_bytes_);
+        writer_ = stub_.UploadChunks(call_.get(), &response_);
       }
-      if (open && message.chunks_size() > 0) writer->Write(message);
-      writer->WritesDone();
-      const grpc::Status status = writer->Finish();
-      if (!status.ok()) return NodeError(status, context_.global());
+      summary_.set_chunks_sent(summary_.chunks_sent() + 1);
+      summary_.set_bytes_sent(summary_.bytes_sent() + p.data.size());
+      message_bytes_ += p.data.size();
+      v1::ChunkData* chunk = message_.add_chunks();
+      chunk->set_sha256(p.sha256);
+      chunk->set_data(std::move(p.data));
+      if (message_bytes_ >= kUploadMessageBytes && !Flush()) return Finish();
     }
     for (const Pending& p : window) known_.insert(p.sha256);
     window.clear();
     return absl::OkStatus();
   }
 
+  // Ends the upload stream, if one was opened: the node's answer.
+  absl::Status Finish() {
+    if (writer_ == nullptr) return absl::OkStatus();
+    if (message_.chunks_size() > 0) Flush();
+    writer_->WritesDone();
+    const grpc::Status status = writer_->Finish();
+    writer_.reset();
+    if (!status.ok()) return NodeError(status, context_.global());
+    return absl::OkStatus();
+  }
+
   v1::ArtifactTransferSummary& summary() { return summary_; }
 
  private:
+  // Writes the message being filled; false if the stream broke.
+  bool Flush() {
+    const bool ok = writer_->Write(message_);
+    message_.clear_chunks();
+    message_bytes_ = 0;
+    return ok;
+  }
+
   const CommandContext& context_;
   v1::Artifacts::Stub stub_;
-  TransferProgress* progress_;
+  const uint64_t file_bytes_;
+  std::unique_ptr<grpc::ClientContext> call_;
+  v1::UploadChunksResponse response_;
+  std::unique_ptr<grpc::ClientWriter<v1::UploadChunksRequest>> writer_;
+  v1::UploadChunksRequest message_;
+  size_t message_bytes_ = 0;
   absl::flat_hash_set<std::string> known_;  // on the node: present or sent
   v1::ArtifactTransferSummary summary_;
 };
@@ -134,7 +144,7 @@ absl::StatusOr<std::string> RunArtifactPush(const CommandContext& context) {
 
   TransferProgress progress(context.err, context.err_is_tty && !context.global().json, "push",
                             static_cast<uint64_t>(st.st_size));
-  Pusher pusher(context, &progress);
+  Pusher pusher(context, static_cast<uint64_t>(st.st_size));
   std::vector<Pending> window;
   v1::ChunkList list;
   Chunk chunk;
@@ -174,6 +184,7 @@ absl::StatusOr<std::string> RunArtifactPush(const CommandContext& context) {
     }
     if (absl::Status s = pusher.Send(pieces); !s.ok()) return s;
   }
+  if (absl::Status s = pusher.Finish(); !s.ok()) return s;
 
   v1::Artifacts::Stub stub(context.channel);
   v1::CommitManifestRequest commit;
