@@ -27,9 +27,10 @@ namespace {
 constexpr size_t kWindowChunks = 256;
 constexpr size_t kUploadMessageBytes = 4 << 20;
 // Above this many chunks the manifest carries its chunk list as pieces
-// (chunks of at most kListPieceBytes), not inline: its log entry stays small.
+// (kListPieceChunks references each, about 80 KiB), not inline: its log
+// entry stays small (1,000 pieces at most: files up to about 128 GiB).
 constexpr size_t kMaxInlineChunks = 1000;
-constexpr size_t kListPieceBytes = 1 << 20;
+constexpr int kListPieceChunks = 2048;
 
 struct Pending {
   std::string sha256;
@@ -170,12 +171,17 @@ absl::StatusOr<std::string> RunArtifactPush(const CommandContext& context) {
   if (static_cast<size_t>(list.chunks_size()) <= kMaxInlineChunks) {
     *manifest.mutable_chunks() = list.chunks();
   } else {
-    // The list itself, cut into pieces stored as chunks.
-    const std::string serialized = list.SerializeAsString();
+    // The list itself, in pieces of kListPieceChunks references, each a
+    // ChunkList stored as a chunk (concatenated, they parse as the whole
+    // list): a new version re-sends only the pieces whose chunks changed.
     std::vector<Pending> pieces;
-    for (size_t at = 0; at < serialized.size(); at += kListPieceBytes) {
+    for (int at = 0; at < list.chunks_size(); at += kListPieceChunks) {
+      v1::ChunkList piece_list;
+      for (int i = at; i < list.chunks_size() && i < at + kListPieceChunks; ++i) {
+        *piece_list.add_chunks() = list.chunks(i);
+      }
       Pending piece;
-      piece.data = serialized.substr(at, kListPieceBytes);
+      piece.data = piece_list.SerializeAsString();
       piece.sha256 = Sha256Of(piece.data.data(), piece.data.size());
       v1::ChunkRef* ref = manifest.add_chunk_list();
       ref->set_sha256(piece.sha256);

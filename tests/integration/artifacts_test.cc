@@ -182,6 +182,21 @@ TEST_F(ArtifactsTest, NewVersionsMoveOnlyWhatChanged) {
   EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND"));
 }
 
+TEST_F(ArtifactsTest, ALongChunkListTravelsInPieces) {
+  // About 1,150 chunks: more than a manifest lists inline.
+  const std::string bytes = RandomBytes(72 << 20, 50);
+  v1::ArtifactTransferSummary pushed = Push(Write("big", bytes), "big");
+  EXPECT_GT(pushed.chunks(), 1000u);
+  v1::ArtifactTransferSummary pulled = Pull("cantine/big", Path("big.out"));
+  EXPECT_EQ(pulled.chunks(), pushed.chunks());
+  EXPECT_TRUE(ReadAll(Path("big.out")) == bytes);
+  // One change near the start: its chunk and the first list piece move.
+  std::string changed = bytes;
+  changed.replace(100000, 1024, RandomBytes(1024, 51));
+  v1::ArtifactTransferSummary second = Push(Write("big2", changed), "big");
+  EXPECT_LE(second.bytes_sent(), 2 * kMaxChunk + 200000);
+}
+
 TEST_F(ArtifactsTest, ResumesFromAPartialPull) {
   const std::string bytes = RandomBytes(4 << 20, 20);
   Push(Write("f", bytes), "data");
