@@ -56,7 +56,7 @@ Serving options:
                              until written (default 512)
   --sync-buffer-mib N        most of a peer's entries held while they wait for the signature
                              that ends their write batch (default 1024)
-  --max-artifact-gib N       quota on the artifact chunks stored; a push past it gets
+  --max-artifact-gib N       quota on the artifact chunks stored (GiB, decimals allowed); a push past it gets
                              RESOURCE_EXHAUSTED, nothing committed (default 0: none)
   --chunk-grace D            keep chunks no manifest references (uploads not committed yet)
                              this long before collecting them (default 24h)
@@ -321,11 +321,11 @@ int RunServe(int argc, char** argv) {
     options.disk_reserve_bytes = static_cast<uint64_t>(mib) << 20;
   }
   if (flags->has("max-artifact-gib")) {
-    int64_t gib = -1;
-    if (!absl::SimpleAtoi(flags->get("max-artifact-gib"), &gib) || gib < 0 || gib > 1048576) {
-      return UsageError("--max-artifact-gib: expected a whole number of GiB from 0 (no quota) to 1048576");
+    double gib = -1;
+    if (!number("max-artifact-gib", 0, &gib) || gib > 1048576) {
+      return UsageError("--max-artifact-gib: expected a number of GiB from 0 (no quota) to 1048576, e.g. 500 or 0.5");
     }
-    options.max_artifact_bytes = static_cast<uint64_t>(gib) << 30;
+    options.max_artifact_bytes = static_cast<uint64_t>(gib * (1ull << 30));
   }
   if (flags->has("chunk-grace")) {
     absl::Duration grace;

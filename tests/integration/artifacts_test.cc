@@ -270,5 +270,36 @@ TEST_F(ArtifactsTest, ADamagedChunkOnTheNodeIsNeverWritten) {
   EXPECT_FALSE(std::filesystem::exists(Path("out")));
 }
 
+TEST(ArtifactsQuotaTest, APushOverTheQuotaCommitsNothingAndTheNodeServesOn) {
+  TempDir dir;
+  // About 1 MiB of chunks.
+  NodeProcess node(dir.path() + "/node", {"--max-artifact-gib", "0.001"});
+  ASSERT_TRUE(node.Start()) << node.log();
+  const std::string editor = node.IssueToken("expert", "editor");
+  const auto bibia = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {CliBinary()};
+    for (const auto& flag : node.CliFlags(editor)) argv.push_back(flag);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, "", 120);
+  };
+  const std::string project = dir.path() + "/p.json";
+  std::ofstream(project) << kProject;
+  ASSERT_EQ(bibia({"project", "put", project}).exit_code, 0);
+  const std::string big = dir.path() + "/big";
+  std::ofstream(big, std::ios::binary) << RandomBytes(3 << 20, 60);
+  CommandResult over = bibia({"artifact", "push", "cantine", big, "--name", "big", "--kind", "dataset", "--format",
+                              "csv", "--licence", "CC-BY-4.0"});
+  EXPECT_NE(over.exit_code, 0);
+  EXPECT_THAT(over.err, HasSubstr("RESOURCE_EXHAUSTED"));
+  CommandResult list = bibia({"artifact", "list"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out, "no artifacts\n");
+  const std::string small = dir.path() + "/small";
+  std::ofstream(small, std::ios::binary) << RandomBytes(100000, 61);
+  CommandResult ok = bibia({"artifact", "push", "cantine", small, "--name", "small", "--kind", "dataset", "--format",
+                            "csv", "--licence", "CC-BY-4.0"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+}
+
 }  // namespace
 }  // namespace bibia::testing
