@@ -197,6 +197,38 @@ TEST_F(ArtifactsTest, ALongChunkListTravelsInPieces) {
   EXPECT_LE(second.bytes_sent(), 2 * kMaxChunk + 200000);
 }
 
+TEST_F(ArtifactsTest, KilledPushAndPullResumeWhereTheyStopped) {
+  const std::string bytes = RandomBytes(160 << 20, 70);
+  const std::string file = Write("huge", bytes);
+  std::vector<std::string> push = {CliBinary()};
+  for (const auto& flag : node_->CliFlags(editor_)) push.push_back(flag);
+  for (const char* arg : {"artifact", "push", "cantine", "", "--name", "huge", "--kind", "model", "--format", "onnx",
+                          "--licence", "MIT", "--json"}) {
+    push.push_back(arg);
+  }
+  push[push.size() - 10] = file;
+  // SIGKILL after 1 s: mid-way on this machine (a push of 160 MiB takes longer).
+  CommandResult killed = RunCommand(push, "", 1);
+  if (killed.exit_code != -1) GTEST_SKIP() << "the push finished within 1 s: nothing to resume";
+  CommandResult rerun = RunCommand(push, "", 300);
+  v1::ArtifactTransferSummary pushed = Summary(rerun);
+  // What arrived before the kill is not sent again.
+  EXPECT_LT(pushed.chunks_sent(), pushed.chunks());
+
+  std::vector<std::string> pull = {CliBinary()};
+  for (const auto& flag : node_->CliFlags(editor_)) pull.push_back(flag);
+  for (const std::string& arg : {std::string("artifact"), std::string("pull"), std::string("cantine/huge"),
+                                 std::string("-o"), Path("huge.out"), std::string("--json")}) {
+    pull.push_back(arg);
+  }
+  CommandResult killed_pull = RunCommand(pull, "", 1);
+  if (killed_pull.exit_code != -1) GTEST_SKIP() << "the pull finished within 1 s: nothing to resume";
+  EXPECT_FALSE(std::filesystem::exists(Path("huge.out")));
+  v1::ArtifactTransferSummary pulled = Summary(RunCommand(pull, "", 300));
+  EXPECT_TRUE(ReadAll(Path("huge.out")) == bytes);
+  EXPECT_EQ(pulled.bytes_fetched() + pulled.bytes_reused(), bytes.size());
+}
+
 TEST_F(ArtifactsTest, ResumesFromAPartialPull) {
   const std::string bytes = RandomBytes(4 << 20, 20);
   Push(Write("f", bytes), "data");
