@@ -29,6 +29,8 @@ const char* OperationName(Operation op) {
     case Operation::kListPeers: return "ListPeers";
     case Operation::kSyncNow: return "SyncNow";
     case Operation::kFederationStatus: return "FederationStatus";
+    case Operation::kArtifactRead: return "ArtifactRead";
+    case Operation::kArtifactWrite: return "ArtifactWrite";
   }
   return "?";
 }
@@ -52,6 +54,10 @@ Requirement RequirementOf(Operation op) {
       return {v1::TIER_PUBLIC, v1::ROLE_READER, false, true};
     case Operation::kAddFeedback:
       return {v1::TIER_RESTRICTED, v1::ROLE_EDITOR, true};
+    case Operation::kArtifactRead:
+      return {v1::TIER_EXPERT, v1::ROLE_READER, false};
+    case Operation::kArtifactWrite:
+      return {v1::TIER_EXPERT, v1::ROLE_EDITOR, true};
     case Operation::kIssueToken:
     case Operation::kRevokeToken:
     case Operation::kListTokens:

@@ -39,6 +39,11 @@ enum class Operation {
   kListPeers,
   kSyncNow,
   kFederationStatus,
+  // Artifacts: reading manifests and chunks (expert tier), and pushing or
+  // deleting them (an expert editor of the owning node). Nothing of them,
+  // not even whether a chunk exists, is told to a lower tier.
+  kArtifactRead,
+  kArtifactWrite,
 };
 inline constexpr Operation kAllOperations[] = {
     Operation::kSearch,      Operation::kGetProject,   Operation::kListProjects,  Operation::kStats,
@@ -46,7 +51,8 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kImport,      Operation::kIssueToken,   Operation::kRevokeToken,   Operation::kListTokens,
     Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster,     Operation::kRedactHistory,
     Operation::kSync,        Operation::kSubscribe,    Operation::kAddPeer,       Operation::kRemovePeer,
-    Operation::kListPeers,   Operation::kSyncNow,      Operation::kFederationStatus};
+    Operation::kListPeers,   Operation::kSyncNow,      Operation::kFederationStatus, Operation::kArtifactRead,
+    Operation::kArtifactWrite};
 
 const char* OperationName(Operation op);
 

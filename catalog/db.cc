@@ -171,8 +171,17 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& dir, const Optio
       cf.memtable_whole_key_filtering = true;
     }
     if (f == Family::kChunks) {
+      // Chunk bytes (16-256 KiB) go to blob files, out of the LSM tree:
+      // compactions move keys, not model weights. Blobs of deleted chunks
+      // are rewritten away by blob garbage collection during compactions.
       cf.enable_blob_files = true;
       cf.min_blob_size = 4096;
+      cf.enable_blob_garbage_collection = true;
+      cf.blob_garbage_collection_age_cutoff = 0.25;
+      // Chunks are written without the WAL and flushed at the end of each
+      // upload (ChunkStore::Sync): small memtables keep the node's memory
+      // low while a push streams through it.
+      cf.write_buffer_size = 16 << 20;
     }
     descriptors.emplace_back(FamilyName(f), cf);
   }
@@ -247,6 +256,23 @@ absl::Status Db::Write(rocksdb::WriteBatch* batch, bool sync) {
   write_options.sync = sync;
   rocksdb::Status s = db_->Write(write_options, batch);
   return s.ok() ? absl::OkStatus() : WriteFailed(s);
+}
+
+absl::Status Db::WriteUnlogged(rocksdb::WriteBatch* batch) {
+  if (absl::Status writable = ResumeIfStopped(); !writable.ok()) return writable;
+  if (batch->HasPut() || batch->HasMerge()) {
+    if (absl::Status room = reserve_->Admit(batch->GetDataSize()); !room.ok()) return room;
+  }
+  rocksdb::WriteOptions write_options;
+  write_options.disableWAL = true;
+  rocksdb::Status s = db_->Write(write_options, batch);
+  return s.ok() ? absl::OkStatus() : WriteFailed(s);
+}
+
+absl::Status Db::Flush(Family f) {
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  return FromRocks(db_->Flush(options, family(f)), absl::StrCat("flush ", FamilyName(f)));
 }
 
 absl::Status Db::Health() {

@@ -88,6 +88,15 @@ class Db {
   // of reads and refusals is not fsynced; writes' audit is).
   absl::Status Write(rocksdb::WriteBatch* batch, bool sync);
 
+  // The same without the write-ahead log (never fsynced): what it wrote is
+  // lost by a crash until Flush(family) of every family it wrote returned.
+  // For bulk data written once and made durable once (artifact chunks): it
+  // halves what is written.
+  absl::Status WriteUnlogged(rocksdb::WriteBatch* batch);
+  // Flushes family `f`'s memtable to files and waits: what WriteUnlogged
+  // wrote to it before is durable.
+  absl::Status Flush(Family f);
+
   // OK if the store can write: UNAVAILABLE (or RESOURCE_EXHAUSTED for a full
   // disk) while RocksDB is stopped on a background error that resuming did
   // not clear, RESOURCE_EXHAUSTED while the disk reserve is not free. Reads

@@ -52,7 +52,7 @@ absl::StatusOr<Store::DroppedHoldings> Store::HoldTiersUpTo(v1::Tier tier) {
     // Records of the dropped tiers that other origins own; their values were
     // in the logs dropped above.
     for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kFeedback, RecordKind::kExpert,
-                            RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
+                            RecordKind::kArtifact, RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
       const bool aside = kind == RecordKind::kRestrictedAside || kind == RecordKind::kExpertAside;
       const RecordKind facet = aside ? FacetKindOfAside(kind) : kind;
       if (TierOfRecordKind(static_cast<char>(facet)) <= tier) continue;

@@ -104,13 +104,42 @@ v1::Tier TierOfRecordKind(char kind) {
     case RecordKind::kRevocation: return v1::TIER_PUBLIC;
     case RecordKind::kRestricted:
     case RecordKind::kFeedback: return v1::TIER_RESTRICTED;
-    case RecordKind::kExpert: return v1::TIER_EXPERT;
+    case RecordKind::kExpert:
+    case RecordKind::kArtifact: return v1::TIER_EXPERT;
     case RecordKind::kPublicAside:
     case RecordKind::kRestrictedAside:
     case RecordKind::kExpertAside:
     case RecordKind::kFeedbackFingerprint: break;
   }
   return v1::TIER_UNSPECIFIED;
+}
+
+std::string ArtifactKey(std::string_view project_id, std::string_view name, std::string_view version) {
+  std::string key = ArtifactPrefix(project_id, name);
+  key.append(version);
+  return key;
+}
+
+std::string ArtifactPrefix(std::string_view project_id, std::string_view name) {
+  std::string key = RecordKey(RecordKind::kArtifact, project_id);
+  if (project_id.empty()) return key;
+  key.push_back('/');
+  if (name.empty()) return key;
+  key.append(name);
+  key.push_back('@');
+  return key;
+}
+
+std::string ChunkDataKey(std::string_view sha256) {
+  std::string key(1, kChunkDataPrefix);
+  key.append(sha256);
+  return key;
+}
+
+std::string ChunkInfoKey(std::string_view sha256) {
+  std::string key(1, kChunkInfoPrefix);
+  key.append(sha256);
+  return key;
 }
 
 std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq) {

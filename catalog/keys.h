@@ -34,6 +34,7 @@ enum class RecordKind : char {
   kExpert = 'E',
   kFeedback = 'F',
   kRevocation = 'V',  // token revocations, in the public log
+  kArtifact = 'A',    // artifact manifests "A<project>/<name>@<version>", expert log
   // A facet held aside (AsideKey): no log carries these kinds, they are
   // this node's own bookkeeping.
   kPublicAside = 'p',
@@ -77,6 +78,21 @@ RecordKind AsideKindOf(RecordKind kind);
 RecordKind FacetKindOfAside(RecordKind aside_kind);
 // "V<issuer>/<token id>": one contiguous range per issuer.
 std::string RevocationKey(std::string_view issuer, std::string_view token_id);
+
+// "A<project>/<name>@<version>": one contiguous range per project, and per
+// name within it ('/' and '@' occur in neither a project id nor a name).
+std::string ArtifactKey(std::string_view project_id, std::string_view name, std::string_view version);
+// Prefix of every manifest key of `project_id` ("" for every project), or
+// of one name's versions when `name` is set.
+std::string ArtifactPrefix(std::string_view project_id, std::string_view name = {});
+
+// chunks family: 'd' + SHA-256 -> the chunk's bytes (blob files); 'i' +
+// SHA-256 -> ChunkInfo (size, when stored: small, kept in the LSM tree so
+// that presence checks and collection never read chunk bytes).
+std::string ChunkDataKey(std::string_view sha256);
+std::string ChunkInfoKey(std::string_view sha256);
+inline constexpr char kChunkDataPrefix = 'd';
+inline constexpr char kChunkInfoPrefix = 'i';
 
 // log: origin, 0x00, tier byte, seq (big-endian 64).
 std::string LogKey(std::string_view origin, v1::Tier tier, uint64_t seq);

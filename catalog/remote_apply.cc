@@ -27,6 +27,7 @@ bool ValueMatchesKind(const v1::StoredRecord& record, char kind) {
     case RecordKind::kExpert: return record.has_expert();
     case RecordKind::kFeedback: return record.has_feedback();
     case RecordKind::kRevocation: return record.has_revocation();
+    case RecordKind::kArtifact: return record.has_artifact();
     case RecordKind::kPublicAside:
     case RecordKind::kRestrictedAside:
     case RecordKind::kExpertAside: break;
@@ -116,6 +117,10 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
        key != RevocationKey(e.origin, record->revocation().token_id()))) {
     // Only a token's issuer revokes it for the whole federation.
     return BadEntry(e, "a revocation must be of a token its origin issued, under its key");
+  }
+  if (static_cast<RecordKind>(key[0]) == RecordKind::kArtifact &&
+      key != ArtifactKey(record->artifact().project_id(), record->artifact().name(), record->artifact().version())) {
+    return BadEntry(e, "an artifact manifest must be under its own key");
   }
   record->set_origin(std::string(e.origin));
   record->set_seq(e.seq);

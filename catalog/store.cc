@@ -108,6 +108,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
   if (store->index_->stale()) BIBIA_RETURN_IF_ERROR(store->RebuildIndex(options.reindex_progress));
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
+  BIBIA_ASSIGN_OR_RETURN(store->chunks_,
+                         ChunkStore::Open(store->db_.get(), options.clock, options.max_artifact_bytes));
   {
     absl::MutexLock lock(&store->write_mu_);
     BIBIA_ASSIGN_OR_RETURN(store->log_,
@@ -270,7 +272,18 @@ absl::Status Store::StageProject(const v1::Project& project, FacetMask writable,
   v1::ProjectRestricted restricted = project.restricted();
   v1::ProjectExpert expert = project.expert();
   if (project.has_restricted()) restricted.set_id(id);
-  if (project.has_expert()) expert.set_id(id);
+  if (project.has_expert()) {
+    expert.set_id(id);
+    // Artifact references with a manifest id, which commits of manifests
+    // added (artifacts.cc), stay when an editor's file leaves them out.
+    auto* refs = expert.mutable_artifacts();
+    for (const v1::ArtifactRef& r : old.expert().artifacts()) {
+      if (r.manifest_id().empty()) continue;
+      const bool listed = std::any_of(refs->begin(), refs->end(),
+                                      [&](const v1::ArtifactRef& n) { return n.manifest_id() == r.manifest_id(); });
+      if (!listed) *refs->Add() = r;
+    }
+  }
 
   // Facets outside `writable` stay as stored, and do not count as changes:
   // `changed` tells a writer nothing of the facets it may not read.
@@ -510,6 +523,7 @@ absl::StatusOr<v1::Project> Store::GetProject(const std::string& id) const {
       case RecordKind::kExpert: *project.mutable_expert() = std::move(*record.mutable_expert()); break;
       case RecordKind::kFeedback:
       case RecordKind::kRevocation:
+      case RecordKind::kArtifact:
       case RecordKind::kPublicAside:
       case RecordKind::kRestrictedAside:
       case RecordKind::kExpertAside: break;

@@ -24,8 +24,10 @@
 #include "bibia/v1/catalog.pb.h"
 #include "bibia/v1/federation.pb.h"
 #include "bibia/v1/project.pb.h"
+#include "bibia/v1/artifacts.pb.h"
 #include "catalog/audit_log.h"
 #include "catalog/catalog_store.h"
+#include "catalog/chunk_store.h"
 #include "catalog/clock.h"
 #include "catalog/db.h"
 #include "catalog/facet_mask.h"
@@ -50,6 +52,8 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
     // Signs the last entry of each write batch; null leaves entries unsigned
     // (tools and tests only: peers reject unsigned entries).
     const Signer* signer = nullptr;
+    // Quota on the bytes of artifact chunks stored (0: none).
+    uint64_t max_artifact_bytes = 0;
     // Tests only: called by a scrub done outside the writer lock (after a
     // redaction), before it flushes and compacts.
     std::function<void()> scrub_hook;
@@ -112,6 +116,43 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   uint64_t drop_generation() const override { return drop_generation_.load(); }
   void SetWriteListener(std::function<void()> listener) override;
   int64_t conflicts() const override { return conflicts_.load(); }
+
+  // Artifacts (artifacts.cc, docs/artifacts.md): manifests are expert-tier
+  // records of their owner's log; their chunks are in chunks().
+
+  // The chunk store; thread-safe.
+  ChunkStore* chunks() const { return chunks_.get(); }
+  struct ManifestResult {
+    v1::ArtifactManifest manifest;  // as stored, created time set
+    std::string id;                 // PROJECT/NAME@VERSION
+    bool unchanged = false;         // the same manifest was already committed under id
+  };
+  // Commits `manifest` of this node's project, in one WriteBatch with its
+  // log entry and the project's expert facet listing it (ArtifactRef with
+  // manifest_id). An empty version takes the next integer after the name's
+  // numeric versions. INVALID_ARGUMENT names the field at fault; NOT_FOUND
+  // if the project is absent; FAILED_PRECONDITION if another node owns it,
+  // if a chunk it lists is not stored (push it first), or if another
+  // manifest already holds the id (versions are immutable).
+  absl::StatusOr<ManifestResult> CommitManifest(v1::ArtifactManifest manifest);
+  // The manifest of `project_id`/`name`, version `version` or, if empty,
+  // the latest (last created); nullopt if absent. Record with origin set.
+  absl::StatusOr<std::optional<v1::StoredRecord>> GetManifest(std::string_view project_id, std::string_view name,
+                                                              std::string_view version) const;
+  // Every manifest of `project_id` ("" for all), in key order.
+  absl::StatusOr<std::vector<v1::StoredRecord>> ListManifests(std::string_view project_id) const;
+  // The ordered chunks of `manifest` (reading its chunk list's pieces if it
+  // has them). DATA_LOSS if a piece is missing or damaged.
+  absl::StatusOr<std::vector<v1::ChunkRef>> ChunkListOf(const v1::ArtifactManifest& manifest) const;
+  // Deletes a manifest of this node (tombstone in its log, the expert facet
+  // updated) and collects the chunks no manifest references any longer,
+  // returning how many. NOT_FOUND / FAILED_PRECONDITION as CommitManifest.
+  absl::StatusOr<uint64_t> DeleteManifest(std::string_view project_id, std::string_view name,
+                                          std::string_view version, int64_t grace_ms);
+  // Deletes the chunks that no manifest held here references and that were
+  // stored more than `grace_ms` ago (uploads never committed, deleted
+  // manifests); returns how many.
+  absl::StatusOr<uint64_t> CollectChunks(int64_t grace_ms);
 
   AuditLog* audit() const { return audit_.get(); }
   // For tools (benchmarks, compaction after bulk loads); not for services.
@@ -231,6 +272,12 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
                                         uint64_t before_seq, Batch* batch, PayloadScan scan)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
+  // Every chunk the manifests held here reference (their chunk lists' pieces too).
+  absl::StatusOr<absl::flat_hash_set<std::string>> ReferencedChunks() const;
+  // Stages the expert facet of this node's project `project_id` with the
+  // ArtifactRef of manifest `id` replaced by `ref` (removed if null).
+  absl::Status StageArtifactRef(const std::string& project_id, const std::string& id, const v1::ArtifactRef* ref,
+                                Batch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages the scrub marker (kMetaScrubPending) for payloads of `tier`
   // removed by `batch`; a pending index scrub stays pending.
   absl::Status StageScrubMarker(v1::Tier tier, rocksdb::WriteBatch* batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
@@ -258,6 +305,7 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   std::unique_ptr<Db> db_;
   std::unique_ptr<SearchIndex> index_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<ChunkStore> chunks_;
   absl::Mutex write_mu_;
   absl::Mutex scrub_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // see ScrubErasedOutsideLock
   // Scrub markers staged so far (StageScrubMarker).

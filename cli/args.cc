@@ -250,7 +250,7 @@ class Parser {
     }
     const auto& names = spec_->positionals;
     const size_t given = invocation_.positionals.size();
-    if (given < names.size()) {
+    if (given + (spec_->last_positional_optional ? 1 : 0) < names.size()) {
       return UsageError(absl::StrCat("missing argument ", AbslView(names[given])),
                         spec_->path);
     }

@@ -24,6 +24,13 @@ Commands:
   stats                       totals and per-facet counts of the catalogue
   export FORMAT [-o FILE]     open-data export: dcat, csv, register, register-csv
 
+Artifacts (a token of tier expert; push and delete: an editor of the node):
+  artifact push PROJECT_ID FILE   send a model, dataset or source bundle
+  artifact pull PROJECT_ID/NAME   fetch and verify it (only what you lack)
+  artifact list [PROJECT_ID]      list the artifacts the node holds
+  artifact show REF               manifest, model card, lineage both ways
+  artifact delete REF             delete one version
+
 Node administration (a token with role admin):
   token issue                 issue a bearer token, print it alone
   token revoke TOKEN_ID       revoke a token
@@ -277,6 +284,115 @@ Example:
   bibia feedback add nantes-fuites-reseau --kind success_factor \
       --text "Field teams were involved from the start" \
       --author "Rennes Métropole"
+)";
+
+constexpr std::string_view kArtifactHelp =
+    R"(Usage: bibia artifact SUBCOMMAND ...
+
+Model artifacts, datasets, notebooks and source bundles of a project, cut
+into content-defined chunks stored once by SHA-256: a push sends only the
+chunks the node lacks, a pull fetches only those the client lacks, and
+every chunk and the whole file are checked against the signed manifest.
+Every subcommand needs a token of tier expert; push and delete a token of
+the project's node with role editor.
+
+Subcommands:
+  push PROJECT_ID FILE --name N --kind K --format F --licence L
+  pull PROJECT_ID/NAME[@VERSION] [-o FILE] [--from OLDFILE]
+  list [PROJECT_ID]
+  show PROJECT_ID/NAME[@VERSION]
+  delete PROJECT_ID/NAME@VERSION
+
+Examples:
+  bibia artifact push nantes-cantine model.onnx --name attendance \
+      --kind model --format onnx --licence Apache-2.0
+  bibia artifact pull nantes-cantine/attendance -o model.onnx
+
+Run 'bibia artifact SUBCOMMAND --help' for the flags of a subcommand.
+See docs/artifacts.md for the design.
+)";
+
+constexpr std::string_view kArtifactPushHelp =
+    R"(Usage: bibia artifact push PROJECT_ID FILE --name NAME --kind KIND
+             --format FORMAT --licence SPDX [OPTIONS]
+
+Chunks FILE as it reads it (never whole in memory), asks the node which
+chunks it lacks, sends only those (the node re-hashes each), then commits
+the manifest in the project's expert-tier log. A rerun after an
+interruption sends only what had not arrived. Progress on a terminal.
+
+Required:
+  --name NAME          artifact name: letters, digits, '.', '_', '-'
+  --kind KIND          model, dataset, notebook or source
+  --format FORMAT      onnx, safetensors, gguf, pickle, joblib, parquet,
+                       csv, zip, git-bundle or other
+  --licence SPDX       licence of the file, e.g. Apache-2.0
+
+Options:
+  --version V          version (default: the next integer for NAME);
+                       versions are immutable
+  --base P/N@V         the artifact this one derives from (lineage)
+  --card FILE.json     model card: {"intendedUse": "...", "limitations":
+                       "...", "trainingData": "...",
+                       "metrics": [{"name": "f1", "value": 0.91}]}
+  --json               print a summary: bytes and chunks sent, reused, seconds
+
+Example:
+  bibia artifact push nantes-cantine model.onnx --name attendance \
+      --kind model --format onnx --licence Apache-2.0
+)";
+
+constexpr std::string_view kArtifactPullHelp =
+    R"(Usage: bibia artifact pull PROJECT_ID/NAME[@VERSION] [-o FILE]
+             [--from OLDFILE]
+
+Fetches an artifact (the latest version without @VERSION) from the node,
+with only the chunks the client lacks: those of a partial earlier pull
+(FILE.bibia-partial, kept when a pull is interrupted) and, with --from,
+those of an older version on disk. Every chunk and the whole file are
+verified against the manifest; the file is written to a temporary file,
+fsynced and renamed: a wrong file is never written. Pulling a pickle or
+joblib file warns that loading it runs code.
+
+Options:
+  -o, --output FILE    where to write (default: NAME in this directory)
+  --from OLDFILE       reuse the chunks of an older version on disk
+  --json               print a summary: bytes and chunks fetched, reused,
+                       seconds
+
+Example:
+  bibia artifact pull nantes-cantine/attendance@2 -o model.onnx \
+      --from model-v1.onnx
+)";
+
+constexpr std::string_view kArtifactListHelp =
+    R"(Usage: bibia artifact list [PROJECT_ID]
+
+Lists the artifacts the node holds (of one project, or all): id, kind,
+format, size, licence, creation time and the node that published it.
+
+Example:
+  bibia artifact list nantes-cantine
+)";
+
+constexpr std::string_view kArtifactShowHelp =
+    R"(Usage: bibia artifact show PROJECT_ID/NAME[@VERSION]
+
+Shows a manifest: kind, format, size, SHA-256, licence, model card, what
+it is based on and which artifacts held by the node are based on it.
+
+Example:
+  bibia artifact show nantes-cantine/attendance@2
+)";
+
+constexpr std::string_view kArtifactDeleteHelp =
+    R"(Usage: bibia artifact delete PROJECT_ID/NAME@VERSION
+
+Deletes one version (a tombstone in the project's expert log); the chunks
+no other manifest references are collected.
+
+Example:
+  bibia artifact delete nantes-cantine/attendance@1
 )";
 
 constexpr std::string_view kFeedbackListHelp =
@@ -751,6 +867,27 @@ const std::vector<CommandSpec>& Commands() {
        .positionals = {"FORMAT"},
        .flags = {{"output", "FILE"}, {"base-url", "URL"}},
        .help = kExportHelp},
+      {.path = "artifact", .is_group = true, .help = kArtifactHelp},
+      {.path = "artifact push",
+       .positionals = {"PROJECT_ID", "FILE"},
+       .flags = {{"name", "NAME", /*required=*/true},
+                 {"kind", "KIND", /*required=*/true},
+                 {"format", "FORMAT", /*required=*/true},
+                 {"licence", "SPDX", /*required=*/true},
+                 {"version", "V"},
+                 {"base", "P/N@V"},
+                 {"card", "FILE.json"}},
+       .help = kArtifactPushHelp},
+      {.path = "artifact pull",
+       .positionals = {"REF"},
+       .flags = {{"output", "FILE"}, {"from", "FILE"}},
+       .help = kArtifactPullHelp},
+      {.path = "artifact list",
+       .positionals = {"PROJECT_ID"},
+       .last_positional_optional = true,
+       .help = kArtifactListHelp},
+      {.path = "artifact show", .positionals = {"REF"}, .help = kArtifactShowHelp},
+      {.path = "artifact delete", .positionals = {"REF"}, .help = kArtifactDeleteHelp},
       {.path = "token", .is_group = true, .help = kTokenHelp},
       {.path = "token issue",
        .flags = {{"subject", "S", /*required=*/true},

@@ -19,6 +19,7 @@ struct CommandSpec {
   bool is_group = false;
   std::vector<std::string_view> positionals = {};  // names, e.g. {"ID"}
   bool last_positional_repeats = false;       // search "QUERY" may be split
+  bool last_positional_optional = false;      // artifact list [PROJECT_ID]
   std::vector<FlagSpec> flags = {};
   std::string_view help;  // full text printed by --help
   // Works on local files only: no node, no config file, no token.

@@ -24,6 +24,13 @@ absl::StatusOr<std::string> RunImport(const CommandContext& context);
 absl::StatusOr<std::string> RunStats(const CommandContext& context);
 absl::StatusOr<std::string> RunExport(const CommandContext& context);
 
+// Artifacts service (artifact_push.cc, artifact_pull.cc, artifact_commands.cc).
+absl::StatusOr<std::string> RunArtifactPush(const CommandContext& context);
+absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context);
+absl::StatusOr<std::string> RunArtifactList(const CommandContext& context);
+absl::StatusOr<std::string> RunArtifactShow(const CommandContext& context);
+absl::StatusOr<std::string> RunArtifactDelete(const CommandContext& context);
+
 // Admin service (admin_commands.cc).
 absl::StatusOr<std::string> RunTokenIssue(const CommandContext& context);
 absl::StatusOr<std::string> RunTokenRevoke(const CommandContext& context);

@@ -63,6 +63,10 @@ Serving options:
                              until written (default 512)
   --sync-buffer-mib N        most of a peer's entries held while they wait for the signature
                              that ends their write batch (default 1024)
+  --max-artifact-gib N       quota on the artifact chunks stored (GiB, decimals allowed); a push past it gets
+                             RESOURCE_EXHAUSTED, nothing committed (default 0: none)
+  --chunk-grace D            keep chunks no manifest references (uploads not committed yet)
+                             this long before collecting them (default 24h)
   --log-level LEVEL          debug, info (default), warning or error
   -h, --help                 this help ('bibia-node init --help' etc. for a command)
   --version                  print the version
@@ -250,7 +254,8 @@ int RunServe(int argc, char** argv) {
                            "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
-                           "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures"},
+                           "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures",
+                           "max-artifact-gib", "chunk-grace"},
                           {"insecure", "no-gossip", "no-http"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;
@@ -344,6 +349,20 @@ int RunServe(int argc, char** argv) {
       return UsageError("--disk-reserve-mib: expected a whole number of MiB from 0 to 1048576");
     }
     options.disk_reserve_bytes = static_cast<uint64_t>(mib) << 20;
+  }
+  if (flags->has("max-artifact-gib")) {
+    double gib = -1;
+    if (!number("max-artifact-gib", 0, &gib) || gib > 1048576) {
+      return UsageError("--max-artifact-gib: expected a number of GiB from 0 (no quota) to 1048576, e.g. 500 or 0.5");
+    }
+    options.max_artifact_bytes = static_cast<uint64_t>(gib * (1ull << 30));
+  }
+  if (flags->has("chunk-grace")) {
+    absl::Duration grace;
+    if (!absl::ParseDuration(flags->get("chunk-grace"), &grace) || grace < absl::ZeroDuration()) {
+      return UsageError("--chunk-grace: expected a duration, e.g. 24h or 0s");
+    }
+    options.chunk_grace_ms = absl::ToInt64Milliseconds(grace);
   }
   if (!mebibytes("transport-memory-mib", &options.limits.transport_memory_bytes)) {
     return UsageError("--transport-memory-mib: expected a whole number of MiB from 1 to 65536");

@@ -17,6 +17,7 @@
 #include "grpcpp/server_builder.h"
 #include "grpcpp/security/auth_context.h"
 #include "node/admin_service.h"
+#include "node/artifacts_service.h"
 #include "node/catalog_service.h"
 #include "node/federation_service.h"
 #include "node/peers_service.h"
@@ -50,13 +51,16 @@ absl::Status WritePortFile(const std::string& path, const std::string& address) 
 
 class Server::Services {
  public:
-  Services(catalog::Store* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes)
+  Services(catalog::Store* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes,
+           int64_t chunk_grace_ms)
       : catalog(store, access),
+        artifacts(store, access, chunk_grace_ms),
         contribute(store, access, max_import_bytes),
         admin(store, access),
         federation(store, access),
         peers(store, access, peers) {}
   CatalogService catalog;
+  ArtifactsService artifacts;
   ContributeService contribute;
   AdminService admin;
   FederationService federation;
@@ -129,6 +133,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
     Log(LogLevel::kInfo, "re-indexing search (index format changed)",
         {{"done", std::to_string(done)}, {"total", std::to_string(total)}});
   };
+  store_options.max_artifact_bytes = options.max_artifact_bytes;
   BIBIA_RETURN_IF_ERROR(access::CheckStoreNotLost(*server->files_));
   BIBIA_ASSIGN_OR_RETURN(server->store_, catalog::Store::Open(server->files_->db_dir, store_options));
   BIBIA_RETURN_IF_ERROR(access::MarkStoreOpened(*server->files_));
@@ -138,11 +143,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
                                                  server->files_.get());
   server->services_ =
       std::make_unique<Services>(server->store_.get(), server->access_.get(), server->peers_.get(),
-                                 options.max_import_bytes);
+                                 options.max_import_bytes, options.chunk_grace_ms);
   FederationService* federation = &server->services_->federation;
   server->store_->SetWriteListener([federation] { federation->Notify(); });
   // Before anything is served or pulled.
   BIBIA_RETURN_IF_ERROR(server->services_->admin.EnforceHeldTierAtStart());
+  // Uploads never committed, and chunks of manifests deleted while the node
+  // was down, past their grace.
+  BIBIA_RETURN_IF_ERROR(server->store_->CollectChunks(options.chunk_grace_ms).status());
 
   const TransportLimits& limits = options.limits;
   int max_connections = limits.max_connections;
@@ -197,6 +205,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   builder.RegisterService(&server->services_->catalog);
   builder.RegisterService(&server->services_->contribute);
+  builder.RegisterService(&server->services_->artifacts);
   builder.RegisterService(&server->services_->admin);
   builder.RegisterService(&server->services_->federation);
   builder.RegisterService(&server->services_->peers);

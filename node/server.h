@@ -47,6 +47,10 @@ class Server {
     size_t max_import_bytes = size_t{512} << 20;  // one import is held in memory until written
     // Free space kept on the store's disk: writes that would use it are refused.
     uint64_t disk_reserve_bytes = catalog::kDefaultDiskReserveBytes;
+    // Artifacts: quota on the chunk store's bytes (0: none), and how long a
+    // chunk no manifest references is kept (an upload not committed yet).
+    uint64_t max_artifact_bytes = 0;
+    int64_t chunk_grace_ms = 24 * 3600 * 1000;
     access::AccessControl::Options access;
     PeerManager::Options federation;
     TransportLimits limits;

@@ -202,3 +202,34 @@ TEST(PolicyTest, AnImportObeysTheRulesOfPutProjectAndAddFeedback) {
 
 }  // namespace
 }  // namespace bibia::access
+
+namespace bibia::access {
+namespace {
+
+TEST(PolicyArtifactsTest, ArtifactsNeedExpertTierAndPushesALocalEditor) {
+  for (Operation op : {Operation::kArtifactRead, Operation::kArtifactWrite}) {
+    EXPECT_FALSE(Authorize(Caller{}, op, "nantes").ok()) << OperationName(op);
+  }
+  Caller restricted;
+  restricted.kind = Caller::Kind::kToken;
+  restricted.issuer = "nantes";
+  restricted.tier = v1::TIER_RESTRICTED;
+  restricted.role = v1::ROLE_ADMIN;
+  EXPECT_EQ(Authorize(restricted, Operation::kArtifactRead, "nantes").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Authorize(restricted, Operation::kArtifactWrite, "nantes").code(), absl::StatusCode::kPermissionDenied);
+  Caller expert_reader = restricted;
+  expert_reader.tier = v1::TIER_EXPERT;
+  expert_reader.role = v1::ROLE_READER;
+  expert_reader.issuer = "lyon";
+  EXPECT_TRUE(Authorize(expert_reader, Operation::kArtifactRead, "nantes").ok());
+  EXPECT_EQ(Authorize(expert_reader, Operation::kArtifactWrite, "nantes").code(), absl::StatusCode::kPermissionDenied);
+  Caller editor_elsewhere = expert_reader;
+  editor_elsewhere.role = v1::ROLE_EDITOR;
+  EXPECT_EQ(Authorize(editor_elsewhere, Operation::kArtifactWrite, "nantes").code(),
+            absl::StatusCode::kPermissionDenied);
+  editor_elsewhere.issuer = "nantes";
+  EXPECT_TRUE(Authorize(editor_elsewhere, Operation::kArtifactWrite, "nantes").ok());
+}
+
+}  // namespace
+}  // namespace bibia::access

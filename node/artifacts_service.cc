@@ -1,0 +1,186 @@
+#include "node/artifacts_service.h"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "node/request_guard.h"
+
+namespace bibia::node {
+namespace {
+
+using access::Operation;
+
+std::string RefId(const v1::ArtifactRefRequest& ref) {
+  return absl::StrCat(ref.project_id(), "/", ref.name(), ref.version().empty() ? "" : "@", ref.version());
+}
+
+absl::Status TooMany(std::string_view what, int n, int max) {
+  return absl::InvalidArgumentError(absl::StrCat(absl::string_view(what.data(), what.size()), ": ", n,
+                                                 " hashes in one call, at most ", max));
+}
+
+}  // namespace
+
+grpc::Status ArtifactsService::FindMissingChunks(grpc::ServerContext* context,
+                                                 const v1::FindMissingChunksRequest* request,
+                                                 v1::FindMissingChunksResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactWrite);
+  if (!guard.allowed()) return guard.Finish();
+  if (request->sha256_size() > kMaxHashesPerCall) {
+    return guard.Finish(TooMany("sha256", request->sha256_size(), kMaxHashesPerCall));
+  }
+  std::vector<std::string_view> hashes(request->sha256().begin(), request->sha256().end());
+  absl::StatusOr<std::vector<bool>> has = store_->chunks()->Has(hashes);
+  if (!has.ok()) return guard.Finish(has.status());
+  for (size_t i = 0; i < has->size(); ++i) {
+    if (!(*has)[i]) response->add_missing(request->sha256(static_cast<int>(i)));
+  }
+  return guard.Finish();
+}
+
+grpc::Status ArtifactsService::UploadChunks(grpc::ServerContext* context,
+                                            grpc::ServerReader<v1::UploadChunksRequest>* reader,
+                                            v1::UploadChunksResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactWrite);
+  if (!guard.allowed()) return guard.Finish();
+  v1::UploadChunksRequest message;
+  // Each message is re-hashed and written on its own (unsynced); the stream
+  // is made durable once at its end. What a broken stream wrote stays: the
+  // chunks are valid, a rerun of the push need not send them again, and
+  // collection removes them if no manifest ever references them.
+  while (reader->Read(&message)) {
+    if (message.ByteSizeLong() > kMaxUploadMessageBytes) {
+      return guard.Finish(absl::InvalidArgumentError(
+          absl::StrCat("upload: a message of ", message.ByteSizeLong(), " bytes, at most ", kMaxUploadMessageBytes)));
+    }
+    std::vector<std::pair<std::string_view, std::string_view>> chunks;
+    chunks.reserve(message.chunks_size());
+    for (const v1::ChunkData& chunk : message.chunks()) chunks.emplace_back(chunk.sha256(), chunk.data());
+    absl::StatusOr<catalog::ChunkStore::PutResult> put = store_->chunks()->Put(chunks, /*sync=*/false);
+    if (!put.ok()) {
+      (void)store_->chunks()->Sync();
+      return guard.Finish(put.status());
+    }
+    response->set_chunks_stored(response->chunks_stored() + put->stored);
+    response->set_bytes_stored(response->bytes_stored() + put->bytes);
+    response->set_chunks_present(response->chunks_present() + put->present);
+  }
+  return guard.Finish(store_->chunks()->Sync());
+}
+
+grpc::Status ArtifactsService::CommitManifest(grpc::ServerContext* context, const v1::CommitManifestRequest* request,
+                                              v1::CommitManifestResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactWrite);
+  guard.AddRecord(absl::StrCat(request->manifest().project_id(), "/", request->manifest().name()));
+  if (!guard.allowed()) return guard.Finish();
+  absl::StatusOr<catalog::Store::ManifestResult> result = store_->CommitManifest(request->manifest());
+  if (result.ok()) {
+    guard.AddRecord(result->id);
+    *response->mutable_manifest() = std::move(result->manifest);
+    response->set_id(result->id);
+    response->set_unchanged(result->unchanged);
+  }
+  return guard.Finish(result.status());
+}
+
+grpc::Status ArtifactsService::GetManifest(grpc::ServerContext* context, const v1::GetManifestRequest* request,
+                                           v1::GetManifestResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactRead);
+  const v1::ArtifactRefRequest& ref = request->ref();
+  guard.AddRecord(RefId(ref));
+  if (!guard.allowed()) return guard.Finish();
+  auto record = store_->GetManifest(ref.project_id(), ref.name(), ref.version());
+  if (!record.ok()) return guard.Finish(record.status());
+  if (!record->has_value()) {
+    return guard.Finish(absl::NotFoundError(absl::StrCat("artifact ", RefId(ref), " not found on this node")));
+  }
+  v1::ArtifactManifest& manifest = *(*record)->mutable_artifact();
+  const std::string id = absl::StrCat(manifest.project_id(), "/", manifest.name(), "@", manifest.version());
+  // Lineage the other way: the manifests held here that derive from this one.
+  auto all = store_->ListManifests("");
+  if (!all.ok()) return guard.Finish(all.status());
+  for (const v1::StoredRecord& other : *all) {
+    if (other.artifact().base() == id) {
+      response->add_derived(absl::StrCat(other.artifact().project_id(), "/", other.artifact().name(), "@",
+                                         other.artifact().version()));
+    }
+  }
+  response->set_id(id);
+  response->set_origin((*record)->origin());
+  *response->mutable_manifest() = std::move(manifest);
+  return guard.Finish();
+}
+
+grpc::Status ArtifactsService::DownloadChunks(grpc::ServerContext* context, const v1::DownloadChunksRequest* request,
+                                              grpc::ServerWriter<v1::DownloadChunksResponse>* writer) {
+  RequestGuard guard(*access_, context, Operation::kArtifactRead);
+  if (!guard.allowed()) return guard.Finish();
+  if (request->sha256_size() > kMaxDownloadHashes) {
+    return guard.Finish(TooMany("sha256", request->sha256_size(), kMaxDownloadHashes));
+  }
+  v1::DownloadChunksResponse message;
+  size_t bytes = 0;
+  for (int i = 0; i < request->sha256_size(); ++i) {
+    if (context->IsCancelled()) return guard.Finish(absl::CancelledError("download: the client went away"));
+    // Not re-hashed here: the client checks every chunk, and RocksDB's blob
+    // checksum reports a chunk damaged on disk (DATA_LOSS).
+    absl::StatusOr<std::optional<std::string>> chunk = store_->chunks()->Get(request->sha256(i), /*verify=*/false);
+    if (!chunk.ok()) return guard.Finish(chunk.status());
+    if (!chunk->has_value()) {
+      return guard.Finish(absl::NotFoundError(
+          absl::StrCat("download: chunk ", i + 1, " of the request is not stored on this node")));
+    }
+    v1::ChunkData* data = message.add_chunks();
+    data->set_sha256(request->sha256(i));
+    bytes += (*chunk)->size();
+    data->set_data(std::move(**chunk));
+    if (bytes >= kDownloadMessageBytes) {
+      if (!writer->Write(message)) return guard.Finish(absl::CancelledError("download: the client went away"));
+      message.clear_chunks();
+      bytes = 0;
+    }
+  }
+  if (message.chunks_size() > 0 && !writer->Write(message)) {
+    return guard.Finish(absl::CancelledError("download: the client went away"));
+  }
+  return guard.Finish();
+}
+
+grpc::Status ArtifactsService::ListArtifacts(grpc::ServerContext* context, const v1::ListArtifactsRequest* request,
+                                             v1::ListArtifactsResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactRead);
+  if (!request->project_id().empty()) guard.AddRecord(request->project_id());
+  if (!guard.allowed()) return guard.Finish();
+  auto manifests = store_->ListManifests(request->project_id());
+  if (!manifests.ok()) return guard.Finish(manifests.status());
+  for (v1::StoredRecord& record : *manifests) {
+    v1::ArtifactSummary* summary = response->add_artifacts();
+    v1::ArtifactManifest& m = *record.mutable_artifact();
+    summary->set_id(absl::StrCat(m.project_id(), "/", m.name(), "@", m.version()));
+    summary->set_origin(record.origin());
+    m.clear_chunks();
+    m.clear_chunk_list();
+    *summary->mutable_manifest() = std::move(m);
+  }
+  return guard.Finish();
+}
+
+grpc::Status ArtifactsService::DeleteArtifact(grpc::ServerContext* context, const v1::DeleteArtifactRequest* request,
+                                              v1::DeleteArtifactResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactWrite);
+  const v1::ArtifactRefRequest& ref = request->ref();
+  guard.AddRecord(RefId(ref));
+  if (!guard.allowed()) return guard.Finish();
+  if (ref.version().empty()) {
+    return guard.Finish(absl::InvalidArgumentError("ref.version: deleting needs the version (PROJECT/NAME@VERSION)"));
+  }
+  absl::StatusOr<uint64_t> collected =
+      store_->DeleteManifest(ref.project_id(), ref.name(), ref.version(), chunk_grace_ms_);
+  if (collected.ok()) response->set_chunks_collected(*collected);
+  return guard.Finish(collected.status());
+}
+
+}  // namespace bibia::node

@@ -1,0 +1,213 @@
+// The chunk store and artifact manifests of CatalogStore.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "catalog/store.h"
+#include "catalog/keys.h"
+#include "catalog/log_writer.h"
+#include "gtest/gtest.h"
+#include "tests/catalog/status_matchers.h"
+#include "tests/catalog/store_test_util.h"
+
+namespace bibia::catalog {
+namespace {
+
+using ::bibia::testing::IsOk;
+using ::bibia::testing::StatusIs;
+
+class ArtifactsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Store::Options options;
+    options.clock = &clock_;
+    options.node_id = "nantes";
+    options.db.disk_reserve_bytes = 0;
+    auto store = Store::Open(dir_.path(), options);
+    ASSERT_THAT(store.status(), IsOk());
+    store_ = std::move(*store);
+    ASSERT_THAT(store_->PutProject(MakeProject("cantine", "Cantine")).status(), IsOk());
+  }
+
+  // Stores `pieces` as chunks and returns a manifest listing them inline.
+  v1::ArtifactManifest Push(const std::vector<std::string>& pieces, const std::string& version = "") {
+    std::vector<std::pair<std::string_view, std::string_view>> chunks;
+    std::vector<std::string> hashes;
+    hashes.reserve(pieces.size());
+    v1::ArtifactManifest m;
+    m.set_project_id("cantine");
+    m.set_name("attendance");
+    m.set_version(version);
+    m.set_kind(v1::ARTIFACT_KIND_MODEL);
+    m.set_format(v1::ARTIFACT_FORMAT_ONNX);
+    m.set_licence("Apache-2.0");
+    std::string whole;
+    for (const std::string& p : pieces) {
+      hashes.push_back(Sha256(p));
+      chunks.emplace_back(hashes.back(), p);
+      v1::ChunkRef* ref = m.add_chunks();
+      ref->set_sha256(hashes.back());
+      ref->set_size(p.size());
+      whole += p;
+    }
+    m.set_size_bytes(whole.size());
+    m.set_chunk_count(pieces.size());
+    m.set_sha256(Sha256(whole));
+    EXPECT_THAT(store_->chunks()->Put(chunks, false).status(), IsOk());
+    return m;
+  }
+
+  ScopedTempDir dir_;
+  FakeClock clock_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ArtifactsTest, ChunksAreStoredOnceAndReHashed) {
+  const std::string bytes(100000, 'x');
+  const std::string hash = Sha256(bytes);
+  std::vector<std::pair<std::string_view, std::string_view>> chunks = {{hash, bytes}, {hash, bytes}};
+  auto put = store_->chunks()->Put(chunks, true);
+  ASSERT_THAT(put.status(), IsOk());
+  EXPECT_EQ(put->stored, 1u);
+  EXPECT_EQ(put->present, 1u);
+  EXPECT_EQ(store_->chunks()->stored_bytes(), bytes.size());
+  auto got = store_->chunks()->Get(hash);
+  ASSERT_THAT(got.status(), IsOk());
+  EXPECT_EQ(got->value_or(""), bytes);
+
+  const std::string other(10, 'y');
+  std::vector<std::pair<std::string_view, std::string_view>> wrong = {{hash, other}};
+  EXPECT_THAT(store_->chunks()->Put(wrong, true).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  std::vector<std::string_view> query = {hash, Sha256(other)};
+  auto has = store_->chunks()->Has(query);
+  ASSERT_THAT(has.status(), IsOk());
+  EXPECT_EQ(*has, (std::vector<bool>{true, false}));
+}
+
+TEST_F(ArtifactsTest, CommitListsTheManifestInTheExpertFacet) {
+  v1::ArtifactManifest m = Push({"hello ", "world"});
+  auto committed = store_->CommitManifest(m);
+  ASSERT_THAT(committed.status(), IsOk());
+  EXPECT_EQ(committed->id, "cantine/attendance@1");
+  auto again = store_->CommitManifest(m);
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(again->id, "cantine/attendance@2");  // no version: the next one
+  auto project = store_->GetProject("cantine");
+  ASSERT_THAT(project.status(), IsOk());
+  ASSERT_EQ(project->expert().artifacts_size(), 2);
+  EXPECT_EQ(project->expert().artifacts(0).manifest_id(), "cantine/attendance@1");
+  EXPECT_EQ(project->expert().artifacts(0).format(), "onnx");
+
+  auto latest = store_->GetManifest("cantine", "attendance", "");
+  ASSERT_THAT(latest.status(), IsOk());
+  ASSERT_TRUE(latest->has_value());
+  EXPECT_EQ((*latest)->artifact().version(), "2");
+  EXPECT_EQ((*latest)->origin(), "nantes");
+
+  // Immutable: the same id with other content is refused; the same content is unchanged.
+  m.set_version("1");
+  auto same = store_->CommitManifest(m);
+  ASSERT_THAT(same.status(), IsOk());
+  EXPECT_TRUE(same->unchanged);
+  m.set_licence("MIT");
+  EXPECT_THAT(store_->CommitManifest(m).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+
+  // A put of the project keeps the references the manifests make.
+  v1::Project put = MakeProject("cantine", "Cantine");
+  put.mutable_expert()->set_license("MIT");
+  ASSERT_THAT(store_->PutProject(put).status(), IsOk());
+  project = store_->GetProject("cantine");
+  ASSERT_THAT(project.status(), IsOk());
+  EXPECT_EQ(project->expert().artifacts_size(), 2);
+}
+
+TEST_F(ArtifactsTest, CommitRefusesMissingChunksAndBadFields) {
+  v1::ArtifactManifest m = Push({"abc"});
+  v1::ArtifactManifest missing = m;
+  missing.mutable_chunks(0)->set_sha256(Sha256("zzz"));
+  EXPECT_THAT(store_->CommitManifest(missing).status(), StatusIs(absl::StatusCode::kFailedPrecondition));
+  v1::ArtifactManifest bad_size = m;
+  bad_size.set_size_bytes(4);
+  EXPECT_THAT(store_->CommitManifest(bad_size).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  v1::ArtifactManifest bad_name = m;
+  bad_name.set_name("a/b");
+  EXPECT_THAT(store_->CommitManifest(bad_name).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  v1::ArtifactManifest bad_base = m;
+  bad_base.set_base("nope");
+  EXPECT_THAT(store_->CommitManifest(bad_base).status(), StatusIs(absl::StatusCode::kInvalidArgument));
+  v1::ArtifactManifest no_project = m;
+  no_project.set_project_id("absent");
+  EXPECT_THAT(store_->CommitManifest(no_project).status(), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ArtifactsTest, ChunkListStoredAsChunks) {
+  // 1500 chunks: more than a manifest lists inline.
+  std::vector<std::string> pieces;
+  for (int i = 0; i < 1500; ++i) pieces.push_back("chunk " + std::to_string(i));
+  v1::ArtifactManifest m = Push(pieces);
+  v1::ChunkList list;
+  *list.mutable_chunks() = m.chunks();
+  m.clear_chunks();
+  const std::string serialized = list.SerializeAsString();
+  const std::string hash = Sha256(serialized);
+  std::vector<std::pair<std::string_view, std::string_view>> piece = {{hash, serialized}};
+  ASSERT_THAT(store_->chunks()->Put(piece, true).status(), IsOk());
+  v1::ChunkRef* ref = m.add_chunk_list();
+  ref->set_sha256(hash);
+  ref->set_size(serialized.size());
+  auto committed = store_->CommitManifest(m);
+  ASSERT_THAT(committed.status(), IsOk());
+  EXPECT_LT(committed->manifest.ByteSizeLong(), 1024u);
+  auto refs = store_->ChunkListOf(committed->manifest);
+  ASSERT_THAT(refs.status(), IsOk());
+  EXPECT_EQ(refs->size(), 1500u);
+}
+
+TEST_F(ArtifactsTest, DeleteCollectsUnreferencedChunksAfterGrace) {
+  v1::ArtifactManifest a = Push({"shared", "only-a"}, "1");
+  ASSERT_THAT(store_->CommitManifest(a).status(), IsOk());
+  v1::ArtifactManifest b = Push({"shared", "only-b"}, "2");
+  ASSERT_THAT(store_->CommitManifest(b).status(), IsOk());
+  Push({"never-committed"});
+  // A long grace keeps the recent uploads.
+  auto kept = store_->CollectChunks(1'000'000);
+  ASSERT_THAT(kept.status(), IsOk());
+  EXPECT_EQ(*kept, 0u);
+  auto deleted = store_->DeleteManifest("cantine", "attendance", "1", 0);
+  ASSERT_THAT(deleted.status(), IsOk());
+  EXPECT_EQ(*deleted, 2u);  // only-a and the upload never committed
+  std::vector<std::string> names = {"shared", "only-a", "only-b", "never-committed"};
+  std::vector<std::string> hashes;
+  for (const auto& n : names) hashes.push_back(Sha256(n));
+  std::vector<std::string_view> views(hashes.begin(), hashes.end());
+  auto has = store_->chunks()->Has(views);
+  ASSERT_THAT(has.status(), IsOk());
+  EXPECT_EQ(*has, (std::vector<bool>{true, false, true, false}));
+  auto project = store_->GetProject("cantine");
+  ASSERT_THAT(project.status(), IsOk());
+  ASSERT_EQ(project->expert().artifacts_size(), 1);
+  EXPECT_EQ(project->expert().artifacts(0).manifest_id(), "cantine/attendance@2");
+  EXPECT_THAT(store_->DeleteManifest("cantine", "attendance", "1", 0).status(),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(ArtifactsTest, QuotaRefusesWithNothingStored) {
+  store_.reset();
+  Store::Options options;
+  options.clock = &clock_;
+  options.db.disk_reserve_bytes = 0;
+  options.max_artifact_bytes = 1000;
+  auto store = Store::Open(dir_.path(), options);
+  ASSERT_THAT(store.status(), IsOk());
+  const std::string bytes(2000, 'q');
+  const std::string hash = Sha256(bytes);
+  std::vector<std::pair<std::string_view, std::string_view>> chunks = {{hash, bytes}};
+  EXPECT_THAT((*store)->chunks()->Put(chunks, true).status(), StatusIs(absl::StatusCode::kResourceExhausted));
+  std::vector<std::string_view> query = {hash};
+  auto has = (*store)->chunks()->Has(query);
+  ASSERT_THAT(has.status(), IsOk());
+  EXPECT_FALSE((*has)[0]);
+}
+
+}  // namespace
+}  // namespace bibia::catalog
