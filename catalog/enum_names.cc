@@ -1,24 +1,19 @@
 #include "catalog/enum_names.h"
 
-#include "absl/strings/ascii.h"
+#include "proto/enum_names.h"
 
 namespace bibia::catalog {
 namespace {
 
-std::string Shorten(const std::string& full, size_t prefix_length, bool unspecified) {
-  if (unspecified) return "";
-  if (full.empty()) return "unknown";
-  return absl::AsciiStrToLower(full.substr(prefix_length));
+std::string Shorten(const enums::Table& table, int value) {
+  if (value == 0) return "";  // UNSPECIFIED
+  return enums::ShortName(table, value).value_or("unknown");
 }
 
 }  // namespace
 
-std::string ShortName(v1::Domain value) {
-  return Shorten(v1::Domain_Name(value), 7, value == v1::DOMAIN_UNSPECIFIED);
-}
+std::string ShortName(v1::Domain value) { return Shorten(enums::DomainTable(), value); }
 
-std::string ShortName(v1::Status value) {
-  return Shorten(v1::Status_Name(value), 7, value == v1::STATUS_UNSPECIFIED);
-}
+std::string ShortName(v1::Status value) { return Shorten(enums::StatusTable(), value); }
 
 }  // namespace bibia::catalog

@@ -9,8 +9,9 @@
 
 namespace bibia::catalog {
 
-// "DOMAIN_WATER" -> "water"; "" for the UNSPECIFIED value, "unknown" for
-// values this build does not know.
+// "DOMAIN_WATER" -> "water" (the table shared with the CLI,
+// proto/enum_names.h); "" for the UNSPECIFIED value, "unknown" for values
+// this build does not know.
 std::string ShortName(v1::Domain value);
 std::string ShortName(v1::Status value);
 

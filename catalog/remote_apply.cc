@@ -11,6 +11,7 @@
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
+#include "catalog/ownership_rules.h"
 #include "catalog/records.h"
 #include "catalog/remote_group.h"
 #include "catalog/status_macros.h"
@@ -210,27 +211,29 @@ absl::StatusOr<bool> Store::OwnsProject(std::string_view origin, std::string_vie
   return owner == origin;
 }
 
-absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
-                                             std::optional<RemoteIndexOp>* index_op) {
-  Batch* b = &group->batch;
-  auto* staged = &group->staged;
-  const LogEntryView& e = item.entry;
-  const std::string_view key = e.key;
-  const absl::string_view map_key(key.data(), key.size());
-  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
-  const bool is_feedback = static_cast<RecordKind>(key[0]) == RecordKind::kFeedback;
-  // The record as this group leaves it so far, else as stored: whether it
-  // exists, its owner, and for a public facet its value (the index replaces
-  // the old terms); other values are never read.
+// The record an entry changes, as the group being staged leaves it so far,
+// else as stored: whether it exists, its owner, and for a public facet its
+// value (the index replaces the old terms, a claim is compared); other
+// values are never read.
+struct Store::RemoteRecordState {
   bool exists = false;
   std::string owner;
   const v1::StoredRecord* old = nullptr;
   std::string other_ref;  // the reference of a record another origin holds here
-  if (auto it = staged->find(map_key); it != staged->end()) {
-    old = it->second;
-    exists = old != nullptr;
-    if (exists) owner = old->origin();
-    if (exists && owner != e.origin) other_ref = RecordRef(owner, e.tier, old->seq());
+};
+
+absl::Status Store::ReadRemoteState(const VerifiedRun::Item& item, RemoteGroup* group, RemoteRecordState* state) {
+  const LogEntryView& e = item.entry;
+  const std::string_view key = e.key;
+  const absl::string_view map_key(key.data(), key.size());
+  const bool is_public = static_cast<RecordKind>(key[0]) == RecordKind::kPublic;
+  if (auto it = group->staged.find(map_key); it != group->staged.end()) {
+    state->old = it->second;
+    state->exists = state->old != nullptr;
+    if (state->exists) state->owner = state->old->origin();
+    if (state->exists && state->owner != e.origin) {
+      state->other_ref = RecordRef(state->owner, e.tier, state->old->seq());
+    }
   } else {
     std::optional<std::string> ref;
     if (auto found = group->stored_refs.find(map_key); found != group->stored_refs.end()) {
@@ -240,122 +243,157 @@ absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup
       BIBIA_ASSIGN_OR_RETURN(ref, db_->Get(Family::kRecords, key));
     }
     if (ref) {
-      exists = true;
+      state->exists = true;
       BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
-      owner = std::string(origin);
-      if (owner != e.origin) other_ref = *ref;
-      if (is_public && owner == e.origin) {
+      state->owner = std::string(origin);
+      if (state->owner != e.origin) state->other_ref = *ref;
+      if (is_public && state->owner == e.origin) {
         BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, ReadRecord(*db_, key));
-        exists = stored.has_value();
+        state->exists = stored.has_value();
         // Kept by the group: the index is staged after the whole run.
-        if (exists) old = &group->read_back.emplace_back(std::move(*stored));
+        if (state->exists) state->old = &group->read_back.emplace_back(std::move(*stored));
       }
     }
   }
   if (is_public && !e.tombstone && item.record != nullptr) {
-    BIBIA_RETURN_IF_ERROR(CheckClaimKept(item, exists && owner == e.origin ? old : nullptr, group));
+    const bool own = state->exists && state->owner == e.origin;
+    BIBIA_RETURN_IF_ERROR(CheckClaimKept(item, own ? state->old : nullptr, group));
   }
-  if (exists && owner != e.origin && is_public) {
-    // Two members wrote this project id: the earlier claim owns it, here as
-    // on every node, and the other is held aside (it owns the project once
-    // every earlier claim is deleted). The entry stays in the log either way.
-    ++b->conflicts;
-    if (e.tombstone || item.record == nullptr) {
-      StageAside(item, group);  // the withdrawal of a claim held aside, or an erased payload
-      return absl::OkStatus();
-    }
-    if (old == nullptr) {
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OwnershipDecision> Store::DecideRemoteChange(const VerifiedRun::Item& item, RemoteRecordState* state,
+                                                            RemoteGroup* group) {
+  const LogEntryView& e = item.entry;
+  const std::string_view key = e.key;
+  EntryFacts facts;
+  facts.kind = static_cast<RecordKind>(key[0]);
+  facts.payload = e.tombstone              ? EntryPayload::kTombstone
+                  : item.record == nullptr ? EntryPayload::kErased
+                                           : EntryPayload::kValue;
+  facts.holder = !state->exists                ? RecordHolder::kNone
+                 : state->owner == e.origin ? RecordHolder::kOrigin
+                                             : RecordHolder::kOther;
+  if (NeedsClaimOrder(facts.kind, facts.payload, facts.holder)) {
+    if (state->old == nullptr) {
       BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> stored, ReadRecord(*db_, key));
       if (!stored) {
         return absl::DataLossError(
             absl::StrCat("record '", absl::string_view(key.data(), key.size()), "' names no value"));
       }
-      old = &group->read_back.emplace_back(std::move(*stored));
+      state->old = &group->read_back.emplace_back(std::move(*stored));
     }
-    if (!ClaimsBefore(*item.record, *old)) {
-      StageAside(item, group);
-      return absl::OkStatus();
-    }
-    // An earlier claim: the owner until now is held aside, with its record
-    // (should this group promote it back), and this entry takes its place.
-    HoldAside(RecordKind::kPublic, key.substr(1), owner, other_ref, group, old);
-    // Its other facets go aside with it: a claim held aside has all its
-    // facets there (its origin redacts or withdraws them there).
-    for (RecordKind facet : {RecordKind::kRestricted, RecordKind::kExpert}) {
-      const std::string& facet_key = group->keys.emplace_back(RecordKey(facet, key.substr(1)));
-      const absl::string_view facet_map_key(facet_key.data(), facet_key.size());
-      std::optional<std::string> ref;
-      if (auto it = staged->find(facet_map_key); it != staged->end()) {
-        if (it->second != nullptr && it->second->origin() == owner) {
-          ref = RecordRef(owner, TierOfRecordKind(static_cast<char>(facet)), it->second->seq());
-        }
-      } else {
-        BIBIA_ASSIGN_OR_RETURN(ref, db_->Get(Family::kRecords, facet_key));
-        if (ref) {
-          BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*ref, facet_key));
-          if (holder != owner) ref.reset();
-        }
-      }
-      if (!ref) continue;
-      HoldAside(facet, key.substr(1), owner, std::move(*ref), group);
-      b->batch.Delete(db_->family(Family::kRecords), facet_key);
-      (*staged)[facet_map_key] = nullptr;
-    }
-  } else if (exists && owner != e.origin) {
-    // Single writer per record: the project's owner. The entry stays in the
-    // log (the chain needs it) but changes nothing here. Except a restricted
-    // or expert facet that another member wrote under a project id before
-    // the project's owner did: the owner's replaces it.
-    BIBIA_ASSIGN_OR_RETURN(const bool project_owner, OwnsProject(e.origin, key, *group));
-    if (!project_owner) {
-      ++b->conflicts;
-      // Held aside under its origin: if that origin's public facet makes it
-      // the project's owner here later, the facet is its, whatever order
-      // the entries arrived in.
-      const RecordKind kind = static_cast<RecordKind>(key[0]);
-      if (kind == RecordKind::kRestricted || kind == RecordKind::kExpert) StageAside(item, group);
-      return absl::OkStatus();
-    }
-    // The project's owner takes the place: the other member's facet is held
-    // aside in turn, should that member own the project here one day.
-    HoldAside(static_cast<RecordKind>(key[0]), key.substr(1), owner, other_ref, group);
+    facts.claims_earlier = ClaimsBefore(*item.record, *state->old);
   }
+  if (NeedsProjectOwner(facts.kind, facts.holder)) {
+    BIBIA_ASSIGN_OR_RETURN(facts.origin_owns_project, OwnsProject(e.origin, key, *group));
+  }
+  return DecideRemoteEntry(facts);
+}
+
+absl::Status Store::TakeOverClaim(std::string_view key, const RemoteRecordState& state, RemoteGroup* group) {
+  // The owner until now is held aside, with its record (should this group
+  // promote it back), and the entry takes its place.
+  const std::string& owner = state.owner;
+  HoldAside(RecordKind::kPublic, key.substr(1), owner, state.other_ref, group, state.old);
+  // Its other facets go aside with it: a claim held aside has all its
+  // facets there (its origin redacts or withdraws them there).
+  for (RecordKind facet : {RecordKind::kRestricted, RecordKind::kExpert}) {
+    const std::string& facet_key = group->keys.emplace_back(RecordKey(facet, key.substr(1)));
+    const absl::string_view facet_map_key(facet_key.data(), facet_key.size());
+    std::optional<std::string> ref;
+    if (auto it = group->staged.find(facet_map_key); it != group->staged.end()) {
+      if (it->second != nullptr && it->second->origin() == owner) {
+        ref = RecordRef(owner, TierOfRecordKind(static_cast<char>(facet)), it->second->seq());
+      }
+    } else {
+      BIBIA_ASSIGN_OR_RETURN(ref, db_->Get(Family::kRecords, facet_key));
+      if (ref) {
+        BIBIA_ASSIGN_OR_RETURN(std::string_view holder, RefOrigin(*ref, facet_key));
+        if (holder != owner) ref.reset();
+      }
+    }
+    if (!ref) continue;
+    HoldAside(facet, key.substr(1), owner, std::move(*ref), group);
+    group->batch.batch.Delete(db_->family(Family::kRecords), facet_key);
+    group->staged[facet_map_key] = nullptr;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::StageOwnChange(const VerifiedRun::Item& item, const RemoteRecordState& state, RemoteGroup* group,
+                                   std::optional<RemoteIndexOp>* index_op) {
+  Batch* b = &group->batch;
+  const LogEntryView& e = item.entry;
+  const std::string_view key = e.key;
+  const absl::string_view map_key(key.data(), key.size());
+  const RecordKind kind = static_cast<RecordKind>(key[0]);
+  const bool is_public = kind == RecordKind::kPublic;
+  const bool is_feedback = kind == RecordKind::kFeedback;
+  const bool has_aside = !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1));
   // The origin's own facet, written where the project's facets are: any of
   // its facets held aside is older, and must not come back over it.
-  const RecordKind kind = static_cast<RecordKind>(key[0]);
-  if ((kind == RecordKind::kPublic || kind == RecordKind::kRestricted || kind == RecordKind::kExpert) &&
-      !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
+  if ((is_public || kind == RecordKind::kRestricted || kind == RecordKind::kExpert) && has_aside) {
     std::string aside_key = AsideKey(kind, key.substr(1), e.origin);
     b->batch.Delete(db_->family(Family::kRecords), aside_key);
     group->asides[std::move(aside_key)] = RemoteGroup::Aside{};
   }
   if (e.tombstone) {
-    if (!exists) return absl::OkStatus();
+    if (!state.exists) return absl::OkStatus();
     if (is_feedback) --b->feedback_delta;
     b->batch.Delete(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()));
-    (*staged)[map_key] = nullptr;
+    group->staged[map_key] = nullptr;
     if (is_public) {
       group->deleted_projects.emplace_back(key.substr(1));
       // The next claim of the id, if another member's is held aside, owns it now.
       BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, PromoteEarliestClaim(key.substr(1), group));
-      *index_op = heir != nullptr ? RemoteIndexOp{RemoteIndexOp::kReplace, 0, &old->public_(), &heir->public_()}
-                                  : RemoteIndexOp{RemoteIndexOp::kDelete, 0, &old->public_()};
+      *index_op = heir != nullptr ? RemoteIndexOp{RemoteIndexOp::kReplace, 0, &state.old->public_(), &heir->public_()}
+                                  : RemoteIndexOp{RemoteIndexOp::kDelete, 0, &state.old->public_()};
     }
     return absl::OkStatus();
   }
   if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
   if (is_public) {
-    *index_op = old != nullptr ? RemoteIndexOp{RemoteIndexOp::kUpsert, 0, &old->public_()} : RemoteIndexOp{};
+    *index_op = state.old != nullptr ? RemoteIndexOp{RemoteIndexOp::kUpsert, 0, &state.old->public_()}
+                                     : RemoteIndexOp{};
   }
-  if (is_feedback && !exists) ++b->feedback_delta;
+  if (is_feedback && !state.exists) ++b->feedback_delta;
   b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
                RecordRef(e.origin, e.tier, e.seq));
-  (*staged)[map_key] = item.record;
+  group->staged[map_key] = item.record;
   // The origin owns the project here now: its facets held aside are its.
-  if (is_public && !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1))) {
-    BIBIA_RETURN_IF_ERROR(PromoteAsides(e.origin, key.substr(1), group));
-  }
+  if (is_public && has_aside) BIBIA_RETURN_IF_ERROR(PromoteAsides(e.origin, key.substr(1), group));
   return absl::OkStatus();
+}
+
+absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
+                                      std::optional<RemoteIndexOp>* index_op) {
+  // Read the record's state, decide by the ownership rules
+  // (ownership_rules.h), then stage. The entry stays in the log whatever the
+  // decision.
+  RemoteRecordState state;
+  BIBIA_RETURN_IF_ERROR(ReadRemoteState(item, group, &state));
+  BIBIA_ASSIGN_OR_RETURN(const OwnershipDecision decision, DecideRemoteChange(item, &state, group));
+  if (IsOwnershipConflict(decision)) ++group->batch.conflicts;
+  const std::string_view key = item.entry.key;
+  switch (decision) {
+    case OwnershipDecision::kIgnore:
+      return absl::OkStatus();
+    case OwnershipDecision::kHoldAside:
+      StageAside(item, group);  // does nothing for an erased payload: a later entry restates it
+      return absl::OkStatus();
+    case OwnershipDecision::kTakeOverClaim:
+      BIBIA_RETURN_IF_ERROR(TakeOverClaim(key, state, group));
+      break;
+    case OwnershipDecision::kReplaceFacet:
+      // The other member's facet is held aside in turn, should that member
+      // own the project here one day.
+      HoldAside(static_cast<RecordKind>(key[0]), key.substr(1), state.owner, state.other_ref, group);
+      break;
+    case OwnershipDecision::kApply:
+      break;
+  }
+  return StageOwnChange(item, state, group, index_op);
 }
 
 absl::StatusOr<int64_t> Store::ApplyRemote(std::vector<v1::LogEntry> entries,

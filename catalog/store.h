@@ -34,6 +34,7 @@
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/node_settings.h"
+#include "catalog/ownership_rules.h"
 #include "catalog/remote_run.h"
 #include "catalog/replica.h"
 #include "catalog/search_index.h"
@@ -162,6 +163,7 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   struct Batch;
   struct RemoteGroup;
   struct RemoteIndexOp;
+  struct RemoteRecordState;
 
   explicit Store(const Options& options) : options_(options) {}
   absl::Status LoadNodeId();
@@ -247,6 +249,22 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // `facet_key` (its public facet, as `group` leaves it so far or as stored).
   absl::StatusOr<bool> OwnsProject(std::string_view origin, std::string_view facet_key,
                                    const RemoteGroup& group) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Reads into `state` the record replicated entry `item` changes, as
+  // `group` leaves it or as stored, and checks a public facet keeps its claim.
+  absl::Status ReadRemoteState(const VerifiedRun::Item& item, RemoteGroup* group, RemoteRecordState* state)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The ownership decision (ownership_rules.h) for `item` given `state`;
+  // reads what else it needs (the holder's claim, the project's owner).
+  absl::StatusOr<OwnershipDecision> DecideRemoteChange(const VerifiedRun::Item& item, RemoteRecordState* state,
+                                                       RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Holds public facet `key`'s owner in `state` aside with its restricted
+  // and expert facets: an earlier claim takes the project's place.
+  absl::Status TakeOverClaim(std::string_view key, const RemoteRecordState& state, RemoteGroup* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Stages `item` where the project's records are (its origin's own record
+  // now), and sets `index_op` to what it does to the search index.
+  absl::Status StageOwnChange(const VerifiedRun::Item& item, const RemoteRecordState& state, RemoteGroup* group,
+                              std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Stages one replicated entry's change to records and counters into
   // `group`, and sets `index_op` to what it does to the search index.
   absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,

@@ -1,5 +1,6 @@
 // Short lowercase names of the schema's enums ("water", "success_factor"), as
-// typed on the command line, found in the demo file and shown in human output.
+// typed on the command line, found in the demo file and shown in human output;
+// the tables are shared with the node (proto/enum_names.h).
 #ifndef BIBIA_CLI_ENUM_NAMES_H_
 #define BIBIA_CLI_ENUM_NAMES_H_
 

@@ -18,6 +18,7 @@
 #include "access/node_files.h"
 #include "access/token.h"
 #include "catalog/clock.h"
+#include "catalog/status_macros.h"
 #include "google/protobuf/util/json_util.h"
 #include "node/flags.h"
 #include "node/log.h"
@@ -248,178 +249,207 @@ int RunTokenIssue(int argc, char** argv) {
   return 0;
 }
 
-int RunServe(int argc, char** argv) {
-  auto flags = ParseFlags(argc, argv, 1,
-                          {"data-dir", "listen", "port-file", "http", "http-port-file", "public-url", "log-level", "anonymous-rate", "anonymous-burst",
-                           "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
-                           "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
-                           "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
-                           "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures",
-                           "max-artifact-gib", "chunk-grace"},
-                          {"insecure", "no-gossip", "no-http"});
-  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
-  if (flags->help) return std::fputs(kUsage, stdout), 0;
-  if (!flags->positional.empty()) return UsageError(absl::StrCat("unknown command '", flags->positional[0], "'"));
-  if (!flags->has("data-dir")) return UsageError("--data-dir: required");
-  const std::string level = flags->get("log-level", "info");
-  if (level == "debug") SetLogLevel(LogLevel::kDebug);
-  else if (level == "warning") SetLogLevel(LogLevel::kWarning);
-  else if (level == "error") SetLogLevel(LogLevel::kError);
-  else if (level != "info") return UsageError(absl::StrCat("--log-level: unknown level '", level, "'"));
+// What `bibia-node` (serving) is started with, parsed from its flags.
+struct ServeOptions {
+  LogLevel log_level = LogLevel::kInfo;
+  Server::Options server;
+};
 
-  Server::Options options;
-  options.data_dir = flags->get("data-dir");
-  options.listen = flags->get("listen", kDefaultListenAddress);
-  options.port_file = flags->get("port-file");
-  options.insecure = flags->has("insecure");
-  if (auto listen = access::CheckEndpoint(options.listen, "--listen", /*allow_port_zero=*/true); !listen.ok()) {
-    return UsageError(std::string(listen.message()));
+// The flag checks below return INVALID_ARGUMENT with the message a usage
+// error shows, naming the flag at fault; a flag not given keeps its default.
+
+// A finite number of at least `least` (NaN and infinities parse too).
+absl::Status ParseNumber(const ParsedFlags& flags, const char* name, double least, double* value,
+                         const char* expected) {
+  if (!flags.has(name) || (absl::SimpleAtod(flags.get(name), value) && std::isfinite(*value) && *value >= least)) {
+    return absl::OkStatus();
   }
-  options.http_listen = flags->has("http") ? flags->get("http") : std::string(kDefaultHttpAddress);
-  options.http_optional = !flags->has("http");
-  options.http_port_file = flags->get("http-port-file");
-  options.public_url = flags->get("public-url");
-  if (flags->has("no-http")) {
-    if (flags->has("http") || flags->has("http-port-file") || flags->has("public-url")) {
-      return UsageError("--no-http: not with --http, --http-port-file or --public-url");
+  return absl::InvalidArgumentError(absl::StrCat("--", name, ": expected ", expected));
+}
+
+// Whole MiB, from 1 to 64 GiB: enough for any machine, no overflow.
+absl::Status ParseMebibytes(const ParsedFlags& flags, const char* name, size_t* bytes) {
+  int64_t mib = 0;
+  if (!flags.has(name)) return absl::OkStatus();
+  if (!absl::SimpleAtoi(flags.get(name), &mib) || mib < 1 || mib > 65536) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": expected a whole number of MiB from 1 to 65536"));
+  }
+  *bytes = static_cast<size_t>(mib) << 20;
+  return absl::OkStatus();
+}
+
+// Whole MiB from 0 to 1 TiB, as bytes.
+template <typename Bytes>
+absl::Status ParseMebibytesOrZero(const ParsedFlags& flags, const char* name, Bytes* bytes) {
+  if (!flags.has(name)) return absl::OkStatus();
+  int64_t mib = -1;
+  if (!absl::SimpleAtoi(flags.get(name), &mib) || mib < 0 || mib > 1048576) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": expected a whole number of MiB from 0 to 1048576"));
+  }
+  *bytes = static_cast<Bytes>(mib) << 20;
+  return absl::OkStatus();
+}
+
+absl::Status ParseWhole(const ParsedFlags& flags, const char* name, int least, int most, int* value) {
+  int parsed = 0;
+  if (!flags.has(name)) return absl::OkStatus();
+  if (!absl::SimpleAtoi(flags.get(name), &parsed) || parsed < least || parsed > most) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": expected a whole number from ", least, " to ", most));
+  }
+  *value = parsed;
+  return absl::OkStatus();
+}
+
+// A duration from `least` to 576h: it fits gRPC's int milliseconds.
+absl::Status ParseBoundedDuration(const ParsedFlags& flags, const char* name, absl::Duration least,
+                                  absl::Duration* value, const char* expected) {
+  absl::Duration parsed;
+  if (!flags.has(name)) return absl::OkStatus();
+  if (!absl::ParseDuration(flags.get(name), &parsed) || parsed < least || parsed > absl::Hours(24 * 24)) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": expected ", expected));
+  }
+  *value = parsed;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LogLevel> ParseLogLevel(const ParsedFlags& flags) {
+  const std::string level = flags.get("log-level", "info");
+  if (level == "debug") return LogLevel::kDebug;
+  if (level == "warning") return LogLevel::kWarning;
+  if (level == "error") return LogLevel::kError;
+  if (level == "info") return LogLevel::kInfo;
+  return absl::InvalidArgumentError(absl::StrCat("--log-level: unknown level '", level, "'"));
+}
+
+// --data-dir, the gRPC and HTTP listeners and the page's public URL.
+absl::Status ParseListeners(const ParsedFlags& flags, Server::Options* options) {
+  options->data_dir = flags.get("data-dir");
+  options->listen = flags.get("listen", kDefaultListenAddress);
+  options->port_file = flags.get("port-file");
+  options->insecure = flags.has("insecure");
+  BIBIA_RETURN_IF_ERROR(access::CheckEndpoint(options->listen, "--listen", /*allow_port_zero=*/true));
+  options->http_listen = flags.has("http") ? flags.get("http") : std::string(kDefaultHttpAddress);
+  options->http_optional = !flags.has("http");
+  options->http_port_file = flags.get("http-port-file");
+  options->public_url = flags.get("public-url");
+  if (flags.has("no-http")) {
+    if (flags.has("http") || flags.has("http-port-file") || flags.has("public-url")) {
+      return absl::InvalidArgumentError("--no-http: not with --http, --http-port-file or --public-url");
     }
-    options.http_listen.clear();
-  } else if (auto http = access::CheckEndpoint(options.http_listen, "--http", /*allow_port_zero=*/true); !http.ok()) {
-    return UsageError(std::string(http.message()));
+    options->http_listen.clear();
+  } else {
+    BIBIA_RETURN_IF_ERROR(access::CheckEndpoint(options->http_listen, "--http", /*allow_port_zero=*/true));
   }
-  if (flags->has("public-url")) {
-    const std::string& url = options.public_url;
+  if (flags.has("public-url")) {
+    const std::string& url = options->public_url;
     const bool scheme = url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0;
     if (!scheme || url.size() > 200 || url.find_first_of(" \"<>\\^`{|}") != std::string::npos || url.back() == '/') {
-      return UsageError("--public-url: expected http(s)://HOST[:PORT][/PATH] without a final '/'");
+      return absl::InvalidArgumentError("--public-url: expected http(s)://HOST[:PORT][/PATH] without a final '/'");
     }
   }
-  // NaN and infinities parse as numbers too: only finite ones from `least`.
-  const auto number = [&](const char* name, double least, double* value) {
-    return !flags->has(name) ||
-           (absl::SimpleAtod(flags->get(name), value) && std::isfinite(*value) && *value >= least);
-  };
-  if (!number("anonymous-rate", 0, &options.access.anonymous_rate)) {
-    return UsageError("--anonymous-rate: expected a number of requests per second, 0 or more (0: no limit)");
-  }
+  return absl::OkStatus();
+}
+
+// The anonymous rate limit and the audit log's retention.
+absl::Status ParseAccessFlags(const ParsedFlags& flags, Server::Options* options) {
+  BIBIA_RETURN_IF_ERROR(ParseNumber(flags, "anonymous-rate", 0, &options->access.anonymous_rate,
+                                    "a number of requests per second, 0 or more (0: no limit)"));
   // A bucket smaller than one request would refuse every anonymous call.
-  if (!number("anonymous-burst", 1, &options.access.anonymous_burst)) {
-    return UsageError("--anonymous-burst: expected a number of requests, 1 or more");
+  BIBIA_RETURN_IF_ERROR(ParseNumber(flags, "anonymous-burst", 1, &options->access.anonymous_burst,
+                                    "a number of requests, 1 or more"));
+  if (flags.has("audit-retention-days") &&
+      (!absl::SimpleAtoi(flags.get("audit-retention-days"), &options->access.audit_retention_days) ||
+       options->access.audit_retention_days <= 0)) {
+    return absl::InvalidArgumentError("--audit-retention-days: expected a positive number of days");
   }
-  if (flags->has("audit-retention-days") &&
-      (!absl::SimpleAtoi(flags->get("audit-retention-days"), &options.access.audit_retention_days) ||
-       options.access.audit_retention_days <= 0)) {
-    return UsageError("--audit-retention-days: expected a positive number of days");
-  }
+  return absl::OkStatus();
+}
 
-  if (flags->has("gossip-interval")) {
+// Gossip: its interval, fanout, or none.
+absl::Status ParseGossipFlags(const ParsedFlags& flags, Server::Options* options) {
+  if (flags.has("gossip-interval")) {
     absl::Duration interval;
-    if (!absl::ParseDuration(flags->get("gossip-interval"), &interval) || interval < absl::Milliseconds(10)) {
-      return UsageError("--gossip-interval: expected a duration of at least 10ms, e.g. 500ms or 2s");
+    if (!absl::ParseDuration(flags.get("gossip-interval"), &interval) || interval < absl::Milliseconds(10)) {
+      return absl::InvalidArgumentError("--gossip-interval: expected a duration of at least 10ms, e.g. 500ms or 2s");
     }
-    options.federation.interval = interval;
+    options->federation.interval = interval;
   }
-  if (flags->has("fanout") && (!absl::SimpleAtoi(flags->get("fanout"), &options.federation.fanout) ||
-                               options.federation.fanout < 1)) {
-    return UsageError("--fanout: expected a positive number of peers");
+  if (flags.has("fanout") &&
+      (!absl::SimpleAtoi(flags.get("fanout"), &options->federation.fanout) || options->federation.fanout < 1)) {
+    return absl::InvalidArgumentError("--fanout: expected a positive number of peers");
   }
-  options.federation.gossip = !flags->has("no-gossip");
-  // Whole MiB, from 1 to 64 GiB: enough for any machine, no overflow.
-  const auto mebibytes = [&](const char* name, size_t* bytes) {
-    int64_t mib = 0;
-    if (!flags->has(name)) return true;
-    if (!absl::SimpleAtoi(flags->get(name), &mib) || mib < 1 || mib > 65536) return false;
-    *bytes = static_cast<size_t>(mib) << 20;
-    return true;
-  };
-  if (!mebibytes("max-import-mib", &options.max_import_bytes)) {
-    return UsageError("--max-import-mib: expected a whole number of MiB from 1 to 65536");
-  }
-  if (!mebibytes("sync-buffer-mib", &options.federation.max_buffered_bytes)) {
-    return UsageError("--sync-buffer-mib: expected a whole number of MiB from 1 to 65536");
-  }
-  size_t max_audit_bytes = options.access.max_audit_bytes;
-  if (!mebibytes("max-audit-mib", &max_audit_bytes)) {
-    return UsageError("--max-audit-mib: expected a whole number of MiB from 1 to 65536");
-  }
-  options.access.max_audit_bytes = max_audit_bytes;
-  if (flags->has("disk-reserve-mib")) {
-    int64_t mib = -1;
-    if (!absl::SimpleAtoi(flags->get("disk-reserve-mib"), &mib) || mib < 0 || mib > 1048576) {
-      return UsageError("--disk-reserve-mib: expected a whole number of MiB from 0 to 1048576");
-    }
-    options.disk_reserve_bytes = static_cast<uint64_t>(mib) << 20;
-  }
-  if (flags->has("max-artifact-gib")) {
-    double gib = -1;
-    if (!number("max-artifact-gib", 0, &gib) || gib > 1048576) {
-      return UsageError("--max-artifact-gib: expected a number of GiB from 0 (no quota) to 1048576, e.g. 500 or 0.5");
-    }
-    options.max_artifact_bytes = static_cast<uint64_t>(gib * (1ull << 30));
-  }
-  if (flags->has("chunk-grace")) {
-    absl::Duration grace;
-    if (!absl::ParseDuration(flags->get("chunk-grace"), &grace) || grace < absl::ZeroDuration()) {
-      return UsageError("--chunk-grace: expected a duration, e.g. 24h or 0s");
-    }
-    options.chunk_grace_ms = absl::ToInt64Milliseconds(grace);
-  }
-  if (!mebibytes("transport-memory-mib", &options.limits.transport_memory_bytes)) {
-    return UsageError("--transport-memory-mib: expected a whole number of MiB from 1 to 65536");
-  }
-  if (flags->has("max-heap-mib")) {
-    int64_t mib = -1;
-    if (!absl::SimpleAtoi(flags->get("max-heap-mib"), &mib) || mib < 0 || mib > 1048576) {
-      return UsageError("--max-heap-mib: expected a whole number of MiB from 0 to 1048576");
-    }
-    options.limits.max_heap_bytes = static_cast<size_t>(mib) << 20;
-  }
-  const auto whole = [&](const char* name, int least, int most, int* value) {
-    int parsed = 0;
-    if (!flags->has(name)) return true;
-    if (!absl::SimpleAtoi(flags->get(name), &parsed) || parsed < least || parsed > most) return false;
-    *value = parsed;
-    return true;
-  };
-  TransportLimits& limits = options.limits;
-  if (!whole("max-threads", 4, 100000, &limits.max_threads)) {
-    return UsageError("--max-threads: expected a whole number from 4 to 100000");
-  }
-  if (!whole("max-streams-per-connection", 1, 100000, &limits.max_streams_per_connection)) {
-    return UsageError("--max-streams-per-connection: expected a whole number from 1 to 100000");
-  }
-  if (!whole("max-connections", 1, 10000000, &limits.max_connections)) {
-    return UsageError("--max-connections: expected a whole number from 1 to 10000000");
-  }
-  if (!whole("max-connections-per-address", 1, 10000000, &limits.max_connections_per_address)) {
-    return UsageError("--max-connections-per-address: expected a whole number from 1 to 10000000");
-  }
-  if (!whole("max-calls-per-address", 0, 10000000, &limits.max_calls_per_address)) {
-    return UsageError("--max-calls-per-address: expected a whole number from 0 to 10000000");
-  }
-  if (!whole("watchdog-failures", 1, 1000, &limits.watchdog.failures)) {
-    return UsageError("--watchdog-failures: expected a whole number from 1 to 1000");
-  }
-  // Durations fit gRPC's int milliseconds.
-  const auto duration = [&](const char* name, absl::Duration least, absl::Duration* value) {
-    absl::Duration parsed;
-    if (!flags->has(name)) return true;
-    if (!absl::ParseDuration(flags->get(name), &parsed) || parsed < least || parsed > absl::Hours(24 * 24)) {
-      return false;
-    }
-    *value = parsed;
-    return true;
-  };
-  if (!duration("idle-timeout", absl::Milliseconds(100), &limits.idle_timeout)) {
-    return UsageError("--idle-timeout: expected a duration from 100ms to 576h, e.g. 30s or 5m");
-  }
-  if (!duration("handshake-timeout", absl::Milliseconds(100), &limits.handshake_timeout)) {
-    return UsageError("--handshake-timeout: expected a duration from 100ms to 576h, e.g. 10s");
-  }
-  if (!duration("watchdog-interval", absl::ZeroDuration(), &limits.watchdog.interval)) {
-    return UsageError("--watchdog-interval: expected a duration, e.g. 10s, or 0 to turn the watchdog off");
-  }
+  options->federation.gossip = !flags.has("no-gossip");
+  return absl::OkStatus();
+}
 
+// Memory and disk budgets in MiB.
+absl::Status ParseBudgetFlags(const ParsedFlags& flags, Server::Options* options) {
+  BIBIA_RETURN_IF_ERROR(ParseMebibytes(flags, "max-import-mib", &options->max_import_bytes));
+  BIBIA_RETURN_IF_ERROR(ParseMebibytes(flags, "sync-buffer-mib", &options->federation.max_buffered_bytes));
+  size_t max_audit_bytes = options->access.max_audit_bytes;
+  BIBIA_RETURN_IF_ERROR(ParseMebibytes(flags, "max-audit-mib", &max_audit_bytes));
+  options->access.max_audit_bytes = max_audit_bytes;
+  BIBIA_RETURN_IF_ERROR(ParseMebibytesOrZero(flags, "disk-reserve-mib", &options->disk_reserve_bytes));
+  BIBIA_RETURN_IF_ERROR(ParseMebibytes(flags, "transport-memory-mib", &options->limits.transport_memory_bytes));
+  return ParseMebibytesOrZero(flags, "max-heap-mib", &options->limits.max_heap_bytes);
+}
+
+// The artifact chunk store's quota and the grace of uploads not committed.
+absl::Status ParseArtifactFlags(const ParsedFlags& flags, Server::Options* options) {
+  double gib = 0;
+  BIBIA_RETURN_IF_ERROR(ParseNumber(flags, "max-artifact-gib", 0, &gib,
+                                    "a number of GiB from 0 (no quota) to 1048576, e.g. 500 or 0.5"));
+  if (gib > 1048576) {
+    return absl::InvalidArgumentError(
+        "--max-artifact-gib: expected a number of GiB from 0 (no quota) to 1048576, e.g. 500 or 0.5");
+  }
+  if (flags.has("max-artifact-gib")) options->max_artifact_bytes = static_cast<uint64_t>(gib * (1ull << 30));
+  if (flags.has("chunk-grace")) {
+    absl::Duration grace;
+    if (!absl::ParseDuration(flags.get("chunk-grace"), &grace) || grace < absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--chunk-grace: expected a duration, e.g. 24h or 0s");
+    }
+    options->chunk_grace_ms = absl::ToInt64Milliseconds(grace);
+  }
+  return absl::OkStatus();
+}
+
+// Threads, streams, connections, calls, timeouts and the watchdog.
+absl::Status ParseTransportFlags(const ParsedFlags& flags, TransportLimits* limits) {
+  BIBIA_RETURN_IF_ERROR(ParseWhole(flags, "max-threads", 4, 100000, &limits->max_threads));
+  BIBIA_RETURN_IF_ERROR(ParseWhole(flags, "max-streams-per-connection", 1, 100000, &limits->max_streams_per_connection));
+  BIBIA_RETURN_IF_ERROR(ParseWhole(flags, "max-connections", 1, 10000000, &limits->max_connections));
+  BIBIA_RETURN_IF_ERROR(
+      ParseWhole(flags, "max-connections-per-address", 1, 10000000, &limits->max_connections_per_address));
+  BIBIA_RETURN_IF_ERROR(ParseWhole(flags, "max-calls-per-address", 0, 10000000, &limits->max_calls_per_address));
+  BIBIA_RETURN_IF_ERROR(ParseWhole(flags, "watchdog-failures", 1, 1000, &limits->watchdog.failures));
+  BIBIA_RETURN_IF_ERROR(ParseBoundedDuration(flags, "idle-timeout", absl::Milliseconds(100), &limits->idle_timeout,
+                                             "a duration from 100ms to 576h, e.g. 30s or 5m"));
+  BIBIA_RETURN_IF_ERROR(ParseBoundedDuration(flags, "handshake-timeout", absl::Milliseconds(100),
+                                             &limits->handshake_timeout, "a duration from 100ms to 576h, e.g. 10s"));
+  return ParseBoundedDuration(flags, "watchdog-interval", absl::ZeroDuration(), &limits->watchdog.interval,
+                              "a duration, e.g. 10s, or 0 to turn the watchdog off");
+}
+
+// Every serving flag, checked in the order --help lists them.
+absl::StatusOr<ServeOptions> ParseServeOptions(const ParsedFlags& flags) {
+  if (!flags.positional.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown command '", flags.positional[0], "'"));
+  }
+  if (!flags.has("data-dir")) return absl::InvalidArgumentError("--data-dir: required");
+  ServeOptions options;
+  BIBIA_ASSIGN_OR_RETURN(options.log_level, ParseLogLevel(flags));
+  BIBIA_RETURN_IF_ERROR(ParseListeners(flags, &options.server));
+  BIBIA_RETURN_IF_ERROR(ParseAccessFlags(flags, &options.server));
+  BIBIA_RETURN_IF_ERROR(ParseGossipFlags(flags, &options.server));
+  BIBIA_RETURN_IF_ERROR(ParseBudgetFlags(flags, &options.server));
+  BIBIA_RETURN_IF_ERROR(ParseArtifactFlags(flags, &options.server));
+  BIBIA_RETURN_IF_ERROR(ParseTransportFlags(flags, &options.server.limits));
+  return options;
+}
+
+// Starts the server and serves until SIGTERM or SIGINT; the exit code.
+int Serve(const Server::Options& options) {
   // Block the stop signals in every thread; one thread waits for them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -444,6 +474,23 @@ int RunServe(int argc, char** argv) {
   server->reset();  // closes the store before the final line
   Log(LogLevel::kInfo, "stopped");
   return 0;
+}
+
+int RunServe(int argc, char** argv) {
+  auto flags = ParseFlags(argc, argv, 1,
+                          {"data-dir", "listen", "port-file", "http", "http-port-file", "public-url", "log-level", "anonymous-rate", "anonymous-burst",
+                           "audit-retention-days", "gossip-interval", "fanout", "max-import-mib", "sync-buffer-mib",
+                           "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
+                           "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
+                           "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures",
+                           "max-artifact-gib", "chunk-grace"},
+                          {"insecure", "no-gossip", "no-http"});
+  if (!flags.ok()) return UsageError(std::string(flags.status().message()));
+  if (flags->help) return std::fputs(kUsage, stdout), 0;
+  absl::StatusOr<ServeOptions> options = ParseServeOptions(*flags);
+  if (!options.ok()) return UsageError(std::string(options.status().message()));
+  SetLogLevel(options->log_level);
+  return Serve(options->server);
 }
 
 }  // namespace

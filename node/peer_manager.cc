@@ -48,6 +48,168 @@ bool ConnectedOrFailed(grpc::Channel& channel, absl::Time by) {
   return true;
 }
 
+// Waits until `channel` to `peer` is connected or has failed, at most
+// kConnectTimeout from `started` and until `deadline`; UNAVAILABLE if it is
+// still connecting then.
+absl::Status AwaitConnection(grpc::Channel& channel, const v1::Peer& peer, absl::Time started, absl::Time deadline) {
+  const absl::Time connect_by = std::min(deadline, started + kConnectTimeout);
+  if (ConnectedOrFailed(channel, connect_by)) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      "sync with ", peer.node_id(), ": not connected within ",
+      absl::FormatDuration(absl::Trunc(connect_by - started, absl::Milliseconds(100))),
+      " (unreachable, or the TLS handshake did not complete)"));
+}
+
+// The request of a pull: this node's frontier, and the highest tier it holds.
+absl::StatusOr<v1::SyncRequest> SyncRequestFor(const catalog::Store& store, v1::Tier max_tier) {
+  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::FrontierEntry> frontier, store.Frontier());
+  v1::SyncRequest request;
+  for (auto& f : frontier) *request.add_frontier() = std::move(f);
+  request.set_max_tier(max_tier);
+  return request;
+}
+
+// The receiving side of one pull: entries are buffered per (origin, tier)
+// until a signed one closes a run, which is verified here and applied as a
+// whole by a RunApplier, in order.
+class PullReceiver {
+ public:
+  PullReceiver(catalog::Store* store, access::AccessControl* access, const std::string& peer_id, v1::Tier max_tier,
+               uint64_t drop_generation, size_t max_buffered_bytes)
+      : store_(store),
+        access_(access),
+        peer_id_(peer_id),
+        max_tier_(max_tier),
+        drop_generation_(drop_generation),
+        max_buffered_bytes_(max_buffered_bytes),
+        applier_(store, peer_id) {}
+
+  // Takes one entry as received (its bytes may be moved from). False if it
+  // is not a LogEntry: the sync stops (malformed() tells why).
+  bool Receive(std::string& bytes, v1::PeerState* observed);
+  // OK unless an entry was not a LogEntry.
+  const absl::Status& malformed() const { return malformed_; }
+  // Waits for the runs enqueued to be applied, logs what was left over, and
+  // returns the entries applied or why the pull failed, given how the
+  // stream ended (`stream`).
+  absl::StatusOr<int64_t> Finish(const grpc::Status& stream, v1::PeerState* observed);
+
+ private:
+  // Makes the log of `e` the one entries go to.
+  void SwitchLog(const catalog::LogEntryView& e);
+  // Stops the current log for this round: its run outgrew the buffer.
+  void StopOversizedLog();
+
+  catalog::Store* const store_;
+  access::AccessControl* const access_;
+  const std::string& peer_id_;
+  const v1::Tier max_tier_;
+  const uint64_t drop_generation_;
+  const size_t max_buffered_bytes_;
+  absl::flat_hash_map<std::string, catalog::PendingRun> pending_;
+  RunApplier applier_;
+  absl::flat_hash_set<std::string> refused_;  // logs with a run that failed verification, or too long a run
+  absl::Status oversized_;  // a run longer than the buffer allows: its log stops, the others go on
+  absl::Status malformed_;  // an entry that is not a LogEntry: the sync stops
+  // The run entries go to, kept while a message stays in one log (the usual
+  // case) instead of naming the log for every entry.
+  std::string run_origin_;
+  v1::Tier run_tier_ = v1::TIER_UNSPECIFIED;
+  std::string log_name_;
+  catalog::PendingRun* run_ = nullptr;
+  size_t buffered_ = 0;  // bytes of entries waiting in `pending_` for their signed entry
+  bool run_verifiable_ = false;
+  // Origins this node's roster does not list (a peer with an older roster
+  // relaying a removed member): skipped, not the peer's fault.
+  absl::flat_hash_map<std::string, int64_t> unknown_origins_;
+};
+
+void PullReceiver::SwitchLog(const catalog::LogEntryView& e) {
+  run_origin_ = std::string(e.origin);
+  run_tier_ = e.tier;
+  log_name_ = absl::StrCat(run_origin_, "/", run_tier_);
+  run_ = &pending_[log_name_];  // taken again at every change of log, the only time an insertion can move it
+  run_verifiable_ = run_origin_ != access_->node_id() && access_->IsLogOrigin(run_origin_);
+}
+
+void PullReceiver::StopOversizedLog() {
+  // An honest peer's runs end at a signed entry, at most a write batch
+  // apart (an import is one), except where an erased payload waits for
+  // its redaction: a log whose erased payload is more than the cap
+  // before it cannot be pulled (a limit, documented). The cap also
+  // bounds a peer sending unsigned entries without end. That log stops
+  // for this round; the peer's other logs go on.
+  oversized_ = absl::ResourceExhaustedError(absl::StrCat(
+      "sync with ", peer_id_, ": ", log_name_, ": more than ", max_buffered_bytes_ >> 20,
+      " MiB of entries without a signed entry to verify them (this node's --sync-buffer-mib); that log stopped"));
+  Log(LogLevel::kWarning, "run longer than --sync-buffer-mib; its log stopped for this round",
+      {{"peer", peer_id_}, {"run", log_name_}, {"mib", absl::StrCat(max_buffered_bytes_ >> 20)}});
+  buffered_ -= run_->bytes();
+  (void)run_->Take();
+  refused_.insert(log_name_);
+}
+
+bool PullReceiver::Receive(std::string& bytes, v1::PeerState* observed) {
+  absl::StatusOr<catalog::LogEntryView> e = catalog::ParseLogEntryView(bytes);
+  if (!e.ok()) {
+    malformed_ = absl::DataLossError(absl::StrCat("sync with ", peer_id_, ": ", e.status().message()));
+    observed->set_entries_rejected(observed->entries_rejected() + 1);
+    return false;
+  }
+  if (run_ == nullptr || e->origin != run_origin_ || e->tier != run_tier_) SwitchLog(*e);
+  if (!run_verifiable_) {
+    if (run_origin_ != access_->node_id()) ++unknown_origins_[run_origin_];
+    return true;
+  }
+  if (refused_.contains(log_name_) || applier_.Stopped(log_name_)) return true;
+  buffered_ += bytes.size();
+  if (!run_->Add(std::move(bytes), *e)) {
+    if (buffered_ > max_buffered_bytes_) StopOversizedLog();
+    return true;
+  }
+  buffered_ -= run_->bytes();
+  const int64_t size = static_cast<int64_t>(run_->size());
+  auto verified = store_->VerifyRemote(run_->Take(), access_->entry_verifier(), max_tier_);
+  if (verified.ok()) verified->set_sync_drop_generation(drop_generation_);
+  if (!verified.ok()) refused_.insert(log_name_);
+  applier_.Enqueue(log_name_, std::move(verified), size);
+  return true;
+}
+
+absl::StatusOr<int64_t> PullReceiver::Finish(const grpc::Status& stream, v1::PeerState* observed) {
+  const RunApplier::Totals totals = applier_.Finish();
+  observed->set_entries_rejected(observed->entries_rejected() + totals.rejected);
+  for (const auto& [log_name, run] : pending_) {
+    if (run.size() == 0) continue;
+    // A stream cut short (this node's deadline, a dropped connection) ends
+    // inside a run through no fault of the peer; one the peer ended, or one
+    // this node stopped for what the peer sent, did not.
+    if (stream.ok() || !malformed_.ok()) {
+      observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
+      Log(LogLevel::kWarning, "unsigned tail from peer ignored",
+          {{"peer", peer_id_}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+    } else {
+      Log(LogLevel::kInfo, "sync cut short inside a run; it comes again next time",
+          {{"peer", peer_id_}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
+    }
+  }
+  for (const auto& [origin, count] : unknown_origins_) {
+    Log(LogLevel::kWarning, "entries of an origin not in this node's roster skipped",
+        {{"peer", peer_id_}, {"origin", origin}, {"count", absl::StrCat(count)}});
+  }
+  if (!malformed_.ok()) return malformed_;
+  if (!stream.ok()) {
+    return absl::Status(static_cast<absl::StatusCode>(stream.error_code()),
+                        absl::StrCat("sync with ", peer_id_, ": ", stream.error_message()));
+  }
+  if (!oversized_.ok()) return oversized_;
+  if (totals.stopped_logs > 0) {
+    return absl::DataLossError(absl::StrCat("sync with ", peer_id_, ": entries of ", totals.stopped_logs,
+                                            " log(s) rejected; see the node log"));
+  }
+  return totals.applied;
+}
+
 }  // namespace
 
 PeerManager::PeerManager(const Options& options, catalog::Store* store, access::AccessControl* access,
@@ -258,133 +420,35 @@ absl::StatusOr<int64_t> PeerManager::PullFrom(const v1::Peer& peer, absl::Time d
   if (!channel.ok()) return channel.status();
   const absl::Time started = absl::Now();
   deadline = std::min(deadline, started + kMaxPull);
-  const absl::Time connect_by = std::min(deadline, started + kConnectTimeout);
-  if (!ConnectedOrFailed(**channel, connect_by)) {
-    return absl::UnavailableError(absl::StrCat(
-        "sync with ", peer.node_id(), ": not connected within ",
-        absl::FormatDuration(absl::Trunc(connect_by - started, absl::Milliseconds(100))),
-        " (unreachable, or the TLS handshake did not complete)"));
-  }
+  BIBIA_RETURN_IF_ERROR(AwaitConnection(**channel, peer, started, deadline));
   auto stub = v1::Federation::NewStub(*channel);
   // Before the frontier: a run of a log dropped after this point is stale.
   const uint64_t drop_generation = store_->drop_generation();
-  auto frontier = store_->Frontier();
-  if (!frontier.ok()) return frontier.status();
   // Entries above this node's own roster tier are refused even if a peer
   // sends them (a relay with an outdated roster, or a malicious one); the
   // request says so, so that an honest peer does not send them.
   const v1::Tier my_tier = access_->HeldTier();
-  v1::SyncRequest request;
-  for (auto& f : *frontier) *request.add_frontier() = std::move(f);
-  request.set_max_tier(my_tier);
+  BIBIA_ASSIGN_OR_RETURN(v1::SyncRequest request, SyncRequestFor(*store_, my_tier));
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(deadline));
   auto reader = stub->Sync(&context, request);
-
-  // Entries are buffered per (origin, tier) until a signed one closes a run,
-  // which is verified here and applied as a whole by `applier`, in order.
-  absl::flat_hash_map<std::string, catalog::PendingRun> pending;
-  RunApplier applier(store_, peer.node_id());
-  absl::flat_hash_set<std::string> refused;  // logs with a run that failed verification, or too long a run
-  absl::Status oversized;  // a run longer than the buffer allows: its log stops, the others go on
+  PullReceiver receiver(store_, access_, peer.node_id(), my_tier, drop_generation, options_.max_buffered_bytes);
   v1::SyncBatch batch;
   bool first = true;
-  absl::Status malformed;  // an entry that is not a LogEntry: the sync stops
-  // The run entries go to, kept while a message stays in one log (the usual
-  // case) instead of naming the log for every entry.
-  std::string run_origin;
-  v1::Tier run_tier = v1::TIER_UNSPECIFIED;
-  std::string log_name;
-  catalog::PendingRun* run = nullptr;
-  size_t buffered = 0;  // bytes of entries waiting in `pending` for their signed entry
-  bool run_verifiable = false;
-  // Origins this node's roster does not list (a peer with an older roster
-  // relaying a removed member): skipped, not the peer's fault.
-  absl::flat_hash_map<std::string, int64_t> unknown_origins;
-  while (malformed.ok() && reader->Read(&batch)) {
+  while (receiver.malformed().ok() && reader->Read(&batch)) {
     if (first) {
       *observed->mutable_frontier() = batch.frontier();
       first = false;
     }
     for (std::string& bytes : *batch.mutable_entries()) {
-      absl::StatusOr<catalog::LogEntryView> e = catalog::ParseLogEntryView(bytes);
-      if (!e.ok()) {
-        malformed = absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": ", e.status().message()));
-        observed->set_entries_rejected(observed->entries_rejected() + 1);
+      if (!receiver.Receive(bytes, observed)) {
         context.TryCancel();
         break;
       }
-      if (run == nullptr || e->origin != run_origin || e->tier != run_tier) {
-        run_origin = std::string(e->origin);
-        run_tier = e->tier;
-        log_name = absl::StrCat(run_origin, "/", run_tier);
-        run = &pending[log_name];  // taken again at every change of log, the only time an insertion can move it
-        run_verifiable = run_origin != access_->node_id() && access_->IsLogOrigin(run_origin);
-      }
-      if (!run_verifiable) {
-        if (run_origin != access_->node_id()) ++unknown_origins[run_origin];
-        continue;
-      }
-      if (refused.contains(log_name) || applier.Stopped(log_name)) continue;
-      buffered += bytes.size();
-      if (!run->Add(std::move(bytes), *e)) {
-        if (buffered <= options_.max_buffered_bytes) continue;
-        // An honest peer's runs end at a signed entry, at most a write batch
-        // apart (an import is one), except where an erased payload waits for
-        // its redaction: a log whose erased payload is more than the cap
-        // before it cannot be pulled (a limit, documented). The cap also
-        // bounds a peer sending unsigned entries without end. That log stops
-        // for this round; the peer's other logs go on.
-        oversized = absl::ResourceExhaustedError(absl::StrCat(
-            "sync with ", peer.node_id(), ": ", log_name, ": more than ", options_.max_buffered_bytes >> 20,
-            " MiB of entries without a signed entry to verify them (this node's --sync-buffer-mib); that log stopped"));
-        Log(LogLevel::kWarning, "run longer than --sync-buffer-mib; its log stopped for this round",
-            {{"peer", peer.node_id()}, {"run", log_name}, {"mib", absl::StrCat(options_.max_buffered_bytes >> 20)}});
-        buffered -= run->bytes();
-        (void)run->Take();
-        refused.insert(log_name);
-        continue;
-      }
-      buffered -= run->bytes();
-      const int64_t size = static_cast<int64_t>(run->size());
-      auto verified = store_->VerifyRemote(run->Take(), access_->entry_verifier(), my_tier);
-      if (verified.ok()) verified->set_sync_drop_generation(drop_generation);
-      if (!verified.ok()) refused.insert(log_name);
-      applier.Enqueue(log_name, std::move(verified), size);
     }
   }
-  grpc::Status status = reader->Finish();
-  const RunApplier::Totals totals = applier.Finish();
-  observed->set_entries_rejected(observed->entries_rejected() + totals.rejected);
-  for (const auto& [log_name, run] : pending) {
-    if (run.size() == 0) continue;
-    // A stream cut short (this node's deadline, a dropped connection) ends
-    // inside a run through no fault of the peer; one the peer ended, or one
-    // this node stopped for what the peer sent, did not.
-    if (status.ok() || !malformed.ok()) {
-      observed->set_entries_rejected(observed->entries_rejected() + static_cast<int64_t>(run.size()));
-      Log(LogLevel::kWarning, "unsigned tail from peer ignored",
-          {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
-    } else {
-      Log(LogLevel::kInfo, "sync cut short inside a run; it comes again next time",
-          {{"peer", peer.node_id()}, {"run", log_name}, {"count", absl::StrCat(run.size())}});
-    }
-  }
-  for (const auto& [origin, count] : unknown_origins) {
-    Log(LogLevel::kWarning, "entries of an origin not in this node's roster skipped",
-        {{"peer", peer.node_id()}, {"origin", origin}, {"count", absl::StrCat(count)}});
-  }
-  if (!malformed.ok()) return malformed;
-  if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        absl::StrCat("sync with ", peer.node_id(), ": ", status.error_message()));
-  }
-  if (!oversized.ok()) return oversized;
-  if (totals.stopped_logs > 0) {
-    return absl::DataLossError(absl::StrCat("sync with ", peer.node_id(), ": entries of ", totals.stopped_logs,
-                                            " log(s) rejected; see the node log"));
-  }
-  return totals.applied;
+  const grpc::Status status = reader->Finish();
+  return receiver.Finish(status, observed);
 }
 
 void PeerManager::StartSubscriber(const std::string& node_id) {

@@ -10,6 +10,7 @@ check() {  # check <folder> <regex of forbidden includes>
   hits=$(grep -rnE "#include \"($2)/" "$1" --include='*.h' --include='*.cc' || true)
   if [ -n "$hits" ]; then echo "upward include from $1/:"; echo "$hits"; bad=1; fi
 }
+check proto 'catalog|access|web|node|cli'
 check catalog 'access|node|cli'
 check access 'node|cli|web'
 check web 'node|cli'
