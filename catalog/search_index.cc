@@ -794,7 +794,11 @@ absl::StatusOr<v1::SearchResponse> SearchIndex::Search(const v1::SearchRequest& 
   const double avgdl = ids_.empty() ? 1.0 : std::max(1.0, static_cast<double>(total_length_) / n);
   double all_weight = 0;
   for (Plan::Concept& c : plan.concepts) {
-    c.idf = std::log(1.0 + (n - c.idf + 0.5) / (c.idf + 0.5));
+    // The lists were read before the lock: a write committed meanwhile may
+    // list a document the counts here do not hold yet. Capped at n, the
+    // weight stays positive (a negative one would reject every match).
+    const double df = std::min(c.idf, n);
+    c.idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
     all_weight += c.idf * c.words;
   }
 
