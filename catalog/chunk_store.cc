@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
@@ -13,14 +14,8 @@ namespace {
 constexpr size_t kHashBytes = 32;
 
 std::string HexPrefix(std::string_view hash) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (size_t i = 0; i < hash.size() && i < 8; ++i) {
-    const unsigned char c = static_cast<unsigned char>(hash[i]);
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 15]);
-  }
-  return hex;
+  const std::string_view prefix = hash.substr(0, 8);
+  return absl::BytesToHexString(absl::string_view(prefix.data(), prefix.size()));
 }
 
 std::string EncodeInfo(uint64_t size, int64_t stored_ms) {

@@ -1,6 +1,7 @@
 // bibia artifact list | show | delete.
 #include <string>
 
+#include "access/signing.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bibia/v1/artifacts_service.grpc.pb.h"
@@ -61,7 +62,7 @@ absl::StatusOr<std::string> RunArtifactShow(const CommandContext& context) {
   absl::StrAppend(&out, "  format:    ", ArtifactFormatWord(m.format()), "\n");
   absl::StrAppend(&out, "  size:      ", FormatBytes(static_cast<int64_t>(m.size_bytes())), " (", m.size_bytes(),
                   " bytes, ", m.chunk_count(), " chunks)\n");
-  absl::StrAppend(&out, "  sha256:    ", ToHex(m.sha256()), "\n");
+  absl::StrAppend(&out, "  sha256:    ", access::Hex(m.sha256()), "\n");
   absl::StrAppend(&out, "  licence:   ", m.licence(), "\n");
   absl::StrAppend(&out, "  created:   ", FormatUnixMs(m.created_unix_ms()), " by node ", response->origin(), "\n");
   absl::StrAppend(&out, "  based on:  ", m.base().empty() ? "-" : m.base(), "\n");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "access/signing.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -78,7 +79,7 @@ absl::Status Download(const CommandContext& context, v1::Artifacts::Stub& stub, 
         break;
       }
       if (Sha256Of(chunk.data().data(), chunk.data().size()) != hashes[next]) {
-        failed = absl::DataLossError(absl::StrCat("download: chunk ", ToHex(hashes[next]).substr(0, 16),
+        failed = absl::DataLossError(absl::StrCat("download: chunk ", access::Hex(hashes[next]).substr(0, 16),
                                                   "… does not match its SHA-256 (damaged on the node or in"
                                                   " transit); not written"));
         break;
@@ -258,7 +259,7 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context) {
   summary.set_id(got->id());
   summary.set_path(target);
   summary.set_size_bytes(total);
-  summary.set_sha256(ToHex(manifest.sha256()));
+  summary.set_sha256(access::Hex(manifest.sha256()));
   summary.set_chunks(chunks.size());
   summary.set_seconds(progress.Seconds());
   if (context.global().json) return ToJson(summary);

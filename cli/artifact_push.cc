@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "access/signing.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -203,7 +204,7 @@ absl::StatusOr<std::string> RunArtifactPush(const CommandContext& context) {
   summary.set_id(committed->id());
   summary.set_path(path);
   summary.set_size_bytes(manifest.size_bytes());
-  summary.set_sha256(ToHex(manifest.sha256()));
+  summary.set_sha256(access::Hex(manifest.sha256()));
   summary.set_chunks(manifest.chunk_count());
   // Chunks of the file the node already had (a chunk repeated in the file counts once as sent).
   summary.set_chunks_reused(manifest.chunk_count() > summary.chunks_sent() ? manifest.chunk_count() - summary.chunks_sent() : 0);

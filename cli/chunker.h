@@ -46,8 +46,6 @@ class Sha256Hasher {
 
 // SHA-256 of `data` (32 raw bytes).
 std::string Sha256Of(const void* data, size_t size);
-// Lower-case hex of `bytes`.
-std::string ToHex(const std::string& bytes);
 
 struct Chunk {
   uint64_t offset = 0;

@@ -44,11 +44,12 @@ LogLevel LevelFor(const absl::Status& status) {
 int RequestGuard::InFlight() { return in_flight.load(); }
 
 void RequestGuard::LimitCallsPerAddress(int max) {
-  delete calls_per_address.exchange(max > 0 ? new CallsPerAddress(max) : nullptr);
+  // Never freed: a request in flight may still leave the cap it entered.
+  calls_per_address.store(max > 0 ? new CallsPerAddress(max) : nullptr);
 }
 
 RequestGuard::~RequestGuard() {
-  if (!address_key_.empty()) calls_per_address.load()->Leave(address_key_);
+  if (entered_ != nullptr) entered_->Leave(address_key_);
   --in_flight;
 }
 
@@ -64,6 +65,7 @@ RequestGuard::RequestGuard(const access::AccessControl& access, grpc::ServerCont
       return;
     }
     address_key_ = std::move(key);
+    entered_ = calls;
   }
   check_.emplace(access, CredentialsOf(context), op);
 }

@@ -18,6 +18,8 @@
 
 namespace bibia::node {
 
+class CallsPerAddress;  // node/calls_per_address.h
+
 class RequestGuard {
  public:
   RequestGuard(const access::AccessControl& access, grpc::ServerContext* context, access::Operation op);
@@ -48,7 +50,10 @@ class RequestGuard {
  private:
   access::Operation op_;
   absl::Time start_;
-  std::string address_key_;  // counted in the per-address cap, if not empty
+  // The per-address cap this request was counted in (null: none), under
+  // address_key_.
+  CallsPerAddress* entered_ = nullptr;
+  std::string address_key_;
   // The policy point's passage; empty for a call refused by the per-address
   // cap before it (a transport refusal, like gRPC's own, not audited).
   std::optional<access::RequestCheck> check_;

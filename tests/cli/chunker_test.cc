@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "access/signing.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -60,7 +61,7 @@ void ExpectTiles(const std::string& bytes, const std::vector<Chunk>& chunks) {
 TEST_F(ChunkerTest, EmptyFileHasNoChunkAndTheEmptyHash) {
   std::string whole;
   EXPECT_THAT(Chunks("", &whole), ::testing::IsEmpty());
-  EXPECT_EQ(ToHex(whole), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(access::Hex(whole), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST_F(ChunkerTest, OneByte) {
@@ -68,7 +69,7 @@ TEST_F(ChunkerTest, OneByte) {
   const std::vector<Chunk> chunks = Chunks("a", &whole);
   ASSERT_EQ(chunks.size(), 1u);
   EXPECT_EQ(chunks[0].size, 1u);
-  EXPECT_EQ(ToHex(chunks[0].sha256), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
+  EXPECT_EQ(access::Hex(chunks[0].sha256), "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb");
   EXPECT_EQ(whole, chunks[0].sha256);
 }
 
