@@ -248,11 +248,12 @@ TEST_F(ArtifactsTest, AKilledPullResumesWhereItStopped) {
                                  std::string("-o"), Path("huge.out"), std::string("--json")}) {
     pull.push_back(arg);
   }
-  // SIGKILL as soon as the partial file holds the file's first chunk: chunks
-  // are written as they arrive, in file order, so the pull is mid-way.
+  // SIGKILL as soon as the partial file holds the file's first MiB (so at
+  // least its first chunk, at most 256 KiB, whole): chunks are written as
+  // they arrive, in file order, so the pull is mid-way.
   const pid_t pid = Spawn(pull);
   ASSERT_GT(pid, 0);
-  const std::string head = bytes.substr(0, 4096);
+  const std::string head = bytes.substr(0, 1 << 20);
   bool started = false;
   for (int i = 0; i < 60000 && !started; ++i) {  // at most 60 s
     std::ifstream partial(Path("huge.out.bibia-partial"), std::ios::binary);
