@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "node/log.h"
 
 namespace bibia::node {
 
@@ -17,7 +18,12 @@ absl::Status StreamStoredChunks(const catalog::ChunkStore& chunks,
   for (int i = 0; i < hashes.size(); ++i) {
     if (context->IsCancelled()) return gone;
     absl::StatusOr<std::optional<std::string>> chunk = chunks.Get(hashes[i], /*verify=*/false);
-    if (absent == AbsentChunk::kSkip && (!chunk.ok() || !chunk->has_value())) continue;
+    if (absent == AbsentChunk::kSkip && !chunk.ok()) {
+      Log(LogLevel::kWarning, "stored chunk unreadable, left out of a peer's fetch (run artifact verify)",
+          {{"error", std::string(chunk.status().message())}});
+      continue;
+    }
+    if (absent == AbsentChunk::kSkip && !chunk->has_value()) continue;
     if (!chunk.ok()) return chunk.status();
     if (!chunk->has_value()) {
       return absl::NotFoundError(absl::StrCat("download: chunk ", i + 1, " of the request is not stored on this node",
