@@ -32,6 +32,7 @@ const char* OperationName(Operation op) {
     case Operation::kArtifactRead: return "ArtifactRead";
     case Operation::kArtifactWrite: return "ArtifactWrite";
     case Operation::kFetchChunks: return "FetchChunks";
+    case Operation::kArtifactVerify: return "ArtifactVerify";
   }
   return "?";
 }
@@ -61,6 +62,8 @@ Requirement RequirementOf(Operation op) {
       return {v1::TIER_EXPERT, v1::ROLE_EDITOR, true};
     case Operation::kFetchChunks:  // the peer's roster tier
       return {v1::TIER_EXPERT, v1::ROLE_READER, false, true};
+    case Operation::kArtifactVerify:
+      return {v1::TIER_EXPERT, v1::ROLE_ADMIN, true};
     case Operation::kIssueToken:
     case Operation::kRevokeToken:
     case Operation::kListTokens:

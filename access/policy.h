@@ -46,6 +46,9 @@ enum class Operation {
   kArtifactWrite,
   // A peer of expert roster tier fetching chunks it lacks (pull-through).
   kFetchChunks,
+  // Re-hashing every stored chunk (an admin of this node; the reply names
+  // chunks, so tier expert too).
+  kArtifactVerify,
 };
 inline constexpr Operation kAllOperations[] = {
     Operation::kSearch,      Operation::kGetProject,   Operation::kListProjects,  Operation::kStats,
@@ -54,7 +57,7 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster,     Operation::kRedactHistory,
     Operation::kSync,        Operation::kSubscribe,    Operation::kAddPeer,       Operation::kRemovePeer,
     Operation::kListPeers,   Operation::kSyncNow,      Operation::kFederationStatus, Operation::kArtifactRead,
-    Operation::kArtifactWrite, Operation::kFetchChunks};
+    Operation::kArtifactWrite, Operation::kFetchChunks, Operation::kArtifactVerify};
 
 const char* OperationName(Operation op);
 

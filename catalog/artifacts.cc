@@ -264,6 +264,7 @@ absl::StatusOr<Store::ManifestResult> Store::CommitManifest(v1::ArtifactManifest
   ref.set_manifest_id(result.id);
   BIBIA_RETURN_IF_ERROR(StageArtifactRef(project_id, result.id, &ref, &b));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
+  ++manifest_generation_;
   result.manifest = std::move(manifest);
   return result;
 }
@@ -319,6 +320,7 @@ absl::StatusOr<uint64_t> Store::DeleteManifest(std::string_view project_id, std:
     StageRecord(v1::TIER_EXPERT, key, nullptr, &b);
     BIBIA_RETURN_IF_ERROR(StageArtifactRef(std::string(project_id), id, nullptr, &b));
     BIBIA_RETURN_IF_ERROR(Commit(&b));
+    ++manifest_generation_;
   }
   return CollectChunks(grace_ms);
 }
@@ -339,11 +341,27 @@ absl::StatusOr<absl::flat_hash_set<std::string>> Store::ReferencedChunks() const
 }
 
 absl::StatusOr<uint64_t> Store::CollectChunks(int64_t grace_ms) {
-  // Under the writer lock: no manifest is committed between the scan of the
-  // references and the deletion.
-  absl::MutexLock lock(&write_mu_);
-  BIBIA_ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> referenced, ReferencedChunks());
-  return chunks_->Collect(referenced, options_.clock->NowMillis() - grace_ms);
+  uint64_t collected = 0;
+  {
+    // Under the writer lock: no manifest is committed (here or by a
+    // replicated run) between the scan of the references and the deletion.
+    absl::MutexLock lock(&write_mu_);
+    const uint64_t generation = manifest_generation_.load();
+    BIBIA_ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> referenced, ReferencedChunks());
+    BIBIA_ASSIGN_OR_RETURN(collected, chunks_->Collect(referenced, options_.clock->NowMillis() - grace_ms));
+    collected_generation_ = generation;
+  }
+  // A deleted chunk's bytes stay in the blob files until they are rewritten:
+  // a compaction of the chunks family alone, while writes go on.
+  if (collected > 0) BIBIA_RETURN_IF_ERROR(chunks_->EraseDeleted());
+  return collected;
+}
+
+absl::StatusOr<std::optional<uint64_t>> Store::CollectChunksIfDue(int64_t grace_ms) {
+  const bool references_changed = manifest_generation_.load() != collected_generation_.load();
+  const bool grace_over = chunks_->unreferenced_since_ms() < options_.clock->NowMillis() - grace_ms;
+  if (!references_changed && !grace_over) return std::nullopt;
+  return CollectChunks(grace_ms);
 }
 
 }  // namespace bibia::catalog

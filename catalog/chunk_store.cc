@@ -1,5 +1,6 @@
 #include "catalog/chunk_store.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/escaping.h"
@@ -107,6 +108,7 @@ absl::StatusOr<ChunkStore::PutResult> ChunkStore::Put(
   BIBIA_RETURN_IF_ERROR(db_->WriteUnlogged(&batch));
   if (sync) BIBIA_RETURN_IF_ERROR(db_->Flush(Family::kChunks));
   stored_bytes_ += result.bytes;
+  if (!chunks.empty()) unreferenced_since_ms_ = std::min(unreferenced_since_ms_.load(), now);
   return result;
 }
 
@@ -127,23 +129,118 @@ absl::StatusOr<uint64_t> ChunkStore::Collect(const absl::flat_hash_set<std::stri
   rocksdb::WriteBatch batch;
   rocksdb::ColumnFamilyHandle* family = db_->family(Family::kChunks);
   uint64_t collected = 0, bytes = 0;
+  int64_t kept_since = INT64_MAX;  // the oldest unreferenced chunk kept for its grace
   const std::string prefix(1, kChunkInfoPrefix);
   std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kChunks);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const absl::string_view hash(it->key().data() + 1, it->key().size() - 1);
     if (referenced.contains(hash)) continue;
     const std::string_view info(it->value().data(), it->value().size());
-    if (info.size() >= 16 && static_cast<int64_t>(DecodeBigEndian64(info.substr(8))) >= stored_before_ms) continue;
+    if (info.size() >= 16) {
+      const auto stored_ms = static_cast<int64_t>(DecodeBigEndian64(info.substr(8)));
+      if (stored_ms >= stored_before_ms) {
+        kept_since = std::min(kept_since, stored_ms);
+        continue;
+      }
+    }
     batch.Delete(family, it->key());
     batch.Delete(family, ChunkDataKey(std::string_view(hash.data(), hash.size())));
     ++collected;
     if (info.size() >= 8) bytes += DecodeBigEndian64(info);
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "scan chunks"));
-  if (collected == 0) return collected;
-  BIBIA_RETURN_IF_ERROR(db_->Write(&batch));
+  if (collected > 0) BIBIA_RETURN_IF_ERROR(db_->Write(&batch));
   stored_bytes_ -= std::min(bytes, stored_bytes_.load());
+  unreferenced_since_ms_ = kept_since;
   return collected;
+}
+
+absl::Status ChunkStore::EraseDeleted() {
+  absl::MutexLock lock(&erase_mu_);
+  // Chunk bytes are written without the write-ahead log: only the memtable
+  // and the files of this family ever held them.
+  BIBIA_RETURN_IF_ERROR(db_->Flush(Family::kChunks));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.blob_garbage_collection_policy = rocksdb::BlobGarbageCollectionPolicy::kForce;
+  compact.blob_garbage_collection_age_cutoff = 1.0;
+  return FromRocks(db_->raw()->CompactRange(compact, db_->family(Family::kChunks), nullptr, nullptr),
+                   "compact chunks to erase deleted ones");
+}
+
+absl::StatusOr<ChunkStore::VerifyPage> ChunkStore::Verify(std::string_view start_after, uint64_t max_bytes,
+                                                          size_t max_listed) {
+  constexpr uint64_t kMaxChunksPerPage = 16384;
+  if (!start_after.empty()) BIBIA_RETURN_IF_ERROR(CheckHash(start_after));
+  VerifyPage page;
+  std::vector<std::string> damaged;
+  const auto damage = [&](std::string_view hash, std::string reason) {
+    ++page.damaged;
+    damaged.emplace_back(hash);
+    if (page.listed.size() < max_listed) page.listed.emplace_back(std::string(hash), std::move(reason));
+  };
+  const std::string prefix(1, kChunkInfoPrefix);
+  const std::string seek = start_after.empty() ? prefix : ChunkInfoKey(start_after);
+  // The small info rows list the chunks; each chunk's bytes are then read on
+  // their own, so that one unreadable blob does not end the scan.
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kChunks);
+  for (it->Seek(seek); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (it->key() == rocksdb::Slice(seek) && !start_after.empty()) continue;
+    const std::string hash(it->key().data() + 1, it->key().size() - 1);
+    const std::string_view info(it->value().data(), it->value().size());
+    const uint64_t recorded = info.size() >= 8 ? DecodeBigEndian64(info) : 0;
+    if (page.checked >= kMaxChunksPerPage || page.bytes >= max_bytes) break;
+    page.next_start_after = hash;
+    ++page.checked;
+    absl::StatusOr<std::optional<std::string>> bytes = Get(hash, /*verify=*/false);
+    if (!bytes.ok()) {
+      if (!absl::IsDataLoss(bytes.status())) return bytes.status();
+      damage(hash, absl::StrCat("unreadable: ", bytes.status().message()));
+      continue;
+    }
+    if (!bytes->has_value()) {
+      // Collected since the scan began (both rows go together), or damaged.
+      absl::MutexLock lock(&put_mu_);
+      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> row, db_->Get(Family::kChunks, ChunkInfoKey(hash)));
+      if (!row) {
+        --page.checked;
+        continue;
+      }
+      BIBIA_ASSIGN_OR_RETURN(*bytes, db_->Get(Family::kChunks, ChunkDataKey(hash)));
+      if (!bytes->has_value()) {
+        damage(hash, "its bytes are missing");
+        continue;
+      }
+    }
+    page.bytes += (*bytes)->size();
+    if ((*bytes)->size() != recorded) {
+      damage(hash, absl::StrCat((*bytes)->size(), " bytes, ", recorded, " recorded"));
+    } else if (Sha256(**bytes) != hash) {
+      damage(hash, "its bytes do not match its SHA-256");
+    }
+  }
+  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "scan chunks"));
+  if (!it->Valid() || !it->key().starts_with(prefix)) page.next_start_after.clear();
+  if (damaged.empty()) return page;
+  // Removed as Collect removes: both rows, the total kept exact.
+  absl::MutexLock lock(&put_mu_);
+  std::vector<std::string> keys;
+  for (const std::string& hash : damaged) keys.push_back(ChunkInfoKey(hash));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  BIBIA_ASSIGN_OR_RETURN(auto rows, db_->MultiGet(Family::kChunks, views));
+  rocksdb::WriteBatch batch;
+  rocksdb::ColumnFamilyHandle* family = db_->family(Family::kChunks);
+  uint64_t removed_bytes = 0;
+  for (size_t i = 0; i < damaged.size(); ++i) {
+    if (!rows[i]) continue;  // collected meanwhile
+    batch.Delete(family, keys[i]);
+    batch.Delete(family, ChunkDataKey(damaged[i]));
+    if (rows[i]->size() >= 8) removed_bytes += DecodeBigEndian64(*rows[i]);
+  }
+  if (batch.Count() == 0) return page;
+  BIBIA_RETURN_IF_ERROR(db_->Write(&batch));
+  stored_bytes_ -= std::min(removed_bytes, stored_bytes_.load());
+  return page;
 }
 
 }  // namespace bibia::catalog

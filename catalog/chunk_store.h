@@ -63,6 +63,34 @@ class ChunkStore {
   // lock), so that a chunk committed meanwhile is not lost.
   absl::StatusOr<uint64_t> Collect(const absl::flat_hash_set<std::string>& referenced, int64_t stored_before_ms);
 
+  // Removes the bytes of deleted chunks from the database files: flushes
+  // the chunks family and compacts it whole with blob garbage collection
+  // forced, which rewrites every blob file still holding a live chunk and
+  // deletes the old files (a rewrite of every stored chunk). Runs beside
+  // uploads; one at a time.
+  absl::Status EraseDeleted();
+
+  // The earliest time a chunk may have been stored (or last offered) that
+  // was not referenced at the last Collect and is still stored: Collect
+  // frees nothing before this plus the grace, unless references changed.
+  // INT64_MIN before the first Collect, INT64_MAX if there is none.
+  int64_t unreferenced_since_ms() const { return unreferenced_since_ms_.load(); }
+
+  struct VerifyPage {
+    uint64_t checked = 0;  // chunks read and re-hashed
+    uint64_t bytes = 0;    // their bytes
+    uint64_t damaged = 0;  // found damaged, and removed
+    std::vector<std::pair<std::string, std::string>> listed;  // (sha256, reason) of the first max_listed damaged
+    std::string next_start_after;  // the last chunk checked; empty once the last page is done
+  };
+  // Re-hashes the chunks after `start_after` (32 bytes, or empty for the
+  // first) in hash order, one at a time, until `max_bytes` of them were read
+  // or 16,384 chunks. A chunk whose bytes cannot be read (RocksDB's checksum),
+  // are missing, are not of the recorded size or do not match its hash is
+  // damaged: removed from the store (a later upload stores it again).
+  // Runs beside uploads. INVALID_ARGUMENT for a `start_after` that is not a hash.
+  absl::StatusOr<VerifyPage> Verify(std::string_view start_after, uint64_t max_bytes, size_t max_listed);
+
   // Makes every chunk stored so far durable (flushes the chunks family):
   // uploads write unsynced and sync once at the end of their stream.
   absl::Status Sync();
@@ -76,8 +104,10 @@ class ChunkStore {
   Db* const db_;
   Clock* const clock_;
   const uint64_t max_bytes_;
-  absl::Mutex put_mu_;  // one Put or Collect at a time: the total stays exact
+  absl::Mutex put_mu_;  // one Put, Collect or removal at a time: the total stays exact
+  absl::Mutex erase_mu_;  // one EraseDeleted at a time
   std::atomic<uint64_t> stored_bytes_{0};
+  std::atomic<int64_t> unreferenced_since_ms_{INT64_MIN};  // written under put_mu_
 };
 
 }  // namespace bibia::catalog

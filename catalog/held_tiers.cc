@@ -72,6 +72,7 @@ absl::StatusOr<Store::DroppedHoldings> Store::HoldTiersUpTo(v1::Tier tier) {
     // Only tiers above public are ever dropped: the index held none of it.
     BIBIA_RETURN_IF_ERROR(StageScrubMarker(v1::TIER_RESTRICTED, &b.batch));
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
+    ++manifest_generation_;  // manifests of the dropped tiers went: their chunks are collectable
     const uint64_t generation = ++drop_generation_;
     for (std::string& log : dropped_logs) dropped_logs_[std::move(log)] = generation;
     feedback_count_ += b.feedback_delta;

@@ -563,6 +563,7 @@ absl::Status Store::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteG
     const LogEntryView& e = item.entry;
     std::optional<RemoteIndexOp> index_op;
     BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, group, &index_op));
+    if (e.key.starts_with(static_cast<char>(RecordKind::kArtifact))) ++manifest_generation_;  // chunk collection due
     if (index_op) {
       index_op->slot = i;
       all_new &= index_op->kind == RemoteIndexOp::kNew;

@@ -155,8 +155,17 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
                                           std::string_view version, int64_t grace_ms);
   // Deletes the chunks that no manifest held here references and that were
   // stored more than `grace_ms` ago (uploads never committed, deleted
-  // manifests); returns how many.
+  // manifests), then, if it deleted any, erases their bytes from the
+  // database files (ChunkStore::EraseDeleted, outside the writer lock);
+  // returns how many.
   absl::StatusOr<uint64_t> CollectChunks(int64_t grace_ms);
+  // CollectChunks if it may free something: a manifest was added or removed
+  // here since the last collection (manifest_generation), or a chunk not
+  // referenced then has passed `grace_ms`. nullopt if not due (nothing read).
+  absl::StatusOr<std::optional<uint64_t>> CollectChunksIfDue(int64_t grace_ms);
+  // Bumped whenever a manifest is committed, deleted, replicated here
+  // (either way) or dropped with its tier.
+  uint64_t manifest_generation() const { return manifest_generation_.load(); }
 
   AuditLog* audit() const { return audit_.get(); }
   // For tools (benchmarks, compaction after bulk loads); not for services.
@@ -341,6 +350,8 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // facets held aside, so that applying a public facet reads no aside key
   // of a project without any.
   absl::flat_hash_set<std::string> aside_ids_ ABSL_GUARDED_BY(write_mu_);
+  std::atomic<uint64_t> manifest_generation_{0};  // see manifest_generation()
+  std::atomic<uint64_t> collected_generation_{UINT64_MAX};  // manifest_generation_ the last collection read
   std::atomic<int64_t> feedback_count_{0};
   std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;

@@ -1,9 +1,10 @@
-// bibia artifact list | show | delete.
+// bibia artifact list | show | delete | verify.
 #include <string>
 
 #include "access/signing.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
 #include "bibia/v1/artifacts_service.grpc.pb.h"
 #include "cli/artifact_util.h"
 #include "cli/chunker.h"
@@ -15,6 +16,12 @@
 #include "cli/text_format.h"
 
 namespace bibia::cli {
+namespace {
+
+// A deletion may take this many times --timeout (see its --help).
+constexpr int kDeleteCallsOfTime = 30;
+
+}  // namespace
 
 absl::StatusOr<std::string> RunArtifactList(const CommandContext& context) {
   v1::ListArtifactsRequest request;
@@ -93,12 +100,57 @@ absl::StatusOr<std::string> RunArtifactDelete(const CommandContext& context) {
   v1::DeleteArtifactRequest request;
   *request.mutable_ref() = *ref;
   v1::Artifacts::Stub stub(context.channel);
-  absl::StatusOr<v1::DeleteArtifactResponse> response =
-      CallNode(context, stub, &v1::Artifacts::Stub::DeleteArtifact, request);
-  if (!response.ok()) return response.status();
+  // The node erases the collected chunks from its files before replying: a
+  // rewrite of its chunk files.
+  grpc::ClientContext client_context;
+  PrepareCall(client_context, context.global(), kDeleteCallsOfTime);
+  v1::DeleteArtifactResponse reply;
+  const grpc::Status status = stub.DeleteArtifact(&client_context, request, &reply);
+  if (!status.ok()) return NodeError(status, context.global());
+  const v1::DeleteArtifactResponse* response = &reply;
   if (context.global().json) return ToJson(*response);
   return absl::StrCat("deleted ", context.invocation.positionals[0], "; ", response->chunks_collected(),
                       " chunks no longer referenced were collected\n");
+}
+
+absl::StatusOr<std::string> RunArtifactVerify(const CommandContext& context) {
+  // Page by page (each call re-hashes a bounded amount), until the node says
+  // the last page is done.
+  constexpr int kMaxListed = 1000;
+  constexpr int kMaxPages = 10'000'000;  // 2.4 PiB of chunks
+  const absl::Time start = absl::Now();
+  v1::Artifacts::Stub stub(context.channel);
+  v1::ArtifactVerifySummary summary;
+  v1::VerifyChunksRequest request;
+  for (int page = 0; page < kMaxPages; ++page) {
+    absl::StatusOr<v1::VerifyChunksResponse> response =
+        CallNode(context, stub, &v1::Artifacts::Stub::VerifyChunks, request);
+    if (!response.ok()) return response.status();
+    summary.set_chunks_checked(summary.chunks_checked() + response->chunks_checked());
+    summary.set_bytes_checked(summary.bytes_checked() + response->bytes_checked());
+    summary.set_chunks_damaged(summary.chunks_damaged() + response->chunks_damaged());
+    for (const v1::DamagedChunk& damaged : response->damaged()) {
+      if (summary.damaged_size() < kMaxListed) {
+        summary.add_damaged(absl::StrCat(access::Hex(damaged.sha256()), ": ", damaged.reason()));
+      }
+    }
+    if (response->next_start_after().empty()) break;
+    request.set_start_after(response->next_start_after());
+  }
+  summary.set_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  if (context.global().json) return ToJson(summary);
+  std::string out = absl::StrFormat("checked %d chunks (%s) in %.1f s: ", summary.chunks_checked(),
+                                    FormatBytes(static_cast<int64_t>(summary.bytes_checked())), summary.seconds());
+  if (summary.chunks_damaged() == 0) return absl::StrCat(out, "none damaged\n");
+  absl::StrAppend(&out, summary.chunks_damaged(), " damaged, removed from the node's store\n");
+  for (const std::string& line : summary.damaged()) absl::StrAppend(&out, "  ", line, "\n");
+  if (summary.chunks_damaged() > static_cast<uint64_t>(summary.damaged_size())) {
+    absl::StrAppend(&out, "  ... and ", summary.chunks_damaged() - summary.damaged_size(), " more\n");
+  }
+  absl::StrAppend(&out,
+                  "A pull of an artifact holding a removed chunk fails until a push of that artifact sends\n"
+                  "the chunk again (a push sends only the chunks the node lacks).\n");
+  return out;
 }
 
 }  // namespace bibia::cli

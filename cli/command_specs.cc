@@ -29,7 +29,8 @@ Artifacts (a token of tier expert; push and delete: an editor of the node):
   artifact pull PROJECT_ID/NAME   fetch and verify it (only what you lack)
   artifact list [PROJECT_ID]      list the artifacts the node holds
   artifact show REF               manifest, model card, lineage both ways
-  artifact delete REF             delete one version
+  artifact delete REF             delete one version, its chunks erased
+  artifact verify                 re-hash every chunk the node stores (admin)
 
 Node administration (a token with role admin):
   token issue                 issue a bearer token, print it alone
@@ -294,7 +295,8 @@ into content-defined chunks stored once by SHA-256: a push sends only the
 chunks the node lacks, a pull fetches only those the client lacks, and
 every chunk and the whole file are checked against the signed manifest.
 Every subcommand needs a token of tier expert; push and delete a token of
-the project's node with role editor.
+the project's node with role editor; verify a token of the node with role
+admin.
 
 Subcommands:
   push PROJECT_ID FILE --name N --kind K --format F --licence L
@@ -302,6 +304,7 @@ Subcommands:
   list [PROJECT_ID]
   show PROJECT_ID/NAME[@VERSION]
   delete PROJECT_ID/NAME@VERSION
+  verify
 
 Examples:
   bibia artifact push nantes-cantine model.onnx --name attendance \
@@ -388,11 +391,36 @@ Example:
 constexpr std::string_view kArtifactDeleteHelp =
     R"(Usage: bibia artifact delete PROJECT_ID/NAME@VERSION
 
-Deletes one version (a tombstone in the project's expert log); the chunks
-no other manifest references are collected.
+Deletes one version (a tombstone in the project's expert log). The chunks
+no other manifest held by the node references are collected, and their
+bytes erased from the node's database files (the chunk files are
+rewritten: on a large store this takes a while, so the call may run for up
+to 30 times --timeout). Every expert member that receives the tombstone
+collects and erases its own copies of them.
 
 Example:
   bibia artifact delete nantes-cantine/attendance@1
+)";
+
+constexpr std::string_view kArtifactVerifyHelp =
+    R"(Usage: bibia artifact verify [--json]
+
+Asks the node to read back every chunk it stores and hash it again, page by
+page (about 256 MiB per call, so each call stays within --timeout). A chunk
+that cannot be read, is missing, has another size than recorded or does not
+match its SHA-256 is damaged: the node removes it from its store, so that
+the next push of an artifact holding it sends it again (a push sends only
+the chunks the node lacks). Until then, pulling that artifact fails.
+Prints how many chunks and bytes were checked and the damaged ones (hash
+and reason, the first 1,000). Needs a token of this node with role admin
+and tier expert.
+
+Options:
+  --json               print the report: chunksChecked, bytesChecked,
+                       chunksDamaged, damaged ["HASH: reason"], seconds
+
+Example:
+  bibia artifact verify
 )";
 
 constexpr std::string_view kFeedbackListHelp =
@@ -888,6 +916,7 @@ const std::vector<CommandSpec>& Commands() {
        .help = kArtifactListHelp},
       {.path = "artifact show", .positionals = {"REF"}, .help = kArtifactShowHelp},
       {.path = "artifact delete", .positionals = {"REF"}, .help = kArtifactDeleteHelp},
+      {.path = "artifact verify", .help = kArtifactVerifyHelp},
       {.path = "token", .is_group = true, .help = kTokenHelp},
       {.path = "token issue",
        .flags = {{"subject", "S", /*required=*/true},

@@ -17,7 +17,7 @@ CommandHandler FindHandler(std::string_view command) {
       {"export", RunExport},
       {"artifact push", RunArtifactPush},   {"artifact pull", RunArtifactPull},
       {"artifact list", RunArtifactList},   {"artifact show", RunArtifactShow},
-      {"artifact delete", RunArtifactDelete},
+      {"artifact delete", RunArtifactDelete}, {"artifact verify", RunArtifactVerify},
       {"token issue", RunTokenIssue},       {"token revoke", RunTokenRevoke},
       {"token list", RunTokenList},         {"audit", RunAudit},
       {"roster install", RunRosterInstall}, {"roster get", RunRosterGet},

@@ -30,6 +30,7 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context);
 absl::StatusOr<std::string> RunArtifactList(const CommandContext& context);
 absl::StatusOr<std::string> RunArtifactShow(const CommandContext& context);
 absl::StatusOr<std::string> RunArtifactDelete(const CommandContext& context);
+absl::StatusOr<std::string> RunArtifactVerify(const CommandContext& context);
 
 // Admin service (admin_commands.cc).
 absl::StatusOr<std::string> RunTokenIssue(const CommandContext& context);

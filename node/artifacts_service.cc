@@ -242,4 +242,27 @@ grpc::Status ArtifactsService::DeleteArtifact(grpc::ServerContext* context, cons
   return guard.Finish(collected.status());
 }
 
+grpc::Status ArtifactsService::VerifyChunks(grpc::ServerContext* context, const v1::VerifyChunksRequest* request,
+                                            v1::VerifyChunksResponse* response) {
+  RequestGuard guard(*access_, context, Operation::kArtifactVerify);
+  if (!guard.allowed()) return guard.Finish();
+  if (!request->start_after().empty() && request->start_after().size() != 32) {
+    return guard.Finish(absl::InvalidArgumentError("start_after: not a SHA-256 (32 bytes); pass the previous reply's"
+                                                   " next_start_after"));
+  }
+  absl::StatusOr<catalog::ChunkStore::VerifyPage> page =
+      store_->chunks()->Verify(request->start_after(), kVerifyPageBytes, kMaxDamagedListed);
+  if (!page.ok()) return guard.Finish(page.status());
+  response->set_chunks_checked(page->checked);
+  response->set_bytes_checked(page->bytes);
+  response->set_chunks_damaged(page->damaged);
+  for (auto& [hash, reason] : page->listed) {
+    v1::DamagedChunk* damaged = response->add_damaged();
+    damaged->set_sha256(std::move(hash));
+    damaged->set_reason(std::move(reason));
+  }
+  response->set_next_start_after(std::move(page->next_start_after));
+  return guard.Finish();
+}
+
 }  // namespace bibia::node

@@ -1,6 +1,7 @@
 // gRPC adapter of the bibia.v1.Artifacts service (docs/artifacts.md): every
 // call through the policy point (expert tier; pushes and deletions an expert
-// editor of this node), then the CatalogStore's manifests and chunk store.
+// editor of this node, verification an admin of it), then the CatalogStore's
+// manifests and chunk store.
 // A download of chunks of a replicated manifest that this node lacks fetches
 // them from the federation first (pull-through, node/chunk_fetcher.h).
 #ifndef BIBIA_NODE_ARTIFACTS_SERVICE_H_
@@ -23,6 +24,10 @@ namespace bibia::node {
 // upload message (chunks per download: node/chunk_stream.h).
 inline constexpr int kMaxHashesPerCall = 16384;
 inline constexpr size_t kMaxUploadMessageBytes = 8 << 20;
+// One VerifyChunks call re-hashes about this many bytes of chunks (a second
+// or two), and lists at most this many damaged ones.
+inline constexpr uint64_t kVerifyPageBytes = 256 << 20;
+inline constexpr size_t kMaxDamagedListed = 100;
 
 class ArtifactsService final : public v1::Artifacts::Service {
  public:
@@ -47,6 +52,8 @@ class ArtifactsService final : public v1::Artifacts::Service {
                              v1::ListArtifactsResponse* response) override;
   grpc::Status DeleteArtifact(grpc::ServerContext* context, const v1::DeleteArtifactRequest* request,
                               v1::DeleteArtifactResponse* response) override;
+  grpc::Status VerifyChunks(grpc::ServerContext* context, const v1::VerifyChunksRequest* request,
+                            v1::VerifyChunksResponse* response) override;
 
  private:
   // Fetches the chunks of `request` this node lacks from the federation, if

@@ -68,6 +68,10 @@ Serving options:
                              RESOURCE_EXHAUSTED, nothing committed (default 0: none)
   --chunk-grace D            keep chunks no manifest references (uploads not committed yet)
                              this long before collecting them (default 24h)
+  --chunk-collect-interval D check this often whether chunks may be collected: a manifest
+                             deleted here or by replication, or an upload past its grace; the
+                             collected chunks are erased from the store's files (default 1m;
+                             0: only at start and after deletions here)
   --log-level LEVEL          debug, info (default), warning or error
   -h, --help                 this help ('bibia-node init --help' etc. for a command)
   --version                  print the version
@@ -411,6 +415,13 @@ absl::Status ParseArtifactFlags(const ParsedFlags& flags, Server::Options* optio
     }
     options->chunk_grace_ms = absl::ToInt64Milliseconds(grace);
   }
+  constexpr char kInterval[] = "a duration from 10ms to 576h, e.g. 1m, or 0";
+  BIBIA_RETURN_IF_ERROR(ParseBoundedDuration(flags, "chunk-collect-interval", absl::ZeroDuration(),
+                                             &options->chunk_collect_interval, kInterval));
+  const absl::Duration interval = options->chunk_collect_interval;
+  if (interval > absl::ZeroDuration() && interval < absl::Milliseconds(10)) {
+    return absl::InvalidArgumentError(absl::StrCat("--chunk-collect-interval: expected ", kInterval));
+  }
   return absl::OkStatus();
 }
 
@@ -483,7 +494,7 @@ int RunServe(int argc, char** argv) {
                            "max-audit-mib", "disk-reserve-mib", "max-threads", "max-streams-per-connection", "max-connections",
                            "max-connections-per-address", "max-calls-per-address", "idle-timeout", "handshake-timeout",
                            "transport-memory-mib", "max-heap-mib", "watchdog-interval", "watchdog-failures",
-                           "max-artifact-gib", "chunk-grace"},
+                           "max-artifact-gib", "chunk-grace", "chunk-collect-interval"},
                           {"insecure", "no-gossip", "no-http"});
   if (!flags.ok()) return UsageError(std::string(flags.status().message()));
   if (flags->help) return std::fputs(kUsage, stdout), 0;

@@ -243,6 +243,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const Options& options) {
     server->memory_guard_ = std::make_unique<MemoryGuard>(guard, &MemoryGuard::MallocHeapBytes,
                                                           [self = server.get()] { return self->connections_->CloseAll(); });
   }
+  if (options.chunk_collect_interval > absl::ZeroDuration()) {
+    server->chunk_collector_ = std::make_unique<ChunkCollector>(
+        options.chunk_collect_interval,
+        [store = server->store_.get(), grace = options.chunk_grace_ms] { return store->CollectChunksIfDue(grace); });
+  }
   {
     // Writes need a store that can write; so does the whole node once the
     // store stopped on an error (reads still work while the disk is full).
@@ -319,6 +324,7 @@ void Server::Shutdown(absl::Duration grace) {
   if (http_) http_->Stop();  // running HTTP requests finish first
   if (watchdog_) watchdog_->Stop();  // a stopping node refuses connections on purpose
   if (memory_guard_) memory_guard_->Stop();
+  if (chunk_collector_) chunk_collector_->Stop();
   if (store_health_) store_health_->Stop();
   services_->federation.Stop();  // ends Subscribe streams, which never finish on their own
   peers_->Stop();

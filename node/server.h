@@ -14,6 +14,7 @@
 #include "catalog/store.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server.h"
+#include "node/chunk_collector.h"
 #include "node/connection_limiter.h"
 #include "node/peer_manager.h"
 #include "node/transport_limits.h"
@@ -51,6 +52,9 @@ class Server {
     // chunk no manifest references is kept (an upload not committed yet).
     uint64_t max_artifact_bytes = 0;
     int64_t chunk_grace_ms = 24 * 3600 * 1000;
+    // How often the chunk collector checks whether a collection is due
+    // (ChunkCollector); zero: no timer (collection at start and deletions only).
+    absl::Duration chunk_collect_interval = absl::Minutes(1);
     access::AccessControl::Options access;
     PeerManager::Options federation;
     TransportLimits limits;
@@ -94,6 +98,7 @@ class Server {
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<Watchdog> watchdog_;
   std::unique_ptr<MemoryGuard> memory_guard_;
+  std::unique_ptr<ChunkCollector> chunk_collector_;
   std::unique_ptr<StoreHealth> store_health_;  // first to go: it reports through the gRPC server
   std::string address_;
 };

@@ -242,5 +242,21 @@ TEST(PolicyArtifactsTest, ChunksGoToPeersOfExpertRosterTierOnly) {
   EXPECT_FALSE(ShouldAudit(Peer(v1::TIER_EXPERT), Operation::kFetchChunks));
 }
 
+TEST(PolicyArtifactsTest, VerifyingChunksNeedsAnExpertAdminOfTheNode) {
+  EXPECT_EQ(Authorize(Caller{}, Operation::kArtifactVerify, "nantes").code(), absl::StatusCode::kUnauthenticated);
+  Caller caller;
+  caller.kind = Caller::Kind::kToken;
+  caller.issuer = "nantes";
+  caller.tier = v1::TIER_EXPERT;
+  caller.role = v1::ROLE_EDITOR;
+  EXPECT_EQ(Authorize(caller, Operation::kArtifactVerify, "nantes").code(), absl::StatusCode::kPermissionDenied);
+  caller.role = v1::ROLE_ADMIN;
+  EXPECT_TRUE(Authorize(caller, Operation::kArtifactVerify, "nantes").ok());
+  EXPECT_EQ(Authorize(caller, Operation::kArtifactVerify, "lyon").code(), absl::StatusCode::kPermissionDenied);
+  caller.tier = v1::TIER_RESTRICTED;
+  EXPECT_EQ(Authorize(caller, Operation::kArtifactVerify, "nantes").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(ShouldAudit(caller, Operation::kArtifactVerify));
+}
+
 }  // namespace
 }  // namespace bibia::access
