@@ -9,15 +9,19 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bibia/v1/artifacts.pb.h"
+#include "bibia/v1/artifacts_service.grpc.pb.h"
 #include "bibia/v1/artifacts_service.pb.h"
+#include "catalog/log_writer.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/integration/access_test_util.h"
 #include "tests/integration/subprocess.h"
 
 namespace bibia::testing {
@@ -54,6 +58,33 @@ std::string ReadAll(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+// Whether `needle` occurs in a file under `dir`.
+bool InFiles(const std::string& dir, const std::string& needle) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && ReadAll(entry.path().string()).find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Flips a byte of every occurrence of `needle` in the node's blob files (the
+// node stopped): a chunk damaged on disk. Returns how many it damaged.
+int DamageBlobs(const std::string& data_dir, const std::string& needle) {
+  int damaged = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".blob") continue;
+    std::string content = ReadAll(entry.path().string());
+    for (size_t at = content.find(needle); at != std::string::npos; at = content.find(needle, at + 1)) {
+      content[at + 10] ^= 0x55;
+      ++damaged;
+    }
+    if (damaged > 0) {
+      std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << content;
+      break;
+    }
+  }
+  return damaged;
+}
+
 class ArtifactsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -78,6 +109,15 @@ class ArtifactsTest : public ::testing::Test {
     return path;
   }
   std::string Path(const std::string& name) const { return dir_.path() + "/" + name; }
+
+  // `bibia artifact verify --json` as `token`.
+  v1::ArtifactVerifySummary Verify(const std::string& token) {
+    CommandResult r = Bibia(token, {"artifact", "verify", "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    v1::ArtifactVerifySummary summary;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &summary).ok()) << r.out;
+    return summary;
+  }
 
   v1::ArtifactTransferSummary Summary(const CommandResult& r) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -345,6 +385,174 @@ TEST_F(ArtifactsTest, ADamagedChunkOnTheNodeIsNeverWritten) {
   EXPECT_NE(pulled.exit_code, 0);
   EXPECT_THAT(pulled.err, AnyOf(HasSubstr("DATA_LOSS"), HasSubstr("do not match")));
   EXPECT_FALSE(std::filesystem::exists(Path("out")));
+}
+
+TEST_F(ArtifactsTest, VerifyReportsAndRemovesADamagedChunkForAdminsOnly) {
+  const std::string bytes = RandomBytes(1 << 20, 41);
+  const std::string file = Write("f", bytes);
+  v1::ArtifactTransferSummary pushed = Push(file, "model");
+  const std::string admin = node_->IssueToken("expert", "admin");
+  v1::ArtifactVerifySummary clean = Verify(admin);
+  EXPECT_EQ(clean.chunks_checked(), pushed.chunks());
+  EXPECT_EQ(clean.bytes_checked(), bytes.size());
+  EXPECT_EQ(clean.chunks_damaged(), 0u);
+  CommandResult human = Bibia(admin, {"artifact", "verify"});
+  ASSERT_EQ(human.exit_code, 0) << human.err;
+  EXPECT_THAT(human.out, HasSubstr("none damaged"));
+  // An expert editor is no admin; an anonymous caller nobody.
+  CommandResult editor = Bibia(editor_, {"artifact", "verify"});
+  EXPECT_NE(editor.exit_code, 0);
+  EXPECT_THAT(editor.err, HasSubstr("PERMISSION_DENIED"));
+  CommandResult anonymous = Bibia("", {"artifact", "verify"});
+  EXPECT_NE(anonymous.exit_code, 0);
+  EXPECT_THAT(anonymous.err, HasSubstr("UNAUTHENTICATED"));
+
+  // A chunk damaged in a blob file (as ADamagedChunkOnTheNodeIsNeverWritten).
+  ASSERT_EQ(node_->Stop(), 0);
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  ASSERT_EQ(node_->Stop(), 0);
+  ASSERT_GT(DamageBlobs(node_->data_dir(), bytes.substr(300000, 64)), 0);
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  v1::ArtifactVerifySummary found = Verify(admin);
+  EXPECT_EQ(found.chunks_damaged(), 1u);
+  ASSERT_EQ(found.damaged_size(), 1);
+  EXPECT_THAT(found.damaged(0), ::testing::MatchesRegex("[0-9a-f]{64}: .+"));
+  EXPECT_EQ(found.chunks_checked(), pushed.chunks());
+  v1::ArtifactVerifySummary after = Verify(admin);  // removed: the store is clean again
+  EXPECT_EQ(after.chunks_damaged(), 0u);
+  EXPECT_LT(after.chunks_checked(), pushed.chunks());
+  // A push of the same file sends the removed chunk again; the pull is whole.
+  v1::ArtifactTransferSummary again = Push(file, "model", {"--version", "1"});
+  EXPECT_TRUE(again.unchanged());
+  EXPECT_GE(again.chunks_sent(), 1u);
+  v1::ArtifactTransferSummary pulled = Pull("cantine/model", Path("out"));
+  EXPECT_EQ(pulled.sha256(), pushed.sha256());
+  EXPECT_TRUE(ReadAll(Path("out")) == bytes);
+  EXPECT_EQ(Verify(admin).chunks_checked(), pushed.chunks());
+}
+
+TEST_F(ArtifactsTest, ADeletedArtifactsBytesLeaveTheNodesFiles) {
+  const std::string marker = "erase-me-" + RandomBytes(32, 43);
+  const std::string bytes = RandomBytes(300000, 44) + marker + RandomBytes(300000, 45);
+  Push(Write("f", bytes), "secret");
+  const std::string kept = RandomBytes(200000, 46);
+  Push(Write("k", kept), "kept");
+  // The chunks are in the store's files (flushed at the end of the upload).
+  ASSERT_TRUE(InFiles(node_->data_dir(), marker));
+  CommandResult deleted = Bibia(editor_, {"artifact", "delete", "cantine/secret@1"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_FALSE(InFiles(node_->data_dir(), marker));
+  ASSERT_EQ(node_->Stop(), 0);
+  EXPECT_FALSE(InFiles(node_->data_dir(), marker));
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  v1::ArtifactTransferSummary pulled = Pull("cantine/kept", Path("kept.out"));
+  EXPECT_TRUE(ReadAll(Path("kept.out")) == kept);
+}
+
+TEST(ArtifactsCollectorTest, TheTimerCollectsAnUploadNeverCommittedAfterItsGrace) {
+  TempDir dir;
+  NodeProcess node(dir.path() + "/node", {"--chunk-grace", "1s", "--chunk-collect-interval", "100ms"});
+  ASSERT_TRUE(node.Start()) << node.log();
+  const std::string editor = node.IssueToken("expert", "editor");
+  const std::string admin = node.IssueToken("expert", "admin");
+  // An upload with no manifest committed after it (a push that never ended).
+  const std::string marker = "never-committed-" + RandomBytes(32, 47);
+  const std::string bytes = RandomBytes(20000, 48) + marker;
+  auto stub = v1::Artifacts::NewStub(TlsChannel(node.address(), ReadAll(node.certificate_file())));
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + editor);
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  v1::UploadChunksResponse uploaded;
+  {
+    auto writer = stub->UploadChunks(&context, &uploaded);
+    v1::UploadChunksRequest message;
+    v1::ChunkData* chunk = message.add_chunks();
+    chunk->set_sha256(catalog::Sha256(bytes));
+    chunk->set_data(bytes);
+    ASSERT_TRUE(writer->Write(message));
+    ASSERT_TRUE(writer->WritesDone());
+    grpc::Status status = writer->Finish();
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  EXPECT_EQ(uploaded.chunks_stored(), 1u);
+  // Collected by the timer once past its grace (bounded wait).
+  const auto bibia = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {CliBinary()};
+    for (const auto& flag : node.CliFlags(admin)) argv.push_back(flag);
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunCommand(argv, "", 60);
+  };
+  uint64_t stored = 1;
+  for (int i = 0; i < 300 && stored > 0; ++i) {
+    CommandResult r = bibia({"artifact", "verify", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    v1::ArtifactVerifySummary summary;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(r.out, &summary).ok()) << r.out;
+    stored = summary.chunks_checked();
+    if (stored > 0) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(stored, 0u) << node.log();
+  EXPECT_FALSE(InFiles(node.data_dir(), marker));
+  EXPECT_THAT(node.log(), HasSubstr("collected"));
+}
+
+TEST_F(ArtifactsTest, ANodeKilledMidPushHoldsNoManifestAndTheRerunIsWhole) {
+  const std::string bytes = RandomBytes(200 << 20, 80);
+  const std::string file = Write("huge", bytes);
+  std::vector<std::string> push = {CliBinary()};
+  for (const auto& flag : node_->CliFlags(editor_)) push.push_back(flag);
+  for (const std::string& arg : {std::string("artifact"), std::string("push"), std::string("cantine"), file,
+                                 std::string("--name"), std::string("huge"), std::string("--kind"),
+                                 std::string("model"), std::string("--format"), std::string("onnx"),
+                                 std::string("--licence"), std::string("MIT"), std::string("--json")}) {
+    push.push_back(arg);
+  }
+  CommandResult interrupted;
+  std::thread pushing([&] { interrupted = RunCommand(push, "", 300); });
+  // SIGKILL of the node a moment into the push (it takes longer here).
+  absl::SleepFor(absl::Seconds(1));
+  node_->Kill9();
+  pushing.join();
+  if (interrupted.exit_code == 0) GTEST_SKIP() << "the push finished before the node was killed";
+  ASSERT_TRUE(node_->Start()) << node_->log();
+  CommandResult list = Bibia(editor_, {"artifact", "list", "cantine"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_EQ(list.out, "no artifacts\n");
+  v1::ArtifactTransferSummary pushed = Summary(RunCommand(push, "", 300));
+  EXPECT_EQ(pushed.id(), "cantine/huge@1");
+  v1::ArtifactTransferSummary pulled = Pull("cantine/huge", Path("huge.out"));
+  EXPECT_EQ(pulled.sha256(), pushed.sha256());
+  EXPECT_TRUE(ReadAll(Path("huge.out")) == bytes);
+}
+
+TEST_F(ArtifactsTest, AGitBundleTravelsAsASourceArtifactAndClones) {
+  const std::string repo = Path("repo");
+  std::filesystem::create_directories(repo);
+  const auto git = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {"git", "-C", repo, "-c", "user.name=Test", "-c", "user.email=test@example.org",
+                                     "-c", "init.defaultBranch=main"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = RunCommand(argv, "", 60);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  };
+  git({"init", "-q"});
+  std::ofstream(repo + "/train.py") << "print('entraînement du modèle de fréquentation')\n";
+  git({"add", "train.py"});
+  git({"commit", "-q", "-m", "first"});
+  git({"bundle", "create", Path("src.bundle"), "--all"});
+  v1::ArtifactTransferSummary pushed =
+      Summary(Bibia(editor_, {"artifact", "push", "cantine", Path("src.bundle"), "--name", "code", "--kind", "source",
+                              "--format", "git-bundle", "--licence", "EUPL-1.2", "--json"}));
+  EXPECT_EQ(pushed.id(), "cantine/code@1");
+  CommandResult show = Bibia(editor_, {"artifact", "show", "cantine/code@1"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("git-bundle"));
+  v1::ArtifactTransferSummary pulled = Pull("cantine/code", Path("pulled.bundle"));
+  EXPECT_EQ(pulled.sha256(), pushed.sha256());
+  CommandResult cloned = RunCommand({"git", "clone", "-q", Path("pulled.bundle"), Path("clone")}, "", 60);
+  ASSERT_EQ(cloned.exit_code, 0) << cloned.err;
+  EXPECT_EQ(ReadAll(Path("clone/train.py")), "print('entraînement du modèle de fréquentation')\n");
 }
 
 TEST(ArtifactsQuotaTest, APushOverTheQuotaCommitsNothingAndTheNodeServesOn) {

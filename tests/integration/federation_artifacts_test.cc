@@ -2,7 +2,8 @@
 // expert log to expert members only (never to a public mirror, whose store
 // holds neither the manifest nor a chunk's bytes); a member's developer
 // pulls from the origin with a token of their own node, or through their own
-// node, which fetches the chunks from the federation and keeps them.
+// node, which fetches the chunks from the federation and keeps them; a member
+// collects and erases the chunks a replicated deletion leaves unreferenced.
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -11,7 +12,10 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bibia/v1/artifacts.pb.h"
+#include "bibia/v1/artifacts_service.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/integration/federation_harness.h"
 
@@ -230,6 +234,84 @@ TEST(FederationArtifactsTest, APullThroughANodeThatReachesNoHolderFailsAndWrites
   EXPECT_NE(pulled.exit_code, 0);
   EXPECT_THAT(pulled.err, HasSubstr("neither on this node nor on a node it reached"));
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST(FederationArtifactsTest, AMemberCollectsAndErasesTheChunksOfAReplicatedDeletion) {
+  constexpr int kOrigin = 0, kMember = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2,
+                      {"--gossip-interval", "200ms", "--chunk-grace", "0s", "--chunk-collect-interval", "100ms"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());
+  v1::Project project;
+  project.mutable_public_()->set_id("cantine");
+  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
+  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
+  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
+  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  grpc::Status put = f.Put(kOrigin, project);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+  project.mutable_public_()->set_id("cantine-copie");
+  put = f.Put(kMember, project);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+
+  std::mt19937_64 rng(6);
+  std::string bytes(600000, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  const std::string marker = "replicated-erasure-marker-5c1e";
+  bytes.replace(300000, marker.size(), marker);
+  const std::string file = dir.path() + "/weights.bin";
+  std::ofstream(file, std::ios::binary) << bytes;
+  const auto push = [&](int node, const std::string& project_id, const std::string& name) {
+    return Bibia(f.node(node), f.node(node).IssueToken("expert", "editor"),
+                 {"artifact", "push", project_id, file, "--name", name, "--kind", "model", "--format", "safetensors",
+                  "--licence", "MIT"});
+  };
+  CommandResult pushed = push(kOrigin, "cantine", kName);
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  ASSERT_STATUS_OK(f.AddPeer(kMember, kOrigin));
+  const std::string member_admin = f.admin_token(kMember);
+  ASSERT_TRUE(WaitForArtifact(f, kMember, member_admin, kName)) << f.node(kMember).log();
+
+  // The member's node keeps the chunks of a pull through it.
+  const std::string ref = std::string("cantine/") + kName;
+  CommandResult pulled = Bibia(f.node(kMember), member_admin, {"artifact", "pull", ref, "-o", dir.path() + "/a.bin"});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err << f.node(kMember).log();
+  // The same bytes pushed there as the member's own artifact, then deleted:
+  // the replicated manifest still references them, none is collected.
+  ASSERT_EQ(push(kMember, "cantine-copie", "copie").exit_code, 0);
+  CommandResult own_deleted = Bibia(f.node(kMember), f.node(kMember).IssueToken("expert", "editor"),
+                                    {"artifact", "delete", "cantine-copie/copie@1", "--json"});
+  ASSERT_EQ(own_deleted.exit_code, 0) << own_deleted.err;
+  v1::DeleteArtifactResponse collected;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(own_deleted.out, &collected).ok()) << own_deleted.out;
+  EXPECT_EQ(collected.chunks_collected(), 0u);
+  const auto stored_on_member = [&]() -> int64_t {
+    CommandResult r = Bibia(f.node(kMember), member_admin, {"artifact", "verify", "--json"});
+    if (r.exit_code != 0) return -1;
+    v1::ArtifactVerifySummary summary;
+    if (!google::protobuf::util::JsonStringToMessage(r.out, &summary).ok()) return -1;
+    return static_cast<int64_t>(summary.chunks_checked());
+  };
+  const int64_t held = stored_on_member();
+  ASSERT_GT(held, 0);
+  EXPECT_NE(FoundIn(f.node(kMember).data_dir(), marker), "");
+
+  // The origin deletes; the member's timer collects once the tombstone arrived.
+  CommandResult deleted = Bibia(f.node(kOrigin), f.node(kOrigin).IssueToken("expert", "editor"),
+                                {"artifact", "delete", ref + "@1"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(FoundIn(f.node(kOrigin).data_dir(), marker), "");
+  int64_t left = held;
+  for (int i = 0; i < 300 && left != 0; ++i) {
+    left = stored_on_member();
+    if (left != 0) absl::SleepFor(absl::Milliseconds(200));
+  }
+  EXPECT_EQ(left, 0) << f.node(kMember).log();
+  CommandResult list = Bibia(f.node(kMember), member_admin, {"artifact", "list"});
+  EXPECT_EQ(list.out, "no artifacts\n");
+  f.Stop(kMember);
+  EXPECT_EQ(FoundIn(f.node(kMember).data_dir(), marker), "");
 }
 
 }  // namespace
