@@ -367,19 +367,7 @@ TEST_F(ArtifactsTest, ADamagedChunkOnTheNodeIsNeverWritten) {
   ASSERT_EQ(node_->Stop(), 0);
   ASSERT_TRUE(node_->Start()) << node_->log();
   ASSERT_EQ(node_->Stop(), 0);
-  const std::string needle = bytes.substr(300000, 64);
-  int damaged = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(node_->data_dir())) {
-    if (!entry.is_regular_file() || entry.path().extension() != ".blob") continue;
-    std::string content = ReadAll(entry.path().string());
-    for (size_t at = content.find(needle); at != std::string::npos; at = content.find(needle, at + 1)) {
-      content[at + 10] ^= 0x55;
-      ++damaged;
-    }
-    if (damaged > 0) std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << content;
-    if (damaged > 0) break;
-  }
-  ASSERT_GT(damaged, 0);
+  ASSERT_GT(DamageBlobs(node_->data_dir(), bytes.substr(300000, 64)), 0);
   ASSERT_TRUE(node_->Start()) << node_->log();
   CommandResult pulled = Bibia(editor_, {"artifact", "pull", "cantine/model", "-o", Path("out")});
   EXPECT_NE(pulled.exit_code, 0);
