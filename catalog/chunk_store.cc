@@ -171,7 +171,11 @@ absl::Status ChunkStore::EraseDeleted() {
 absl::StatusOr<ChunkStore::VerifyPage> ChunkStore::Verify(std::string_view start_after, uint64_t max_bytes,
                                                           size_t max_listed) {
   constexpr uint64_t kMaxChunksPerPage = 16384;
-  if (!start_after.empty()) BIBIA_RETURN_IF_ERROR(CheckHash(start_after));
+  if (!start_after.empty() && start_after.size() != kHashBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("start_after: ", start_after.size(),
+                                                   " bytes, not a SHA-256 (32); pass the last reply's"
+                                                   " next_start_after"));
+  }
   VerifyPage page;
   std::vector<std::string> damaged;
   const auto damage = [&](std::string_view hash, std::string reason) {

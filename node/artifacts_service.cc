@@ -246,10 +246,6 @@ grpc::Status ArtifactsService::VerifyChunks(grpc::ServerContext* context, const 
                                             v1::VerifyChunksResponse* response) {
   RequestGuard guard(*access_, context, Operation::kArtifactVerify);
   if (!guard.allowed()) return guard.Finish();
-  if (!request->start_after().empty() && request->start_after().size() != 32) {
-    return guard.Finish(absl::InvalidArgumentError("start_after: not a SHA-256 (32 bytes); pass the previous reply's"
-                                                   " next_start_after"));
-  }
   absl::StatusOr<catalog::ChunkStore::VerifyPage> page =
       store_->chunks()->Verify(request->start_after(), kVerifyPageBytes, kMaxDamagedListed);
   if (!page.ok()) return guard.Finish(page.status());
