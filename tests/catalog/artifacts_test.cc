@@ -245,7 +245,8 @@ TEST_F(ArtifactsTest, VerifyReportsAndRemovesADamagedChunk) {
   ASSERT_EQ(report->listed.size(), 1u);
   EXPECT_EQ(report->listed[0].first, wrong_hash);
   EXPECT_NE(report->listed[0].second.find("SHA-256"), std::string::npos) << report->listed[0].second;
-  std::vector<std::string_view> query = {wrong_hash, Sha256("good one")};
+  const std::string good_hash = Sha256("good one");
+  std::vector<std::string_view> query = {wrong_hash, good_hash};
   auto has = store_->chunks()->Has(query);
   ASSERT_THAT(has.status(), IsOk());
   EXPECT_EQ(*has, (std::vector<bool>{false, true}));
