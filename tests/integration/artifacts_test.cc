@@ -499,8 +499,17 @@ TEST_F(ArtifactsTest, ANodeKilledMidPushHoldsNoManifestAndTheRerunIsWhole) {
   }
   CommandResult interrupted;
   std::thread pushing([&] { interrupted = RunCommand(push, "", 300); });
-  // SIGKILL of the node a moment into the push (it takes longer here).
-  absl::SleepFor(absl::Seconds(1));
+  // SIGKILL of the node once chunks of the push have arrived (bounded wait).
+  const std::string admin = node_->IssueToken("expert", "admin");
+  for (int i = 0; i < 1000; ++i) {
+    CommandResult r = Bibia(admin, {"artifact", "verify", "--json"});
+    v1::ArtifactVerifySummary stored;
+    if (r.exit_code == 0 && google::protobuf::util::JsonStringToMessage(r.out, &stored).ok() &&
+        stored.chunks_checked() > 0) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
   node_->Kill9();
   pushing.join();
   if (interrupted.exit_code == 0) GTEST_SKIP() << "the push finished before the node was killed";
