@@ -31,6 +31,7 @@ const char* OperationName(Operation op) {
     case Operation::kFederationStatus: return "FederationStatus";
     case Operation::kArtifactRead: return "ArtifactRead";
     case Operation::kArtifactWrite: return "ArtifactWrite";
+    case Operation::kFetchChunks: return "FetchChunks";
   }
   return "?";
 }
@@ -58,6 +59,8 @@ Requirement RequirementOf(Operation op) {
       return {v1::TIER_EXPERT, v1::ROLE_READER, false};
     case Operation::kArtifactWrite:
       return {v1::TIER_EXPERT, v1::ROLE_EDITOR, true};
+    case Operation::kFetchChunks:  // the peer's roster tier
+      return {v1::TIER_EXPERT, v1::ROLE_READER, false, true};
     case Operation::kIssueToken:
     case Operation::kRevokeToken:
     case Operation::kListTokens:

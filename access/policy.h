@@ -44,6 +44,8 @@ enum class Operation {
   // not even whether a chunk exists, is told to a lower tier.
   kArtifactRead,
   kArtifactWrite,
+  // A peer of expert roster tier fetching chunks it lacks (pull-through).
+  kFetchChunks,
 };
 inline constexpr Operation kAllOperations[] = {
     Operation::kSearch,      Operation::kGetProject,   Operation::kListProjects,  Operation::kStats,
@@ -52,7 +54,7 @@ inline constexpr Operation kAllOperations[] = {
     Operation::kListAudit,   Operation::kInstallRoster, Operation::kGetRoster,     Operation::kRedactHistory,
     Operation::kSync,        Operation::kSubscribe,    Operation::kAddPeer,       Operation::kRemovePeer,
     Operation::kListPeers,   Operation::kSyncNow,      Operation::kFederationStatus, Operation::kArtifactRead,
-    Operation::kArtifactWrite};
+    Operation::kArtifactWrite, Operation::kFetchChunks};
 
 const char* OperationName(Operation op);
 

@@ -135,11 +135,11 @@ std::string EnumWord(const std::string& name, std::string_view prefix) {
   return absl::AsciiStrToLower(name.substr(std::min(name.size(), prefix.size())));
 }
 
-std::string ManifestId(const v1::ArtifactManifest& m) {
+}  // namespace
+
+std::string ArtifactId(const v1::ArtifactManifest& m) {
   return absl::StrCat(m.project_id(), "/", m.name(), "@", m.version());
 }
-
-}  // namespace
 
 absl::StatusOr<std::vector<v1::ChunkRef>> Store::ChunkListOf(const v1::ArtifactManifest& manifest) const {
   std::vector<v1::ChunkRef> refs(manifest.chunks().begin(), manifest.chunks().end());
@@ -148,14 +148,14 @@ absl::StatusOr<std::vector<v1::ChunkRef>> Store::ChunkListOf(const v1::ArtifactM
   for (const v1::ChunkRef& piece : manifest.chunk_list()) {
     BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> bytes, chunks_->Get(piece.sha256()));
     if (!bytes) {
-      return absl::FailedPreconditionError(absl::StrCat("artifact ", ManifestId(manifest),
+      return absl::FailedPreconditionError(absl::StrCat("artifact ", ArtifactId(manifest),
                                                         ": a piece of its chunk list is not stored"));
     }
     serialized += *bytes;
   }
   v1::ChunkList list;
   if (!list.ParseFromString(serialized)) {
-    return absl::DataLossError(absl::StrCat("artifact ", ManifestId(manifest), ": its chunk list does not parse"));
+    return absl::DataLossError(absl::StrCat("artifact ", ArtifactId(manifest), ": its chunk list does not parse"));
   }
   refs.assign(list.chunks().begin(), list.chunks().end());
   return refs;
@@ -233,7 +233,7 @@ absl::StatusOr<Store::ManifestResult> Store::CommitManifest(v1::ArtifactManifest
     manifest.set_version(std::to_string(highest + 1));
   }
   ManifestResult result;
-  result.id = ManifestId(manifest);
+  result.id = ArtifactId(manifest);
   const std::string key = ArtifactKey(project_id, manifest.name(), manifest.version());
   BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> existing, ReadRecord(*db_, key));
   if (existing) {

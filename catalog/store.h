@@ -44,6 +44,9 @@ namespace bibia::catalog {
 class ReplicaReceiver;
 struct StoreBatch;
 
+// "PROJECT/NAME@VERSION": how a manifest is named to people and in lineage.
+std::string ArtifactId(const v1::ArtifactManifest& manifest);
+
 class Store final : public CatalogStore, public Replica, public NodeSettings {
  public:
   struct Options {

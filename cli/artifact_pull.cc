@@ -61,12 +61,16 @@ absl::Status PwriteAll(int fd, const char* data, size_t size, uint64_t offset, c
   return absl::OkStatus();
 }
 
-// Downloads `hashes` (each verified against itself) and hands each to `sink`.
-absl::Status Download(const CommandContext& context, v1::Artifacts::Stub& stub, const std::vector<std::string>& hashes,
-                      uint64_t bytes, const std::function<absl::Status(const std::string&, const std::string&)>& sink) {
+// Downloads `hashes` of the manifest `ref` (each verified against itself)
+// and hands each to `sink`. A node that lacks some fetches them from the
+// federation first.
+absl::Status Download(const CommandContext& context, v1::Artifacts::Stub& stub, const v1::ArtifactRefRequest& ref,
+                      const std::vector<std::string>& hashes, uint64_t bytes,
+                      const std::function<absl::Status(const std::string&, const std::string&)>& sink) {
   grpc::ClientContext call;
   PrepareTransferCall(call, context, bytes);
   v1::DownloadChunksRequest request;
+  *request.mutable_ref() = ref;
   for (const std::string& h : hashes) request.add_sha256(h);
   std::unique_ptr<grpc::ClientReader<v1::DownloadChunksResponse>> reader = stub.DownloadChunks(&call, request);
   v1::DownloadChunksResponse message;
@@ -112,6 +116,10 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context) {
   absl::StatusOr<v1::GetManifestResponse> got = CallNode(context, stub, &v1::Artifacts::Stub::GetManifest, get);
   if (!got.ok()) return got.status();
   const v1::ArtifactManifest& manifest = got->manifest();
+  v1::ArtifactRefRequest resolved;  // the version found, for every download
+  resolved.set_project_id(manifest.project_id());
+  resolved.set_name(manifest.name());
+  resolved.set_version(manifest.version());
   if (manifest.format() == v1::ARTIFACT_FORMAT_PICKLE || manifest.format() == v1::ARTIFACT_FORMAT_JOBLIB) {
     context.err << "warning: " << got->id() << " is a " << ArtifactFormatWord(manifest.format())
                 << " file: loading it runs code it contains; load it only if you trust "
@@ -128,7 +136,7 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context) {
       bytes += piece.size();
     }
     std::string serialized;
-    absl::Status s = Download(context, stub, pieces, bytes, [&](const std::string&, const std::string& data) {
+    absl::Status s = Download(context, stub, resolved, pieces, bytes, [&](const std::string&, const std::string& data) {
       serialized += data;
       return absl::OkStatus();
     });
@@ -220,7 +228,7 @@ absl::StatusOr<std::string> RunArtifactPull(const CommandContext& context) {
       bytes += chunks[wanted[order[start]].front()].size();
       batch.push_back(order[start++]);
     }
-    absl::Status s = Download(context, stub, batch, bytes, [&](const std::string& hash, const std::string& data) {
+    absl::Status s = Download(context, stub, resolved, batch, bytes, [&](const std::string& hash, const std::string& data) {
       summary.set_chunks_fetched(summary.chunks_fetched() + 1);
       summary.set_bytes_fetched(summary.bytes_fetched() + data.size());
       if (in_order) whole.Update(data.data(), data.size());

@@ -1,11 +1,18 @@
 #include "node/artifacts_service.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "access/signing.h"
+#include "catalog/status_macros.h"
+#include "node/chunk_stream.h"
+#include "node/log.h"
 #include "node/request_guard.h"
 
 namespace bibia::node {
@@ -16,6 +23,9 @@ using access::Operation;
 std::string RefId(const v1::ArtifactRefRequest& ref) {
   return absl::StrCat(ref.project_id(), "/", ref.name(), ref.version().empty() ? "" : "@", ref.version());
 }
+
+// The longest a download waits for chunks fetched from the federation.
+constexpr absl::Duration kMaxFetch = absl::Minutes(10);
 
 absl::Status TooMany(std::string_view what, int n, int max) {
   return absl::InvalidArgumentError(absl::StrCat(absl::string_view(what.data(), what.size()), ": ", n,
@@ -98,14 +108,13 @@ grpc::Status ArtifactsService::GetManifest(grpc::ServerContext* context, const v
     return guard.Finish(absl::NotFoundError(absl::StrCat("artifact ", RefId(ref), " not found on this node")));
   }
   v1::ArtifactManifest& manifest = *(*record)->mutable_artifact();
-  const std::string id = absl::StrCat(manifest.project_id(), "/", manifest.name(), "@", manifest.version());
+  const std::string id = catalog::ArtifactId(manifest);
   // Lineage the other way: the manifests held here that derive from this one.
   auto all = store_->ListManifests("");
   if (!all.ok()) return guard.Finish(all.status());
   for (const v1::StoredRecord& other : *all) {
     if (other.artifact().base() == id) {
-      response->add_derived(absl::StrCat(other.artifact().project_id(), "/", other.artifact().name(), "@",
-                                         other.artifact().version()));
+      response->add_derived(catalog::ArtifactId(other.artifact()));
     }
   }
   response->set_id(id);
@@ -117,36 +126,86 @@ grpc::Status ArtifactsService::GetManifest(grpc::ServerContext* context, const v
 grpc::Status ArtifactsService::DownloadChunks(grpc::ServerContext* context, const v1::DownloadChunksRequest* request,
                                               grpc::ServerWriter<v1::DownloadChunksResponse>* writer) {
   RequestGuard guard(*access_, context, Operation::kArtifactRead);
+  if (request->has_ref()) guard.AddRecord(RefId(request->ref()));
   if (!guard.allowed()) return guard.Finish();
   if (request->sha256_size() > kMaxDownloadHashes) {
     return guard.Finish(TooMany("sha256", request->sha256_size(), kMaxDownloadHashes));
   }
-  v1::DownloadChunksResponse message;
-  size_t bytes = 0;
-  for (int i = 0; i < request->sha256_size(); ++i) {
-    if (context->IsCancelled()) return guard.Finish(absl::CancelledError("download: the client went away"));
-    // Not re-hashed here: the client checks every chunk, and RocksDB's blob
-    // checksum reports a chunk damaged on disk (DATA_LOSS).
-    absl::StatusOr<std::optional<std::string>> chunk = store_->chunks()->Get(request->sha256(i), /*verify=*/false);
-    if (!chunk.ok()) return guard.Finish(chunk.status());
-    if (!chunk->has_value()) {
-      return guard.Finish(absl::NotFoundError(
-          absl::StrCat("download: chunk ", i + 1, " of the request is not stored on this node")));
-    }
-    v1::ChunkData* data = message.add_chunks();
-    data->set_sha256(request->sha256(i));
-    bytes += (*chunk)->size();
-    data->set_data(std::move(**chunk));
-    if (bytes >= kDownloadMessageBytes) {
-      if (!writer->Write(message)) return guard.Finish(absl::CancelledError("download: the client went away"));
-      message.clear_chunks();
-      bytes = 0;
+  if (fetcher_ != nullptr && request->has_ref()) {
+    if (absl::Status fetched = FetchAbsentChunks(*request, context); !fetched.ok()) return guard.Finish(fetched);
+  }
+  return guard.Finish(StreamStoredChunks(*store_->chunks(), request->sha256(), AbsentChunk::kFail, context, writer));
+}
+
+absl::StatusOr<absl::flat_hash_set<std::string>> ArtifactsService::ChunksListedBy(
+    const v1::StoredRecord& record, absl::Time deadline) const {
+  const v1::ArtifactManifest& manifest = record.artifact();
+  absl::flat_hash_set<std::string> listed;
+  for (const v1::ChunkRef& ref : manifest.chunks()) listed.insert(ref.sha256());
+  if (manifest.chunk_list_size() == 0) return listed;
+  // A long list is in pieces, stored as chunks: fetch those first.
+  std::vector<std::string> pieces;
+  for (const v1::ChunkRef& piece : manifest.chunk_list()) pieces.push_back(piece.sha256());
+  std::vector<std::string_view> views(pieces.begin(), pieces.end());
+  BIBIA_ASSIGN_OR_RETURN(std::vector<bool> has, store_->chunks()->Has(views));
+  std::vector<std::string> absent;
+  for (size_t i = 0; i < has.size(); ++i) {
+    if (!has[i]) absent.push_back(pieces[i]);
+  }
+  if (!absent.empty()) {
+    BIBIA_ASSIGN_OR_RETURN(ChunkFetcher::Outcome outcome, fetcher_->Fetch(record.origin(), absent, deadline));
+    if (!outcome.missing.empty()) {
+      return absl::NotFoundError(absl::StrCat("download: pieces of the chunk list of artifact ",
+                                              catalog::ArtifactId(manifest), " are stored neither on this node nor",
+                                              " on a node it reached (", outcome.failures, ")"));
     }
   }
-  if (message.chunks_size() > 0 && !writer->Write(message)) {
-    return guard.Finish(absl::CancelledError("download: the client went away"));
+  listed.insert(pieces.begin(), pieces.end());
+  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::ChunkRef> refs, store_->ChunkListOf(manifest));
+  for (const v1::ChunkRef& ref : refs) listed.insert(ref.sha256());
+  return listed;
+}
+
+absl::Status ArtifactsService::FetchAbsentChunks(const v1::DownloadChunksRequest& request,
+                                                 grpc::ServerContext* context) const {
+  std::vector<std::string_view> hashes(request.sha256().begin(), request.sha256().end());
+  BIBIA_ASSIGN_OR_RETURN(std::vector<bool> has, store_->chunks()->Has(hashes));
+  std::vector<std::string> absent;
+  for (size_t i = 0; i < has.size(); ++i) {
+    if (!has[i]) absent.emplace_back(request.sha256(static_cast<int>(i)));
   }
-  return guard.Finish();
+  if (absent.empty()) return absl::OkStatus();
+  const v1::ArtifactRefRequest& ref = request.ref();
+  BIBIA_ASSIGN_OR_RETURN(std::optional<v1::StoredRecord> record,
+                         store_->GetManifest(ref.project_id(), ref.name(), ref.version()));
+  if (!record) return absl::NotFoundError(absl::StrCat("ref: artifact ", RefId(ref), " is not held on this node"));
+  // Its own artifact: nothing to fetch; the download names what is missing.
+  if (record->origin() == access_->node_id()) return absl::OkStatus();
+  const absl::Time deadline = std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxFetch);
+  BIBIA_ASSIGN_OR_RETURN(absl::flat_hash_set<std::string> listed, ChunksListedBy(*record, deadline));
+  for (const std::string& hash : absent) {
+    if (!listed.contains(hash)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sha256: ", access::Hex(hash).substr(0, 16), "… is not a chunk of artifact ",
+                       catalog::ArtifactId(record->artifact())));
+    }
+  }
+  const absl::Time started = absl::Now();
+  BIBIA_ASSIGN_OR_RETURN(ChunkFetcher::Outcome outcome, fetcher_->Fetch(record->origin(), absent, deadline));
+  Log(outcome.missing.empty() ? LogLevel::kInfo : LogLevel::kWarning, "chunks fetched from the federation",
+      {{"artifact", catalog::ArtifactId(record->artifact())},
+       {"chunks", absl::StrCat(outcome.fetched)},
+       {"bytes", absl::StrCat(outcome.bytes)},
+       {"refused", absl::StrCat(outcome.refused)},
+       {"missing", absl::StrCat(outcome.missing.size())},
+       {"ms", absl::StrCat(absl::ToInt64Milliseconds(absl::Now() - started))},
+       {"failures", outcome.failures.empty() ? "-" : outcome.failures}});
+  if (!outcome.missing.empty()) {
+    return absl::NotFoundError(absl::StrCat("download: ", outcome.missing.size(), " of the chunks asked are stored ",
+                                            "neither on this node nor on a node it reached (", outcome.failures,
+                                            ")"));
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status ArtifactsService::ListArtifacts(grpc::ServerContext* context, const v1::ListArtifactsRequest* request,
@@ -159,7 +218,7 @@ grpc::Status ArtifactsService::ListArtifacts(grpc::ServerContext* context, const
   for (v1::StoredRecord& record : *manifests) {
     v1::ArtifactSummary* summary = response->add_artifacts();
     v1::ArtifactManifest& m = *record.mutable_artifact();
-    summary->set_id(absl::StrCat(m.project_id(), "/", m.name(), "@", m.version()));
+    summary->set_id(catalog::ArtifactId(m));
     summary->set_origin(record.origin());
     m.clear_chunks();
     m.clear_chunk_list();

@@ -6,6 +6,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "node/chunk_stream.h"
 #include "node/request_guard.h"
 
 namespace bibia::node {
@@ -179,6 +180,19 @@ void FederationService::Stop() {
   absl::MutexLock lock(&mu_);
   stopping_ = true;
   changed_.SignalAll();
+}
+
+grpc::Status FederationService::FetchChunks(grpc::ServerContext* context, const v1::FetchChunksRequest* request,
+                                            grpc::ServerWriter<v1::DownloadChunksResponse>* writer) {
+  RequestGuard guard(*access_, context, access::Operation::kFetchChunks);
+  if (!guard.allowed()) return guard.Finish();
+  if (request->sha256_size() > kMaxDownloadHashes) {
+    return guard.Finish(absl::InvalidArgumentError(absl::StrCat("sha256: ", request->sha256_size(),
+                                                                " hashes in one call, at most ", kMaxDownloadHashes)));
+  }
+  // Only what is held: the peer asks another node for the rest.
+  return guard.Finish(
+      StreamStoredChunks(*store_->chunks(), request->sha256(), AbsentChunk::kSkip, context, writer));
 }
 
 }  // namespace bibia::node

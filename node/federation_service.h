@@ -1,6 +1,7 @@
 // gRPC adapter of bibia.v1.Federation, the server side of replication: Sync
 // streams log entries past the caller's frontier, filtered to the caller's
-// roster tier; Subscribe pushes a hint whenever this node's frontier advances.
+// roster tier; Subscribe pushes a hint whenever this node's frontier advances;
+// FetchChunks serves artifact chunks to expert peers (pull-through).
 // Each roster member holds at most one Subscribe stream (each holds a server
 // thread): a second one from the same member replaces the first, which ends
 // with ABORTED. The newer wins because a member that lost its connection
@@ -39,6 +40,9 @@ class FederationService final : public v1::Federation::Service {
                     grpc::ServerWriter<v1::SyncBatch>* writer) override;
   grpc::Status Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                          grpc::ServerWriter<v1::Hint>* writer) override;
+  // The chunks asked that this node holds, for a peer of expert roster tier.
+  grpc::Status FetchChunks(grpc::ServerContext* context, const v1::FetchChunksRequest* request,
+                           grpc::ServerWriter<v1::DownloadChunksResponse>* writer) override;
 
   // Wakes subscribers: the frontier advanced. Cheap; never blocks.
   void Notify();

@@ -5,6 +5,7 @@
 #define BIBIA_NODE_GRPC_STATUS_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
@@ -15,6 +16,10 @@ namespace bibia::node {
 // "(path)", control characters escaped, cut at 1 KiB. Codes map one to one:
 // abseil's and gRPC's canonical codes are the same numbers.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The other way, for what a peer answered: same code, the message prefixed
+// with `what` (e.g. "sync with n1").
+absl::Status FromGrpcStatus(const grpc::Status& status, std::string_view what);
 
 // INVALID_ARGUMENT for a request body that is not `method`'s protobuf message
 // (gRPC reports it as INTERNAL with no message: node/undecodable_request.h).

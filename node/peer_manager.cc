@@ -13,6 +13,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "catalog/log_entry_view.h"
+#include "node/grpc_status.h"
 #include "node/log.h"
 #include "node/run_applier.h"
 
@@ -198,10 +199,7 @@ absl::StatusOr<int64_t> PullReceiver::Finish(const grpc::Status& stream, v1::Pee
         {{"peer", peer_id_}, {"origin", origin}, {"count", absl::StrCat(count)}});
   }
   if (!malformed_.ok()) return malformed_;
-  if (!stream.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(stream.error_code()),
-                        absl::StrCat("sync with ", peer_id_, ": ", stream.error_message()));
-  }
+  if (!stream.ok()) return FromGrpcStatus(stream, absl::StrCat("sync with ", peer_id_));
   if (!oversized_.ok()) return oversized_;
   if (totals.stopped_logs > 0) {
     return absl::DataLossError(absl::StrCat("sync with ", peer_id_, ": entries of ", totals.stopped_logs,
@@ -272,6 +270,30 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> PeerManager::ChannelTo(const v1::
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
   return grpc::CreateCustomChannel(endpoint, grpc::SslCredentials(ssl), args);
+}
+
+std::vector<ChunkFetcher::Source> PeerManager::ChunkSources(const std::string& origin) const {
+  std::vector<v1::Peer> candidates;
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = peers_.find(origin); it != peers_.end() && !it->second->removed) {
+      candidates.push_back(it->second->state.peer());
+    } else {
+      candidates.emplace_back().set_node_id(origin);  // reached at its roster endpoint
+    }
+    for (const auto& [id, entry] : peers_) {
+      if (id != origin && !entry->removed) candidates.push_back(entry->state.peer());
+    }
+  }
+  std::vector<ChunkFetcher::Source> sources;
+  for (const v1::Peer& peer : candidates) {
+    if (peer.node_id() == access_->node_id()) continue;
+    const std::optional<v1::RosterMember> member = access_->Member(peer.node_id());
+    if (!member || member->max_tier() < v1::TIER_EXPERT) continue;  // it holds no chunk, and would refuse us
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = ChannelTo(peer);
+    if (channel.ok()) sources.push_back(PeerChunkSource(peer.node_id(), *std::move(channel)));
+  }
+  return sources;
 }
 
 absl::Status PeerManager::AddPeer(const v1::Peer& peer) {

@@ -20,6 +20,7 @@
 #include "access/node_files.h"
 #include "bibia/v1/federation.pb.h"
 #include "catalog/store.h"
+#include "node/chunk_fetcher.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 
@@ -57,6 +58,10 @@ class PeerManager {
   // caller's), so that the answer, failures included, arrives before it.
   absl::StatusOr<int64_t> SyncNow(const std::string& node_id, absl::Time deadline = absl::InfiniteFuture());
   int64_t entries_rejected() const;
+  // Where chunks of a manifest of `origin` may be fetched (pull-through):
+  // `origin` first (a peer or not: its roster endpoint), then the other
+  // peers, each a roster member of expert tier with an endpoint.
+  std::vector<ChunkFetcher::Source> ChunkSources(const std::string& origin) const;
 
  private:
   struct PeerEntry {

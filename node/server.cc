@@ -54,12 +54,14 @@ class Server::Services {
   Services(catalog::Store* store, access::AccessControl* access, PeerManager* peers, size_t max_import_bytes,
            int64_t chunk_grace_ms)
       : catalog(store, access),
-        artifacts(store, access, chunk_grace_ms),
+        fetcher(store->chunks(), [peers](const std::string& origin) { return peers->ChunkSources(origin); }),
+        artifacts(store, access, &fetcher, chunk_grace_ms),
         contribute(store, access, max_import_bytes),
         admin(store, access),
         federation(store, access),
         peers(store, access, peers) {}
   CatalogService catalog;
+  ChunkFetcher fetcher;  // pull-through, for artifacts
   ArtifactsService artifacts;
   ContributeService contribute;
   AdminService admin;

@@ -231,5 +231,16 @@ TEST(PolicyArtifactsTest, ArtifactsNeedExpertTierAndPushesALocalEditor) {
   EXPECT_TRUE(Authorize(editor_elsewhere, Operation::kArtifactWrite, "nantes").ok());
 }
 
+TEST(PolicyArtifactsTest, ChunksGoToPeersOfExpertRosterTierOnly) {
+  EXPECT_TRUE(Authorize(Peer(v1::TIER_EXPERT), Operation::kFetchChunks, kNode).ok());
+  EXPECT_EQ(Code(Peer(v1::TIER_RESTRICTED), Operation::kFetchChunks), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Code(Peer(v1::TIER_PUBLIC), Operation::kFetchChunks), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Code(Anonymous(), Operation::kFetchChunks), absl::StatusCode::kUnauthenticated);
+  // A person's token, even an expert admin's, is not a node.
+  EXPECT_EQ(Code(Token(kNode, v1::TIER_EXPERT, v1::ROLE_ADMIN), Operation::kFetchChunks),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(ShouldAudit(Peer(v1::TIER_EXPERT), Operation::kFetchChunks));
+}
+
 }  // namespace
 }  // namespace bibia::access

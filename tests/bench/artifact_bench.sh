@@ -4,7 +4,9 @@
 # throughput and the peak resident memory of client and node; the same file
 # pulled from an rsync daemon on 127.0.0.1 in the same run; and the bytes a
 # new version moves (scattered 1 KiB changes, 1 KiB inserted at the start)
-# against rsync's delta transfer of the same change.
+# against rsync's delta transfer of the same change; and a pull through a
+# second node of the federation that fetches every chunk from the origin
+# over mutual TLS (pull-through).
 # Usage: tests/bench/artifact_bench.sh [--size-mib N] [--build DIR] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,12 +63,17 @@ with open(f"{w}/v1", "rb") as src, open(f"{w}/v3", "wb") as dst:
         dst.write(b)
 PY
 
+# The federation's operator key and roster (for the pull-through part).
+"$CLI" roster init --key "$W/op.key" --roster "$W/roster.json" --federation Bench >/dev/null
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 start_node() {  # start_node NAME [flags...] -> sets ADDR, NODE_PID, TOKEN
   local name=$1; shift
   local dir="$W/$name"
-  "$NODE" init --data-dir "$dir" --id "$name" --collectivity "Ville de $name" >/dev/null
-  "$NODE" --data-dir "$dir" --listen 127.0.0.1:0 --port-file "$dir/port" --disk-reserve-mib 0 --no-gossip "$@" \
-    >"$dir.log" 2>&1 &
+  local port; port=$(free_port)
+  "$NODE" init --data-dir "$dir" --id "$name" --collectivity "Ville de $name" --endpoint "127.0.0.1:$port" \
+    --operator-key "$W/op.key.pub" >/dev/null
+  "$NODE" --data-dir "$dir" --listen "127.0.0.1:$port" --port-file "$dir/port" --disk-reserve-mib 0 --no-gossip \
+    --no-http "$@" >"$dir.log" 2>&1 &
   NODE_PID=$!
   PIDS+=("$NODE_PID")
   for _ in $(seq 1 300); do [ -s "$dir/port" ] && break; sleep 0.1; done
@@ -125,8 +132,38 @@ for mode in plaintext tls; do
   fi
 done
 
+# Pull-through: a second node (TLS), member of the same federation as the
+# TLS node that holds v1, receives the manifest, then serves a pull of it by
+# fetching every chunk from the origin over mutual TLS.
+ORIGIN_DIR="$W/node-tls"; ORIGIN_PID=$NODE_PID
+start_node member; MEMBER_ADDR=$ADDR; MEMBER_PID=$NODE_PID; MEMBER_TOKEN=$TOKEN
+for n in node-tls member; do
+  "$NODE" identity --data-dir "$W/$n" >"$W/$n.identity.json"
+  "$CLI" roster add-node --roster "$W/roster.json" --key "$W/op.key" --identity "$W/$n.identity.json" \
+    --tier expert >/dev/null
+done
+admin() {  # admin NODE-NAME ADDR cli-args...
+  local n=$1 addr=$2; shift 2
+  "$CLI" --node "$addr" --ca "$W/$n/tls.crt" --timeout 600 \
+    --token "$("$NODE" token issue --data-dir "$W/$n" --subject admin --tier expert --role admin --ttl 1h)" "$@"
+}
+admin node-tls "$(head -1 "$ORIGIN_DIR/port")" roster install "$W/roster.json" >/dev/null
+admin member "$MEMBER_ADDR" roster install "$W/roster.json" >/dev/null
+admin member "$MEMBER_ADDR" peer add node-tls >/dev/null
+admin member "$MEMBER_ADDR" sync >/dev/null
+mkdir -p "$W/pull-through"
+M=("$CLI" --node "$MEMBER_ADDR" --ca "$W/member/tls.crt" --token "$MEMBER_TOKEN" --timeout 600)
+timed "$W/pull-through.json" "${M[@]}" artifact pull bench/model@1 -o "$W/pull-through/v1" --json
+cmp -s "$W/v1" "$W/pull-through/v1" || { echo "file pulled through the member differs!" >&2; exit 1; }
+printf '%-44s %8s %8s %12s %10s\n' "pull through a member (fetches from origin)" "$SECS" "$(mbps $BYTES $SECS)" \
+  "$RSS" "$(peak_rss_mib "$MEMBER_PID")"
+timed "$W/pull-cached.json" "${M[@]}" artifact pull bench/model@1 -o "$W/pull-through/again" --json
+printf '%-44s %8s %8s %12s %10s\n' "pull again from the member (kept chunks)" "$SECS" "$(mbps $BYTES $SECS)" \
+  "$RSS" "$(peak_rss_mib "$MEMBER_PID")"
+echo "origin node peak RSS after serving the member: $(peak_rss_mib "$ORIGIN_PID") MiB"
+
 # rsync daemon on 127.0.0.1, the same file.
-RPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+RPORT=$(free_port)
 mkdir -p "$W/rsync-src" "$W/rsync-pull"
 cp "$W/v1" "$W/rsync-src/v1"
 cat >"$W/rsyncd.conf" <<CONF
@@ -147,7 +184,6 @@ RSYNC_PULL=$SECS
 echo
 echo "plaintext pull vs rsync: $(python3 -c "print(f'{$RSYNC_PULL / $PLAIN_PULL:.2f}')") x rsync's speed (target >= 1, aim 2)"
 echo "peak node RSS (plaintext node, whole run): $PLAIN_NODE_RSS MiB (target < 256)"
-echo "pull through a second node from the origin: not implemented (no pull-through cache yet)"
 
 # rsync delta transfers of the same changes: push v2 and v3 over v1.
 cp "$W/v1" "$W/rsync-src/target2"; cp "$W/v1" "$W/rsync-src/target3"

@@ -1,7 +1,8 @@
 // Artifacts in a federation of real nodes: a manifest travels in its owner's
 // expert log to expert members only (never to a public mirror, whose store
-// holds neither the manifest nor a chunk's bytes), and a member's developer
-// pulls from the origin with a token of their own node.
+// holds neither the manifest nor a chunk's bytes); a member's developer
+// pulls from the origin with a token of their own node, or through their own
+// node, which fetches the chunks from the federation and keeps them.
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -102,9 +103,133 @@ TEST(FederationArtifactsTest, ManifestsReachExpertMembersOnly) {
   f.Stop(kMirror);
   EXPECT_EQ(FoundIn(f.node(kMirror).data_dir(), kName), "");
   EXPECT_EQ(FoundIn(f.node(kMirror).data_dir(), bytes.substr(1000, 64)), "");
-  // The member's holds the manifest (chunks are fetched from the origin for now).
+  // The member's holds the manifest.
   f.Stop(kMember);
   EXPECT_NE(FoundIn(f.node(kMember).data_dir(), kName), "");
+}
+
+// True once node i lists artifact `name` of project "cantine" (bounded wait).
+bool WaitForArtifact(FederationHarness& f, int i, const std::string& token, const std::string& name) {
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    CommandResult list = Bibia(f.node(i), token, {"artifact", "list", "cantine"});
+    if (list.exit_code == 0 && list.out.find(name) != std::string::npos) return true;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
+// Flips a byte of every copy of `needle` in node i's blob files (stopped
+// after a restart, so that its chunks have left the write-ahead log);
+// returns how many copies.
+int DamageBlobs(FederationHarness& f, int i, const std::string& needle) {
+  f.Stop(i);
+  if (!f.Start(i).ok()) return 0;
+  f.Stop(i);
+  int damaged = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(f.node(i).data_dir())) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".blob") continue;
+    std::string content = ReadAll(entry.path().string());
+    int here = 0;
+    for (size_t at = content.find(needle); at != std::string::npos; at = content.find(needle, at + 1)) {
+      content[at + 10] ^= 0x55;
+      ++here;
+    }
+    if (here > 0) std::ofstream(entry.path(), std::ios::binary | std::ios::trunc) << content;
+    damaged += here;
+  }
+  return damaged;
+}
+
+TEST(FederationArtifactsTest, MembersPullThroughTheirOwnNodeFromAnyNodeThatHoldsTheChunks) {
+  constexpr int kOrigin = 0, kFirst = 1, kSecond = 2;
+  TempDir dir;
+  FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());  // all three of expert tier
+  v1::Project project;
+  project.mutable_public_()->set_id("cantine");
+  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
+  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
+  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
+  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  grpc::Status put = f.Put(kOrigin, project);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+  std::mt19937_64 rng(11);
+  std::string bytes(1 << 20, '\0');
+  for (char& c : bytes) c = static_cast<char>(rng());
+  const std::string file = dir.path() + "/weights.bin";
+  std::ofstream(file, std::ios::binary) << bytes;
+  CommandResult pushed = Bibia(f.node(kOrigin), f.node(kOrigin).IssueToken("expert", "editor"),
+                               {"artifact", "push", "cantine", file, "--name", kName, "--kind", "model", "--format",
+                                "onnx", "--licence", "MIT"});
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  ASSERT_STATUS_OK(f.AddPeer(kFirst, kOrigin));
+  ASSERT_STATUS_OK(f.AddPeer(kSecond, kOrigin));
+  ASSERT_STATUS_OK(f.AddPeer(kSecond, kFirst));
+  const std::string first_dev = f.node(kFirst).IssueToken("expert", "reader");
+  const std::string second_dev = f.node(kSecond).IssueToken("expert", "reader");
+  ASSERT_TRUE(WaitForArtifact(f, kFirst, first_dev, kName)) << f.node(kFirst).log();
+  ASSERT_TRUE(WaitForArtifact(f, kSecond, second_dev, kName)) << f.node(kSecond).log();
+  const std::string ref = std::string("cantine/") + kName;
+
+  // The first member's developer pulls from their own node, which fetches
+  // every chunk from the origin.
+  CommandResult first = Bibia(f.node(kFirst), first_dev, {"artifact", "pull", ref, "-o", dir.path() + "/a.bin"});
+  ASSERT_EQ(first.exit_code, 0) << first.err << f.node(kFirst).log();
+  EXPECT_TRUE(ReadAll(dir.path() + "/a.bin") == bytes);
+  EXPECT_THAT(f.node(kFirst).log(), HasSubstr("chunks fetched from the federation"));
+
+  // A chunk damaged on the origin's disk: the second member's node gets it
+  // from the first member instead, and the file is exact.
+  ASSERT_GT(DamageBlobs(f, kOrigin, bytes.substr(500000, 64)), 0);
+  ASSERT_STATUS_OK(f.Start(kOrigin));
+  CommandResult second = Bibia(f.node(kSecond), second_dev, {"artifact", "pull", ref, "-o", dir.path() + "/b.bin"});
+  ASSERT_EQ(second.exit_code, 0) << second.err << f.node(kSecond).log();
+  EXPECT_TRUE(ReadAll(dir.path() + "/b.bin") == bytes);
+  // The origin did not give the damaged chunk (skipped, or refused for its hash).
+  EXPECT_THAT(f.node(kSecond).log(), HasSubstr("missing=0"));
+  EXPECT_THAT(f.node(kSecond).log(), HasSubstr("failures=\"n0: "));
+
+  // The origin gone, both members still serve the file from what they keep.
+  f.Stop(kOrigin);
+  CommandResult again = Bibia(f.node(kFirst), first_dev, {"artifact", "pull", ref, "-o", dir.path() + "/c.bin"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(ReadAll(dir.path() + "/c.bin") == bytes);
+  CommandResult third = Bibia(f.node(kSecond), second_dev, {"artifact", "pull", ref, "-o", dir.path() + "/d.bin"});
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_TRUE(ReadAll(dir.path() + "/d.bin") == bytes);
+}
+
+TEST(FederationArtifactsTest, APullThroughANodeThatReachesNoHolderFailsAndWritesNothing) {
+  constexpr int kOrigin = 0, kMember = 1;
+  TempDir dir;
+  FederationHarness f(dir.path(), 2, {"--gossip-interval", "200ms"});
+  ASSERT_STATUS_OK(f.StartAll());
+  ASSERT_STATUS_OK(f.InstallRoster());
+  v1::Project project;
+  project.mutable_public_()->set_id("cantine");
+  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
+  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
+  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
+  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  grpc::Status put = f.Put(kOrigin, project);
+  ASSERT_TRUE(put.ok()) << put.error_message();
+  const std::string file = dir.path() + "/weights.bin";
+  std::ofstream(file, std::ios::binary) << std::string(300000, 'w');
+  CommandResult pushed = Bibia(f.node(kOrigin), f.node(kOrigin).IssueToken("expert", "editor"),
+                               {"artifact", "push", "cantine", file, "--name", kName, "--kind", "model", "--format",
+                                "onnx", "--licence", "MIT"});
+  ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+  ASSERT_STATUS_OK(f.AddPeer(kMember, kOrigin));
+  const std::string developer = f.node(kMember).IssueToken("expert", "reader");
+  ASSERT_TRUE(WaitForArtifact(f, kMember, developer, kName)) << f.node(kMember).log();
+  f.Stop(kOrigin);
+  const std::string out = dir.path() + "/out.bin";
+  CommandResult pulled =
+      Bibia(f.node(kMember), developer, {"artifact", "pull", std::string("cantine/") + kName, "-o", out});
+  EXPECT_NE(pulled.exit_code, 0);
+  EXPECT_THAT(pulled.err, HasSubstr("neither on this node nor on a node it reached"));
+  EXPECT_FALSE(std::filesystem::exists(out));
 }
 
 }  // namespace
