@@ -1,4 +1,4 @@
-// Store's facets held aside: a facet whose origin does not own its
+// The receiver's facets held aside: a facet whose origin does not own its
 // project on this node, kept under its origin (AsideKey) until it does, so
 // that which member owns a project, and what a node shows for it, do not
 // depend on the order the members' logs arrived in.
@@ -9,16 +9,16 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/store.h"
 #include "catalog/keys.h"
+#include "catalog/ownership_rules.h"
 #include "catalog/records.h"
+#include "catalog/replica_receiver.h"
 #include "catalog/remote_group.h"
 #include "catalog/status_macros.h"
-#include "catalog/store_batch.h"
 
 namespace bibia::catalog {
 
-absl::Status Store::LoadAsideIds() {
+absl::Status ReplicaReceiver::LoadAsideIds() {
   for (RecordKind kind : {RecordKind::kPublicAside, RecordKind::kRestrictedAside, RecordKind::kExpertAside}) {
     const std::string prefix(1, static_cast<char>(kind));
     std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kRecords);
@@ -31,45 +31,9 @@ absl::Status Store::LoadAsideIds() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> Store::WithdrawOwnClaim(const std::string& id) {
-  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> claim,
-                         db_->Get(Family::kRecords, AsideKey(RecordKind::kPublic, id, node_id_)));
-  if (!claim) return false;
-  rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
-  Batch b;
-  b.log = log_->Begin();
-  for (RecordKind kind : {RecordKind::kPublic, RecordKind::kRestricted, RecordKind::kExpert}) {
-    const std::string key = RecordKey(kind, id);
-    const std::string aside = AsideKey(kind, id, node_id_);
-    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> held, db_->Get(Family::kRecords, aside));
-    bool in_place = false;  // a facet of this node's where the project's are (no owner's facet took it)
-    if (!held && kind != RecordKind::kPublic) {
-      BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
-      if (ref) {
-        BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
-        in_place = origin == node_id_;
-      }
-    }
-    if (!held && !in_place) continue;
-    log_->Stage(TierOfRecordKind(static_cast<char>(kind)), key, nullptr, &b.log, &b.batch);
-    b.batch.Delete(records, held ? aside : key);
-  }
-  BIBIA_RETURN_IF_ERROR(Commit(&b));
-  return true;
-}
+void ReplicaReceiver::NoteAside(std::string_view id) { aside_ids_.emplace(id); }
 
-absl::Status Store::HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* b) {
-  const std::string key = RecordKey(kind, id);
-  BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> ref, db_->Get(Family::kRecords, key));
-  if (!ref) return absl::OkStatus();
-  BIBIA_ASSIGN_OR_RETURN(std::string_view origin, RefOrigin(*ref, key));
-  if (origin == node_id_) return absl::OkStatus();
-  b->batch.Put(db_->family(Family::kRecords), AsideKey(kind, id, origin), *ref);
-  aside_ids_.emplace(id);
-  return absl::OkStatus();
-}
-
-void Store::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
+void ReplicaReceiver::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view id = e.key.substr(1);
   if (e.tombstone) {
@@ -82,7 +46,7 @@ void Store::StageAside(const VerifiedRun::Item& item, RemoteGroup* group) {
   HoldAside(static_cast<RecordKind>(e.key[0]), id, e.origin, RecordRef(e.origin, e.tier, e.seq), group, item.record);
 }
 
-void Store::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
+void ReplicaReceiver::HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref,
                              RemoteGroup* group, const v1::StoredRecord* record) {
   std::string aside_key = AsideKey(kind, id, origin);
   group->batch.batch.Put(db_->family(Family::kRecords), aside_key, ref);
@@ -91,14 +55,14 @@ void Store::HoldAside(RecordKind kind, std::string_view id, std::string_view ori
   aside_ids_.emplace(id);
 }
 
-absl::Status Store::CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own,
+absl::Status ReplicaReceiver::CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own,
                                           RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view id = e.key.substr(1);
   std::optional<int64_t> before;
   if (own != nullptr) {
     before = own->claimed_hlc();
-  } else if (!aside_ids_.empty() && aside_ids_.contains(absl::string_view(id.data(), id.size()))) {
+  } else if (MayHoldAside(id)) {
     const std::string aside_key = AsideKey(RecordKind::kPublic, id, e.origin);
     if (auto it = group->asides.find(aside_key); it != group->asides.end()) {
       if (!it->second.ref.empty() && it->second.record != nullptr) before = it->second.record->claimed_hlc();
@@ -113,9 +77,9 @@ absl::Status Store::CheckClaimKept(const VerifiedRun::Item& item, const v1::Stor
                       "claimed it from ", *before, " (a claim changes only with a deletion)")));
 }
 
-absl::StatusOr<const v1::StoredRecord*> Store::PromoteEarliestClaim(std::string_view id,
+absl::StatusOr<const v1::StoredRecord*> ReplicaReceiver::PromoteEarliestClaim(std::string_view id,
                                                                          RemoteGroup* group) {
-  if (aside_ids_.empty() || !aside_ids_.contains(absl::string_view(id.data(), id.size()))) return nullptr;
+  if (!MayHoldAside(id)) return nullptr;
   // The claims held aside, as stored and then as this group leaves them.
   std::string prefix = RecordKey(RecordKind::kPublicAside, id);
   prefix.push_back('/');
@@ -152,7 +116,7 @@ absl::StatusOr<const v1::StoredRecord*> Store::PromoteEarliestClaim(std::string_
   return heir;
 }
 
-const v1::StoredRecord* Store::OwnerOf(std::string_view ref, RemoteGroup* group) {
+const v1::StoredRecord* ReplicaReceiver::OwnerOf(std::string_view ref, RemoteGroup* group) {
   // A staged record of these kinds is read for its owner and seq alone.
   v1::StoredRecord& owner = group->read_back.emplace_back();
   if (std::optional<LogKeyParts> parts = ParseLogKey(ref)) {
@@ -162,7 +126,7 @@ const v1::StoredRecord* Store::OwnerOf(std::string_view ref, RemoteGroup* group)
   return &owner;
 }
 
-absl::Status Store::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
+absl::Status ReplicaReceiver::PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group) {
   rocksdb::ColumnFamilyHandle* records = db_->family(Family::kRecords);
   for (RecordKind kind : {RecordKind::kRestricted, RecordKind::kExpert}) {
     if (TierOfRecordKind(static_cast<char>(kind)) > held_tier_) continue;

@@ -12,6 +12,7 @@
 #include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/records.h"
+#include "catalog/replica_receiver.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 
@@ -24,7 +25,7 @@ absl::StatusOr<Store::DroppedHoldings> Store::HoldTiersUpTo(v1::Tier tier) {
   DroppedHoldings dropped;
   {
     absl::MutexLock lock(&write_mu_);
-    held_tier_ = tier;
+    receiver_->set_held_tier(tier);
     BIBIA_ASSIGN_OR_RETURN(std::vector<v1::FrontierEntry> frontier, Frontier());
     Batch b;
     std::vector<std::string> dropped_logs;  // their frontier keys
@@ -73,8 +74,7 @@ absl::StatusOr<Store::DroppedHoldings> Store::HoldTiersUpTo(v1::Tier tier) {
     BIBIA_RETURN_IF_ERROR(StageScrubMarker(v1::TIER_RESTRICTED, &b.batch));
     BIBIA_RETURN_IF_ERROR(db_->Write(&b.batch));
     ++manifest_generation_;  // manifests of the dropped tiers went: their chunks are collectable
-    const uint64_t generation = ++drop_generation_;
-    for (std::string& log : dropped_logs) dropped_logs_[std::move(log)] = generation;
+    receiver_->LogsDropped(std::move(dropped_logs));
     feedback_count_ += b.feedback_delta;
     // The dropped payloads are still in the write-ahead log and SST files (a
     // crash before the scrub ends scrubs at the next Open). Under the lock,

@@ -1,6 +1,6 @@
 // Who may change a record on receiving a replicated entry: the claim and
 // hold-aside rules of docs/ownership.md as pure functions of plain facts,
-// with no store behind them. The receiving path (remote_apply.cc) reads the
+// with no store behind them. The receiver (replica_receiver.h) reads the
 // facts, asks DecideRemoteEntry, then stages what it returns.
 #ifndef BIBIA_CATALOG_OWNERSHIP_RULES_H_
 #define BIBIA_CATALOG_OWNERSHIP_RULES_H_

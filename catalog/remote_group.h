@@ -1,5 +1,6 @@
-// Store's working state while it stages verified runs into one
-// WriteBatch (remote_apply.cc, facets_aside.cc): private to the catalog.
+// A receiver's working state while it stages verified runs into one
+// WriteBatch (replica_receiver.cc, facets_aside.cc); a store's deletion of
+// its own project is staged the same way. Private to catalog/.
 #ifndef BIBIA_CATALOG_REMOTE_GROUP_H_
 #define BIBIA_CATALOG_REMOTE_GROUP_H_
 
@@ -12,15 +13,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "bibia/v1/storage.pb.h"
-#include "catalog/store.h"
 #include "catalog/log_writer.h"
 #include "catalog/store_batch.h"
 
 namespace bibia::catalog {
 
 // Verified runs staged into one WriteBatch, to be committed together.
-struct Store::RemoteGroup {
-  Batch batch;
+struct RemoteGroup {
+  StoreBatch batch;
   std::vector<size_t> members;  // the runs staged, by index
   struct Head {
     LogHead head;
@@ -44,6 +44,7 @@ struct Store::RemoteGroup {
   };
   absl::flat_hash_map<std::string, Aside> asides;
   std::vector<std::string> deleted_projects;  // public facets deleted: this node's feedback on them goes too
+  bool manifests_changed = false;              // an artifact manifest put or deleted: chunk collection is due
   int64_t hlc = 0;
   bool redacted = false;
 };

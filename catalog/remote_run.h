@@ -1,7 +1,7 @@
 // Runs of log entries received from a peer, on their way into the store:
 // buffered until they can be verified, then verified on their own (without
 // the store's writer lock, so a receiver can verify one run while it applies
-// the previous one), then applied by Store::ApplyVerified. Entries stay
+// the previous one), then applied by ReplicaReceiver::ApplyVerified. Entries stay
 // in the bytes they arrived in, which are also what the log family stores.
 #ifndef BIBIA_CATALOG_REMOTE_RUN_H_
 #define BIBIA_CATALOG_REMOTE_RUN_H_
@@ -56,12 +56,12 @@ class VerifiedRun {
   const std::string& origin() const { return origin_; }
   v1::Tier tier() const { return tier_; }
   size_t size() const { return items_.size(); }
-  // Store::drop_generation() when the sync that brought this run
+  // Replica::drop_generation() when the sync that brought this run
   // began (read before its frontier). A run of a log dropped since then
   // that no longer joins its log is skipped, not rejected. Unset: never.
   void set_sync_drop_generation(uint64_t generation) { sync_drop_generation_ = generation; }
 
-  // One entry, ready to apply (filled by Store::VerifyRemote).
+  // One entry, ready to apply (filled by ReplicaReceiver::VerifyRemote).
   struct Item {
     LogEntryView entry;  // into the run's serialized_ entry of the same index
     const v1::StoredRecord* record = nullptr;  // parsed payload, on arena_ (null: tombstone or erased payload)
@@ -69,7 +69,7 @@ class VerifiedRun {
   };
 
  private:
-  friend class Store;
+  friend class ReplicaReceiver;
 
   std::string origin_;
   v1::Tier tier_ = v1::TIER_UNSPECIFIED;

@@ -1,5 +1,5 @@
 // Store's side of federation: reading this node's logs for peers,
-// the frontier, and redaction (received entries: remote_apply.cc).
+// the frontier, and redaction (received entries: replica_receiver.h).
 #include <algorithm>
 #include <utility>
 
@@ -9,12 +9,43 @@
 #include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
+#include "catalog/payload_drops.h"
 #include "catalog/records.h"
+#include "catalog/replica_receiver.h"
 #include "catalog/status_macros.h"
 #include "catalog/store_batch.h"
 #include "catalog/validate.h"
 
 namespace bibia::catalog {
+
+// Receiving, done by the receiver.
+
+absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                                v1::Tier max_tier) const {
+  return receiver_->VerifyRemote(std::move(entries), verifier, max_tier);
+}
+
+absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<std::string> serialized, const SignatureVerifier& verifier,
+                                                v1::Tier max_tier) const {
+  return receiver_->VerifyRemote(std::move(serialized), verifier, max_tier);
+}
+
+absl::StatusOr<int64_t> Store::ApplyVerified(const VerifiedRun& run) { return receiver_->ApplyVerified(run); }
+
+std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const VerifiedRun> runs) {
+  return receiver_->ApplyVerified(runs);
+}
+
+absl::StatusOr<int64_t> Store::ApplyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
+                                           v1::Tier max_tier) {
+  return receiver_->ApplyRemote(std::move(entries), verifier, max_tier);
+}
+
+uint64_t Store::drop_generation() const { return receiver_->drop_generation(); }
+
+int64_t Store::conflicts() const { return receiver_->conflicts(); }
+
+// Sending.
 
 absl::StatusOr<std::vector<v1::FrontierEntry>> Store::Frontier() const {
   std::vector<v1::FrontierEntry> frontier;
@@ -77,41 +108,6 @@ absl::StatusOr<std::vector<v1::LogEntry>> Store::ReadLog(const std::string& orig
   return entries;
 }
 
-absl::Status Store::ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                        uint64_t before_seq, PayloadScan* scan) const {
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewScanIterator(Family::kLog);
-  const std::string prefix = FrontierKey(origin, tier);
-  for (it->Seek(LogKey(origin, tier, scan->last_seq + 1)); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    absl::StatusOr<LogEntryView> entry = ParseLogEntryView(std::string_view(it->value().data(), it->value().size()));
-    if (!entry.ok()) return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
-    if (entry->seq >= before_seq) break;
-    scan->last_seq = entry->seq;
-    if (entry->key == key && !entry->payload.empty()) scan->log_keys.push_back(it->key().ToString());
-  }
-  return FromRocks(it->status(), "redact log");
-}
-
-absl::StatusOr<int> Store::StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                                    uint64_t before_seq, Batch* b, PayloadScan scan) {
-  BIBIA_RETURN_IF_ERROR(ScanPayloads(origin, tier, key, before_seq, &scan));
-  // Read again under the lock: an entry found without it may have been
-  // emptied since by another redaction.
-  int dropped = 0;
-  v1::LogEntry entry;
-  for (const std::string& log_key : scan.log_keys) {
-    BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> value, db_->Get(Family::kLog, log_key));
-    if (!value) continue;
-    if (!entry.ParseFromString(*value)) {
-      return absl::DataLossError(absl::StrCat("log of ", origin, ": unreadable entry"));
-    }
-    if (entry.payload().empty()) continue;
-    entry.clear_payload();  // payload_hash stays: the chain still verifies
-    b->batch.Put(db_->family(Family::kLog), log_key, entry.SerializeAsString());
-    ++dropped;
-  }
-  return dropped;
-}
-
 absl::Status Store::RedactHistory(const std::string& id, v1::Tier tier) {
   BIBIA_RETURN_IF_ERROR(CheckId("id", id));
   RecordKind kind = tier == v1::TIER_PUBLIC       ? RecordKind::kPublic
@@ -123,7 +119,7 @@ absl::Status Store::RedactHistory(const std::string& id, v1::Tier tier) {
   // The whole log is read before the writer lock is taken; under it, only
   // the entries appended meanwhile.
   PayloadScan scan;
-  BIBIA_RETURN_IF_ERROR(ScanPayloads(node_id_, tier, key, UINT64_MAX, &scan));
+  BIBIA_RETURN_IF_ERROR(ScanPayloads(*db_, node_id_, tier, key, UINT64_MAX, &scan));
   // Released once the redaction is committed: its scrub lets writes go on.
   absl::ReleasableMutexLock lock(&write_mu_);
   // Where this node's own record of the facet is: where the project's facets
@@ -144,7 +140,7 @@ absl::Status Store::RedactHistory(const std::string& id, v1::Tier tier) {
     b.log = log_->Begin();
     const uint64_t seq = log_->Stage(tier, key, nullptr, &b.log, &b.batch, /*redaction=*/true);
     if (!others) b.batch.Delete(db_->family(Family::kRecords), record_key);
-    BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(node_id_, tier, key, seq, &b, std::move(scan)));
+    BIBIA_ASSIGN_OR_RETURN(const int erased, StageDropPayloads(*db_, node_id_, tier, key, seq, &b.batch, std::move(scan)));
     if (erased > 0) {
       BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
       BIBIA_RETURN_IF_ERROR(Commit(&b));
@@ -169,7 +165,7 @@ absl::Status Store::RedactHistory(const std::string& id, v1::Tier tier) {
   b.log = log_->Begin();
   uint64_t seq = log_->Stage(tier, key, &payload, &b.log, &b.batch, /*redaction=*/true);
   b.batch.Put(db_->family(Family::kRecords), record_key, RecordRef(node_id_, tier, seq));
-  BIBIA_RETURN_IF_ERROR(StageDropPayloads(node_id_, tier, key, seq, &b, std::move(scan)).status());
+  BIBIA_RETURN_IF_ERROR(StageDropPayloads(*db_, node_id_, tier, key, seq, &b.batch, std::move(scan)).status());
   BIBIA_RETURN_IF_ERROR(StageScrubMarker(tier, &b.batch));
   BIBIA_RETURN_IF_ERROR(Commit(&b));
   lock.Release();

@@ -14,6 +14,7 @@
 #include "catalog/keys.h"
 #include "catalog/records.h"
 #include "catalog/remote_group.h"
+#include "catalog/replica_receiver.h"
 #include "catalog/store_batch.h"
 #include "catalog/status_macros.h"
 #include "catalog/validate.h"
@@ -100,6 +101,10 @@ absl::Status CheckWritable(const v1::Project& project, FacetMask writable) {
 
 }  // namespace
 
+Store::Store(const Options& options) : options_(options) {}
+
+Store::~Store() = default;
+
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const Options& options) {
   auto store = std::unique_ptr<Store>(new Store(options));
   BIBIA_ASSIGN_OR_RETURN(store->db_, Db::Open(dir, options.db));
@@ -107,6 +112,20 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   BIBIA_RETURN_IF_ERROR(store->LoadNodeId());
   BIBIA_ASSIGN_OR_RETURN(store->index_, SearchIndex::Load(store->db_.get()));
   if (store->index_->stale()) BIBIA_RETURN_IF_ERROR(store->RebuildIndex(options.reindex_progress));
+  Store* s = store.get();
+  store->receiver_ = std::make_unique<ReplicaReceiver>(ReplicaReceiver::Context{
+      .db = s->db_.get(),
+      .index = s->index_.get(),
+      .node_id = s->node_id_,
+      .write_mu = &s->write_mu_,
+      .stage_scrub_marker = [s](v1::Tier tier, rocksdb::WriteBatch* batch)
+                                ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->StageScrubMarker(tier, batch); },
+      .committed = [s](const ReplicaReceiver::Committed& group) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        if (group.manifests_changed) ++s->manifest_generation_;  // chunk collection is due
+        return s->RemoteGroupCommitted(group.hlc, group.feedback_delta, group.deleted_projects);
+      },
+      .scrub = [s] { return s->ScrubErasedOutsideLock(); },
+  });
   store->audit_ = std::make_unique<AuditLog>(store->db_.get(), options.clock);
   BIBIA_ASSIGN_OR_RETURN(store->chunks_,
                          ChunkStore::Open(store->db_.get(), options.clock, options.max_artifact_bytes));
@@ -116,12 +135,23 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
                            LogWriter::Load(store->db_.get(), store->node_id_, options.clock, options.signer));
     BIBIA_RETURN_IF_ERROR(store->CountAndReconcileFeedback());
     BIBIA_RETURN_IF_ERROR(store->AddMissingFeedbackFingerprints());
-    BIBIA_RETURN_IF_ERROR(store->LoadAsideIds());
+    BIBIA_RETURN_IF_ERROR(store->receiver_->LoadAsideIds());
   }
   // Payloads removed by a write just before a crash may still be in the files.
   BIBIA_ASSIGN_OR_RETURN(std::optional<std::string> scrub, store->db_->Get(Family::kMeta, kMetaScrubPending));
   if (scrub) BIBIA_RETURN_IF_ERROR(store->ScrubErased());
   return store;
+}
+
+absl::Status Store::RemoteGroupCommitted(int64_t hlc, int64_t feedback_delta,
+                                          const std::vector<std::string>& deleted_projects) {
+  log_->Observe(hlc);
+  feedback_count_ += feedback_delta;
+  NotifyWrite();
+  // A second commit, of this node's own log: a crash between the two leaves
+  // feedback that the next Open deletes (CountAndReconcileFeedback).
+  for (const std::string& project : deleted_projects) BIBIA_RETURN_IF_ERROR(DeleteOwnFeedback(project));
+  return absl::OkStatus();
 }
 
 absl::Status Store::CountAndReconcileFeedback() {
@@ -411,14 +441,14 @@ absl::Status Store::DeleteProject(const std::string& id, bool* withdrew_claim) {
   deleted(RecordKind::kPublic);
   if (old.has_restricted()) deleted(RecordKind::kRestricted);
   if (old.has_expert()) deleted(RecordKind::kExpert);
-  BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, PromoteEarliestClaim(id, &group));
+  BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, receiver_->PromoteEarliestClaim(id, &group));
   if (heir != nullptr) {
     index_->StageUpsert(&old.public_(), heir->public_(), &b.index);
   } else {
     index_->StageDelete(old.public_(), &b.index);
   }
   // Other members' feedback on it goes too, each deleted by its own node
-  // when it applies this deletion (CommitRemoteGroup).
+  // when it applies this deletion (ReplicaReceiver::Context::committed).
   BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(id, &b));
   return Commit(&b);
 }

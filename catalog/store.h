@@ -34,13 +34,15 @@
 #include "catalog/keys.h"
 #include "catalog/log_writer.h"
 #include "catalog/node_settings.h"
-#include "catalog/ownership_rules.h"
 #include "catalog/remote_run.h"
 #include "catalog/replica.h"
 #include "catalog/search_index.h"
 #include "catalog/signer.h"
 
 namespace bibia::catalog {
+
+class ReplicaReceiver;
+struct StoreBatch;
 
 // "PROJECT/NAME@VERSION": how a manifest is named to people and in lineage.
 std::string ArtifactId(const v1::ArtifactManifest& manifest);
@@ -69,6 +71,7 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
 
   // Opens (or creates) the store in directory `dir`.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir, const Options& options);
+  ~Store() override;
 
   // CatalogStore (catalog_store.h).
   absl::StatusOr<PutResult> PutProject(const v1::Project& project, FacetMask writable = kAllFacets) override;
@@ -117,9 +120,9 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   absl::StatusOr<int64_t> ApplyRemote(std::vector<v1::LogEntry> entries, const SignatureVerifier& verifier,
                                       v1::Tier max_tier = v1::TIER_EXPERT) override;
   absl::StatusOr<DroppedHoldings> HoldTiersUpTo(v1::Tier tier) override;
-  uint64_t drop_generation() const override { return drop_generation_.load(); }
+  uint64_t drop_generation() const override;
   void SetWriteListener(std::function<void()> listener) override;
-  int64_t conflicts() const override { return conflicts_.load(); }
+  int64_t conflicts() const override;
 
   // Artifacts (artifacts.cc, docs/artifacts.md): manifests are expert-tier
   // records of their owner's log; their chunks are in chunks().
@@ -172,13 +175,15 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   Db* db() const { return db_.get(); }
 
  private:
-  struct Batch;
-  struct RemoteGroup;
-  struct RemoteIndexOp;
-  struct RemoteRecordState;
+  using Batch = StoreBatch;
 
-  explicit Store(const Options& options) : options_(options) {}
+  explicit Store(const Options& options);
   absl::Status LoadNodeId();
+  // What the receiver leaves the store to do once a group of received runs
+  // is committed (ReplicaReceiver::Context::committed).
+  absl::Status RemoteGroupCommitted(int64_t hlc, int64_t feedback_delta,
+                                    const std::vector<std::string>& deleted_projects)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<std::optional<v1::ProjectPublic>> ReadPublic(const std::string& id) const;
   // Stages `project` as PutProject describes it.
   absl::Status StageProject(const v1::Project& project, FacetMask writable, Batch* batch, PutResult* result)
@@ -202,31 +207,6 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // Writes the fingerprint row (RecordKind::kFeedbackFingerprint) of every
   // own feedback, once, in a store written before those rows existed.
   absl::Status AddMissingFeedbackFingerprints() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds `item` (a facet whose record another origin holds here) aside
-  // under its origin (AsideKey).
-  void StageAside(const VerifiedRun::Item& item, RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds the facet `ref` names (`origin`'s, of `kind`, project `id`) aside.
-  // `record`: its value, if the group has it (a public facet needs it: its
-  // claim is read, and it may be promoted in this group); else a stand-in.
-  void HoldAside(RecordKind kind, std::string_view id, std::string_view origin, std::string ref, RemoteGroup* group,
-                 const v1::StoredRecord* record = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Fails unless public facet `item` claims its project id when its origin's
-  // facet before it did (`own`, where the project's facets are, else the one
-  // held aside): a claim changes only with a deletion, or which member owns
-  // the id would depend on the order the logs arrived in.
-  absl::Status CheckClaimKept(const VerifiedRun::Item& item, const v1::StoredRecord* own, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Of project `id`'s public facets held aside (as `group` leaves them),
-  // makes the earliest claim (ClaimsBefore) the project, with its origin's
-  // other facets held aside: what the owner's deletion leaves. Returns its
-  // record, or null if none is held aside.
-  absl::StatusOr<const v1::StoredRecord*> PromoteEarliestClaim(std::string_view id, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // A record the group keeps, standing for the one `ref` names: its origin and seq alone.
-  static const v1::StoredRecord* OwnerOf(std::string_view ref, RemoteGroup* group);
-  // Makes `origin`'s facets of project `id` held aside its project's facets.
-  absl::Status PromoteAsides(std::string_view origin, std::string_view id, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Deletes this node's own claim of project `id`, held aside because
   // another member's earlier claim owns the id here: tombstones in this
   // node's logs for its facets, wherever they are held. False if this node
@@ -236,71 +216,8 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // under this node's project `id`, if there is one.
   absl::Status HoldOtherMembersFacetAside(RecordKind kind, const std::string& id, Batch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Reads the ids of projects with facets held aside into aside_ids_.
-  absl::Status LoadAsideIds() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
-  // Where `run` joins its stored log (as `group` leaves it): the index of its
-  // first entry not yet applied. DATA_LOSS if it leaves a gap or forks.
-  absl::StatusOr<size_t> JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // DATA_LOSS unless entry `i` of `run`, at or below `head`, is the entry
-  // stored under its seq (a fork otherwise, which the chain alone misses).
-  absl::Status CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Reads in one batch the stored references of the keys `run` writes from
-  // `start` that `group` has not staged, for StageRemoteChange.
-  absl::Status PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages `run`'s entries from `start` into `group`'s batch.
-  absl::Status StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes `group`'s batch with its frontiers and makes it visible.
-  absl::Status CommitRemoteGroup(RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // True if `origin` owns the project whose restricted or expert facet is
-  // `facet_key` (its public facet, as `group` leaves it so far or as stored).
-  absl::StatusOr<bool> OwnsProject(std::string_view origin, std::string_view facet_key,
-                                   const RemoteGroup& group) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Reads into `state` the record replicated entry `item` changes, as
-  // `group` leaves it or as stored, and checks a public facet keeps its claim.
-  absl::Status ReadRemoteState(const VerifiedRun::Item& item, RemoteGroup* group, RemoteRecordState* state)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // The ownership decision (ownership_rules.h) for `item` given `state`;
-  // reads what else it needs (the holder's claim, the project's owner).
-  absl::StatusOr<OwnershipDecision> DecideRemoteChange(const VerifiedRun::Item& item, RemoteRecordState* state,
-                                                       RemoteGroup* group) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Holds public facet `key`'s owner in `state` aside with its restricted
-  // and expert facets: an earlier claim takes the project's place.
-  absl::Status TakeOverClaim(std::string_view key, const RemoteRecordState& state, RemoteGroup* group)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages `item` where the project's records are (its origin's own record
-  // now), and sets `index_op` to what it does to the search index.
-  absl::Status StageOwnChange(const VerifiedRun::Item& item, const RemoteRecordState& state, RemoteGroup* group,
-                              std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages one replicated entry's change to records and counters into
-  // `group`, and sets `index_op` to what it does to the search index.
-  absl::Status StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
-                                 std::optional<RemoteIndexOp>* index_op) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Stages the index changes `ops` of `run` (grouped by term if `all_new`).
-  void StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
-                        IndexChanges* changes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Where `key`'s payloads are in one (origin, tier) log: the log keys of its
-  // entries that hold one, among the entries read so far (up to `last_seq`).
-  struct PayloadScan {
-    std::vector<std::string> log_keys;
-    uint64_t last_seq = 0;
-  };
-  // Extends `scan` with the entries after scan->last_seq and before
-  // `before_seq`. Reads only: a redaction runs it once without the writer
-  // lock over the whole log, then under it over what was appended since.
-  absl::Status ScanPayloads(const std::string& origin, v1::Tier tier, const std::string& key, uint64_t before_seq,
-                            PayloadScan* scan) const;
-  // Empties the payloads of `key`'s entries before `before_seq` in (origin,
-  // tier); returns how many it emptied. `scan` holds what an
-  // earlier ScanPayloads found: only the entries after it are read in full.
-  absl::StatusOr<int> StageDropPayloads(const std::string& origin, v1::Tier tier, const std::string& key,
-                                        uint64_t before_seq, Batch* batch, PayloadScan scan)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   void NotifyWrite();
   // Every chunk the manifests held here reference (their chunk lists' pieces too).
   absl::StatusOr<absl::flat_hash_set<std::string>> ReferencedChunks() const;
@@ -341,19 +258,12 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // Scrub markers staged so far (StageScrubMarker).
   uint64_t scrub_marks_ ABSL_GUARDED_BY(write_mu_) = 0;
   std::unique_ptr<LogWriter> log_ ABSL_GUARDED_BY(write_mu_);
-  v1::Tier held_tier_ ABSL_GUARDED_BY(write_mu_) = v1::TIER_EXPERT;  // see HoldTiersUpTo
-  // Frontier keys of the logs HoldTiersUpTo dropped since the store opened,
-  // with the drop_generation_ each was last dropped at.
-  absl::flat_hash_map<std::string, uint64_t> dropped_logs_ ABSL_GUARDED_BY(write_mu_);
-  std::atomic<uint64_t> drop_generation_{0};
-  // Projects that have (or had: never pruned, a stale id costs one read)
-  // facets held aside, so that applying a public facet reads no aside key
-  // of a project without any.
-  absl::flat_hash_set<std::string> aside_ids_ ABSL_GUARDED_BY(write_mu_);
+  // The receiving side of replication, and the projects with facets held
+  // aside (replica_receiver.h).
+  std::unique_ptr<ReplicaReceiver> receiver_;
   std::atomic<uint64_t> manifest_generation_{0};  // see manifest_generation()
   std::atomic<uint64_t> collected_generation_{UINT64_MAX};  // manifest_generation_ the last collection read
   std::atomic<int64_t> feedback_count_{0};
-  std::atomic<int64_t> conflicts_{0};
   absl::Mutex listener_mu_;
   std::function<void()> write_listener_ ABSL_GUARDED_BY(listener_mu_);
 };

@@ -1,21 +1,17 @@
-// Internal to catalog_store*.cc: everything one write changes, staged before a
-// single WriteBatch commits it.
+// Internal to catalog/: everything one write changes, staged before a single
+// WriteBatch commits it.
 #ifndef BIBIA_CATALOG_STORE_BATCH_H_
 #define BIBIA_CATALOG_STORE_BATCH_H_
 
-#include <optional>
-#include <string>
-#include <string_view>
+#include <cstdint>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
-#include "bibia/v1/storage.pb.h"
-#include "catalog/store.h"
+#include "catalog/db.h"
+#include "catalog/log_writer.h"
+#include "catalog/search_index.h"
 
 namespace bibia::catalog {
 
-struct Store::Batch {
+struct StoreBatch {
   rocksdb::WriteBatch batch;
   IndexChanges index;
   LogChanges log;

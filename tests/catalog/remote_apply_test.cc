@@ -312,61 +312,6 @@ TEST_F(RemoteApplyTest, ARedactionStrippedByARelayIsRefusedAndOneStrippedByALate
   EXPECT_EQ(project->public_().title_fr(), "Cantine p1");
 }
 
-// A second member, "origin-x", with a store and a signer of its own.
-class TwoOriginsTest : public OriginAndReplicaTest {
- protected:
-  void SetUp() override {
-    OriginAndReplicaTest::SetUp();
-    Store::Options x;
-    x.node_id = "origin-x";
-    x.clock = &clock_;
-    x.signer = &signer_x_;
-    auto other = Store::Open(dir_x_.path(), x);
-    ASSERT_THAT(other.status(), IsOk());
-    other_ = std::move(*other);
-  }
-
-  static v1::Project WithContact(v1::Project project, const std::string& email) {
-    v1::Contact* contact = project.mutable_restricted()->add_contacts();
-    contact->set_role("DSI");
-    contact->set_email(email);
-    contact->set_expires("2030-12-31");
-    return project;
-  }
-
-  // `store` shows project p1 with one contact, `email` (and the title
-  // `title`, if given).
-  static void ExpectP1Contact(Store* store, const std::string& email, const std::string& title = "") {
-    auto got = store->GetProject("p1");
-    ASSERT_THAT(got.status(), IsOk());
-    if (!title.empty()) {
-      EXPECT_EQ(got->public_().title_fr(), title);
-    }
-    ASSERT_EQ(got->restricted().contacts_size(), 1);
-    EXPECT_EQ(got->restricted().contacts(0).email(), email);
-  }
-
-  std::vector<v1::LogEntry> LogOf(Store* store, v1::Tier tier) {
-    auto entries = store->ReadLog(store->node_id(), tier, 0, 1000);
-    EXPECT_THAT(entries.status(), IsOk());
-    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
-  }
-
-  // A third node's store, empty, in `dir`.
-  std::unique_ptr<Store> OpenThirdNode(const ScopedTempDir& dir) {
-    Store::Options options;
-    options.node_id = "replica-c";
-    options.clock = &clock_;
-    auto store = Store::Open(dir.path(), options);
-    EXPECT_THAT(store.status(), IsOk());
-    return store.ok() ? std::move(*store) : nullptr;
-  }
-
-  ScopedTempDir dir_x_;
-  NameSigner signer_x_{"origin-x"};
-  std::unique_ptr<Store> other_;
-};
-
 // A member that writes a restricted facet under another member's project id
 // (a contact of its own, say) never has it shown with that project, and the
 // owner's own facet replaces it when it arrives.
@@ -635,21 +580,6 @@ TEST_F(TwoOriginsTest, AFacetKeyThatIsNotAProjectIdIsRefused) {
   entry.set_signature(signer_x_.Sign(EntryHash(entry)));
   EXPECT_THAT(replica_->VerifyRemote(run, verifier_).status(),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("not a facet of a valid project id")));
-}
-
-// A word only an erased payload held leaves the search index's keys too, on
-// the origin and on the replica (it stayed as a term with an empty list).
-// The ids of the projects `store` finds for `query`.
-std::vector<std::string> Finds(Store* store, const std::string& query) {
-  v1::SearchRequest request;
-  request.set_query(query);
-  auto got = store->Search(request);
-  EXPECT_THAT(got.status(), IsOk());
-  std::vector<std::string> ids;
-  if (got.ok()) {
-    for (const auto& hit : got->hits()) ids.push_back(hit.project().id());
-  }
-  return ids;
 }
 
 // Applies `run` (of any origin) on `store`.
@@ -951,6 +881,8 @@ TEST_F(TwoOriginsTest, AClaimThatChangesWithoutADeletionIsRefusedWhereverItIsHel
   EXPECT_EQ(replica_->GetProject("p1")->public_().title_fr(), "Cantine p1 again");
 }
 
+// A word only an erased payload held leaves the search index's keys too, on
+// the origin and on the replica (it stayed as a term with an empty list).
 TEST_F(RemoteApplyTest, AWordOnlyAnErasedPayloadHeldLeavesTheIndex) {
   v1::Project project = MakeProject("p1", "Cantine p1", "Contact Zorglubovitch pour les repas");
   ASSERT_THAT(origin_->PutProject(project).status(), IsOk());

@@ -1,6 +1,7 @@
 // Helpers shared by the tests of receiving entries from peers in process
-// (catalog's remote apply, node's RunApplier): stand-in signatures and two
-// stores, an origin that signs its log and an empty replica.
+// (catalog's Replica and ReplicaReceiver, node's RunApplier): stand-in
+// signatures and stores, an origin that signs its log and an empty replica,
+// and a second origin.
 #ifndef BIBIA_TESTS_CATALOG_REPLICATION_TEST_UTIL_H_
 #define BIBIA_TESTS_CATALOG_REPLICATION_TEST_UTIL_H_
 
@@ -96,6 +97,74 @@ class OriginAndReplicaTest : public ::testing::Test {
   ScopedTempDir dir_a_, dir_b_;
   std::unique_ptr<Store> origin_, replica_;
 };
+
+// A second member, "origin-x", with a store and a signer of its own.
+class TwoOriginsTest : public OriginAndReplicaTest {
+ protected:
+  void SetUp() override {
+    OriginAndReplicaTest::SetUp();
+    Store::Options x;
+    x.node_id = "origin-x";
+    x.clock = &clock_;
+    x.signer = &signer_x_;
+    auto other = Store::Open(dir_x_.path(), x);
+    ASSERT_THAT(other.status(), ::bibia::testing::IsOk());
+    other_ = std::move(*other);
+  }
+
+  static v1::Project WithContact(v1::Project project, const std::string& email) {
+    v1::Contact* contact = project.mutable_restricted()->add_contacts();
+    contact->set_role("DSI");
+    contact->set_email(email);
+    contact->set_expires("2030-12-31");
+    return project;
+  }
+
+  // `store` shows project p1 with one contact, `email` (and the title
+  // `title`, if given).
+  static void ExpectP1Contact(Store* store, const std::string& email, const std::string& title = "") {
+    auto got = store->GetProject("p1");
+    ASSERT_THAT(got.status(), ::bibia::testing::IsOk());
+    if (!title.empty()) {
+      EXPECT_EQ(got->public_().title_fr(), title);
+    }
+    ASSERT_EQ(got->restricted().contacts_size(), 1);
+    EXPECT_EQ(got->restricted().contacts(0).email(), email);
+  }
+
+  std::vector<v1::LogEntry> LogOf(Store* store, v1::Tier tier) {
+    auto entries = store->ReadLog(store->node_id(), tier, 0, 1000);
+    EXPECT_THAT(entries.status(), ::bibia::testing::IsOk());
+    return entries.ok() ? *entries : std::vector<v1::LogEntry>();
+  }
+
+  // A third node's store, empty, in `dir`.
+  std::unique_ptr<Store> OpenThirdNode(const ScopedTempDir& dir) {
+    Store::Options options;
+    options.node_id = "replica-c";
+    options.clock = &clock_;
+    auto store = Store::Open(dir.path(), options);
+    EXPECT_THAT(store.status(), ::bibia::testing::IsOk());
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  ScopedTempDir dir_x_;
+  NameSigner signer_x_{"origin-x"};
+  std::unique_ptr<Store> other_;
+};
+
+// The ids of the projects `store` finds for `query`.
+inline std::vector<std::string> Finds(Store* store, const std::string& query) {
+  v1::SearchRequest request;
+  request.set_query(query);
+  auto got = store->Search(request);
+  EXPECT_THAT(got.status(), ::bibia::testing::IsOk());
+  std::vector<std::string> ids;
+  if (got.ok()) {
+    for (const auto& hit : got->hits()) ids.push_back(hit.project().id());
+  }
+  return ids;
+}
 
 }  // namespace bibia::catalog
 

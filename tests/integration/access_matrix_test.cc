@@ -1,7 +1,7 @@
 // The authorization matrix of a node: every RPC of Catalog, Contribute and
 // Admin called by every kind of caller, over TLS against a real bibia-node.
 // The expected outcome of each cell is written out below from the documented
-// rules (README "Access", access/policy.h, identity.proto's roles), not
+// rules (README "Roles and tokens", access/policy.h, identity.proto's roles), not
 // computed by the policy code under test. Allowed calls carry valid requests
 // and must really succeed; every write's effect (or absence of effect) is
 // checked with the admin token.

@@ -1,16 +1,15 @@
-// Store's side of receiving entries from peers: verifying a run on its
-// own (VerifyRemote, no lock) and applying verified runs, several in one
-// WriteBatch when a receiver has them waiting (ApplyVerified).
+#include "catalog/replica_receiver.h"
+
 #include <algorithm>
 #include <memory>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "catalog/store.h"
 #include "catalog/keys.h"
 #include "catalog/log_entry_view.h"
 #include "catalog/log_writer.h"
+#include "catalog/payload_drops.h"
 #include "catalog/ownership_rules.h"
 #include "catalog/records.h"
 #include "catalog/remote_group.h"
@@ -130,7 +129,21 @@ absl::Status PrepareItem(google::protobuf::Arena* arena, uint32_t slot, Verified
 
 }  // namespace
 
-absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<v1::LogEntry> entries,
+ReplicaReceiver::ReplicaReceiver(Context context)
+    : db_(context.db),
+      index_(context.index),
+      node_id_(std::move(context.node_id)),
+      write_mu_(*context.write_mu),
+      stage_scrub_marker_(std::move(context.stage_scrub_marker)),
+      committed_(std::move(context.committed)),
+      scrub_(std::move(context.scrub)) {}
+
+void ReplicaReceiver::LogsDropped(std::vector<std::string> frontier_keys) {
+  const uint64_t generation = ++drop_generation_;
+  for (std::string& log : frontier_keys) dropped_logs_[std::move(log)] = generation;
+}
+
+absl::StatusOr<VerifiedRun> ReplicaReceiver::VerifyRemote(std::vector<v1::LogEntry> entries,
                                                       const SignatureVerifier& verifier, v1::Tier max_tier) const {
   std::vector<std::string> serialized;
   serialized.reserve(entries.size());
@@ -139,7 +152,7 @@ absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<v1::LogEntry> entrie
   return VerifyRemote(std::move(serialized), verifier, max_tier);
 }
 
-absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<std::string> serialized,
+absl::StatusOr<VerifiedRun> ReplicaReceiver::VerifyRemote(std::vector<std::string> serialized,
                                                       const SignatureVerifier& verifier, v1::Tier max_tier) const {
   VerifiedRun run;
   if (serialized.empty()) return run;
@@ -188,7 +201,7 @@ absl::StatusOr<VerifiedRun> Store::VerifyRemote(std::vector<std::string> seriali
 
 // What one replicated entry does to the search index: decided while its
 // record change is staged, done once its whole run is staged.
-struct Store::RemoteIndexOp {
+struct ReplicaReceiver::IndexOp {
   // kReplace: the entry deleted `old`, and a later claim held aside, `heir`,
   // took its place.
   enum Kind { kNew, kUpsert, kDelete, kReplace } kind = kNew;
@@ -197,7 +210,7 @@ struct Store::RemoteIndexOp {
   const v1::ProjectPublic* heir = nullptr;  // kReplace
 };
 
-absl::StatusOr<bool> Store::OwnsProject(std::string_view origin, std::string_view facet_key,
+absl::StatusOr<bool> ReplicaReceiver::OwnsProject(std::string_view origin, std::string_view facet_key,
                                                const RemoteGroup& group) const {
   const RecordKind kind = static_cast<RecordKind>(facet_key[0]);
   if (kind != RecordKind::kRestricted && kind != RecordKind::kExpert) return false;
@@ -215,14 +228,14 @@ absl::StatusOr<bool> Store::OwnsProject(std::string_view origin, std::string_vie
 // else as stored: whether it exists, its owner, and for a public facet its
 // value (the index replaces the old terms, a claim is compared); other
 // values are never read.
-struct Store::RemoteRecordState {
+struct ReplicaReceiver::RecordState {
   bool exists = false;
   std::string owner;
   const v1::StoredRecord* old = nullptr;
   std::string other_ref;  // the reference of a record another origin holds here
 };
 
-absl::Status Store::ReadRemoteState(const VerifiedRun::Item& item, RemoteGroup* group, RemoteRecordState* state) {
+absl::Status ReplicaReceiver::ReadState(const VerifiedRun::Item& item, RemoteGroup* group, RecordState* state) {
   const LogEntryView& e = item.entry;
   const std::string_view key = e.key;
   const absl::string_view map_key(key.data(), key.size());
@@ -262,7 +275,7 @@ absl::Status Store::ReadRemoteState(const VerifiedRun::Item& item, RemoteGroup* 
   return absl::OkStatus();
 }
 
-absl::StatusOr<OwnershipDecision> Store::DecideRemoteChange(const VerifiedRun::Item& item, RemoteRecordState* state,
+absl::StatusOr<OwnershipDecision> ReplicaReceiver::Decide(const VerifiedRun::Item& item, RecordState* state,
                                                             RemoteGroup* group) {
   const LogEntryView& e = item.entry;
   const std::string_view key = e.key;
@@ -291,7 +304,7 @@ absl::StatusOr<OwnershipDecision> Store::DecideRemoteChange(const VerifiedRun::I
   return DecideRemoteEntry(facts);
 }
 
-absl::Status Store::TakeOverClaim(std::string_view key, const RemoteRecordState& state, RemoteGroup* group) {
+absl::Status ReplicaReceiver::TakeOverClaim(std::string_view key, const RecordState& state, RemoteGroup* group) {
   // The owner until now is held aside, with its record (should this group
   // promote it back), and the entry takes its place.
   const std::string& owner = state.owner;
@@ -321,16 +334,16 @@ absl::Status Store::TakeOverClaim(std::string_view key, const RemoteRecordState&
   return absl::OkStatus();
 }
 
-absl::Status Store::StageOwnChange(const VerifiedRun::Item& item, const RemoteRecordState& state, RemoteGroup* group,
-                                   std::optional<RemoteIndexOp>* index_op) {
-  Batch* b = &group->batch;
+absl::Status ReplicaReceiver::StageOwnChange(const VerifiedRun::Item& item, const RecordState& state, RemoteGroup* group,
+                                   std::optional<IndexOp>* index_op) {
+  StoreBatch* b = &group->batch;
   const LogEntryView& e = item.entry;
   const std::string_view key = e.key;
   const absl::string_view map_key(key.data(), key.size());
   const RecordKind kind = static_cast<RecordKind>(key[0]);
   const bool is_public = kind == RecordKind::kPublic;
   const bool is_feedback = kind == RecordKind::kFeedback;
-  const bool has_aside = !aside_ids_.empty() && aside_ids_.contains(absl::string_view(key.data() + 1, key.size() - 1));
+  const bool has_aside = MayHoldAside(key.substr(1));
   // The origin's own facet, written where the project's facets are: any of
   // its facets held aside is older, and must not come back over it.
   if ((is_public || kind == RecordKind::kRestricted || kind == RecordKind::kExpert) && has_aside) {
@@ -347,15 +360,15 @@ absl::Status Store::StageOwnChange(const VerifiedRun::Item& item, const RemoteRe
       group->deleted_projects.emplace_back(key.substr(1));
       // The next claim of the id, if another member's is held aside, owns it now.
       BIBIA_ASSIGN_OR_RETURN(const v1::StoredRecord* heir, PromoteEarliestClaim(key.substr(1), group));
-      *index_op = heir != nullptr ? RemoteIndexOp{RemoteIndexOp::kReplace, 0, &state.old->public_(), &heir->public_()}
-                                  : RemoteIndexOp{RemoteIndexOp::kDelete, 0, &state.old->public_()};
+      *index_op = heir != nullptr ? IndexOp{IndexOp::kReplace, 0, &state.old->public_(), &heir->public_()}
+                                  : IndexOp{IndexOp::kDelete, 0, &state.old->public_()};
     }
     return absl::OkStatus();
   }
   if (!item.record) return absl::OkStatus();  // erased: a later entry restates the value
   if (is_public) {
-    *index_op = state.old != nullptr ? RemoteIndexOp{RemoteIndexOp::kUpsert, 0, &state.old->public_()}
-                                     : RemoteIndexOp{};
+    *index_op = state.old != nullptr ? IndexOp{IndexOp::kUpsert, 0, &state.old->public_()}
+                                     : IndexOp{};
   }
   if (is_feedback && !state.exists) ++b->feedback_delta;
   b->batch.Put(db_->family(Family::kRecords), rocksdb::Slice(key.data(), key.size()),
@@ -366,14 +379,14 @@ absl::Status Store::StageOwnChange(const VerifiedRun::Item& item, const RemoteRe
   return absl::OkStatus();
 }
 
-absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup* group,
-                                      std::optional<RemoteIndexOp>* index_op) {
+absl::Status ReplicaReceiver::StageChange(const VerifiedRun::Item& item, RemoteGroup* group,
+                                      std::optional<IndexOp>* index_op) {
   // Read the record's state, decide by the ownership rules
   // (ownership_rules.h), then stage. The entry stays in the log whatever the
   // decision.
-  RemoteRecordState state;
-  BIBIA_RETURN_IF_ERROR(ReadRemoteState(item, group, &state));
-  BIBIA_ASSIGN_OR_RETURN(const OwnershipDecision decision, DecideRemoteChange(item, &state, group));
+  RecordState state;
+  BIBIA_RETURN_IF_ERROR(ReadState(item, group, &state));
+  BIBIA_ASSIGN_OR_RETURN(const OwnershipDecision decision, Decide(item, &state, group));
   if (IsOwnershipConflict(decision)) ++group->batch.conflicts;
   const std::string_view key = item.entry.key;
   switch (decision) {
@@ -396,18 +409,18 @@ absl::Status Store::StageRemoteChange(const VerifiedRun::Item& item, RemoteGroup
   return StageOwnChange(item, state, group, index_op);
 }
 
-absl::StatusOr<int64_t> Store::ApplyRemote(std::vector<v1::LogEntry> entries,
+absl::StatusOr<int64_t> ReplicaReceiver::ApplyRemote(std::vector<v1::LogEntry> entries,
                                                   const SignatureVerifier& verifier, v1::Tier max_tier) {
   BIBIA_ASSIGN_OR_RETURN(VerifiedRun run, VerifyRemote(std::move(entries), verifier, max_tier));
   return ApplyVerified(run);
 }
 
-absl::StatusOr<int64_t> Store::ApplyVerified(const VerifiedRun& run) {
+absl::StatusOr<int64_t> ReplicaReceiver::ApplyVerified(const VerifiedRun& run) {
   return std::move(ApplyVerified(absl::MakeConstSpan(&run, 1)).front());
 }
 
 
-std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const VerifiedRun> runs) {
+std::vector<absl::StatusOr<int64_t>> ReplicaReceiver::ApplyVerified(absl::Span<const VerifiedRun> runs) {
   std::vector<absl::StatusOr<int64_t>> results(runs.size(), int64_t{0});
   // Room for the entries and records up front, and a quarter more for the
   // index: a batch grown by doubling copies itself over and over.
@@ -426,7 +439,7 @@ std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const Verif
   // scrub (a flush and full compactions) after them all, not one per group.
   std::vector<size_t> redacting;
   const auto commit = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_) {
-    absl::Status committed = CommitRemoteGroup(group.get());
+    absl::Status committed = CommitGroup(group.get());
     if (!committed.ok()) {
       for (size_t m : group->members) results[m] = committed;
     } else if (group->redacted) {
@@ -444,7 +457,7 @@ std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const Verif
     // A redaction drops earlier payloads by reading the log: commit what
     // earlier runs staged first, so that it sees them.
     if (run.has_redaction_ && !group->members.empty()) commit();
-    absl::StatusOr<size_t> start = JoinRemoteRun(run, group.get());
+    absl::StatusOr<size_t> start = JoinRun(run, group.get());
     if (!start.ok()) {
       // A run of a sync that began before this node dropped the log
       // (HoldTiersUpTo) no longer joins it: stale, not a gap the peer left.
@@ -455,7 +468,7 @@ std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const Verif
       continue;
     }
     if (*start == run.items_.size()) continue;  // all applied already
-    absl::Status staged = StageRemoteRun(run, *start, group.get());
+    absl::Status staged = StageRun(run, *start, group.get());
     if (!staged.ok()) {
       // The batch holds part of this run: the group's other runs are staged
       // again into a batch of their own, without it. Nothing of them is
@@ -466,8 +479,8 @@ std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const Verif
         group = new_group();
         restaged = true;
         for (auto m = members.begin(); m != members.end(); ++m) {
-          absl::StatusOr<size_t> again = JoinRemoteRun(runs[*m], group.get());
-          absl::Status status = again.ok() ? StageRemoteRun(runs[*m], *again, group.get()) : again.status();
+          absl::StatusOr<size_t> again = JoinRun(runs[*m], group.get());
+          absl::Status status = again.ok() ? StageRun(runs[*m], *again, group.get()) : again.status();
           if (!status.ok()) {
             results[*m] = status;
             members.erase(m);
@@ -488,14 +501,14 @@ std::vector<absl::StatusOr<int64_t>> Store::ApplyVerified(absl::Span<const Verif
   if (!redacting.empty()) {
     // Applied, but the erased payloads remain on disk until a scrub succeeds
     // (the marker the redaction wrote has the next Open retry it).
-    if (absl::Status scrubbed = ScrubErasedOutsideLock(); !scrubbed.ok()) {
+    if (absl::Status scrubbed = scrub_(); !scrubbed.ok()) {
       for (size_t m : redacting) results[m] = scrubbed;
     }
   }
   return results;
 }
 
-absl::StatusOr<size_t> Store::JoinRemoteRun(const VerifiedRun& run, RemoteGroup* group) {
+absl::StatusOr<size_t> ReplicaReceiver::JoinRun(const VerifiedRun& run, RemoteGroup* group) {
   const std::string log_key = FrontierKey(run.origin_, run.tier_);
   auto it = group->heads.find(log_key);
   if (it == group->heads.end()) {
@@ -517,7 +530,7 @@ absl::StatusOr<size_t> Store::JoinRemoteRun(const VerifiedRun& run, RemoteGroup*
   return start;
 }
 
-absl::Status Store::CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const {
+absl::Status ReplicaReceiver::CheckSameAsStored(const VerifiedRun& run, size_t i, const LogHead& head) const {
   // Entry i's hash is the next one's prev_hash (checked within the run).
   const std::string_view hash =
       i + 1 < run.items_.size() ? run.items_[i + 1].entry.prev_hash : std::string_view(run.last_hash_);
@@ -538,7 +551,7 @@ absl::Status Store::CheckSameAsStored(const VerifiedRun& run, size_t i, const Lo
                      "(a lost or restored store?)");
 }
 
-absl::Status Store::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+absl::Status ReplicaReceiver::PrefetchStoredRefs(const VerifiedRun& run, size_t start, RemoteGroup* group) {
   std::vector<std::string_view> keys;
   for (size_t i = start; i < run.items_.size(); ++i) {
     const std::string_view key = run.items_[i].entry.key;
@@ -553,26 +566,26 @@ absl::Status Store::PrefetchStoredRefs(const VerifiedRun& run, size_t start, Rem
   return absl::OkStatus();
 }
 
-absl::Status Store::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
-  Batch* b = &group->batch;
+absl::Status ReplicaReceiver::StageRun(const VerifiedRun& run, size_t start, RemoteGroup* group) {
+  StoreBatch* b = &group->batch;
   BIBIA_RETURN_IF_ERROR(PrefetchStoredRefs(run, start, group));
-  std::vector<RemoteIndexOp> index_ops;
+  std::vector<IndexOp> index_ops;
   bool all_new = true;  // every public facet of the run is new here: its grouped terms apply as they are
   for (size_t i = start; i < run.items_.size(); ++i) {
     const VerifiedRun::Item& item = run.items_[i];
     const LogEntryView& e = item.entry;
-    std::optional<RemoteIndexOp> index_op;
-    BIBIA_RETURN_IF_ERROR(StageRemoteChange(item, group, &index_op));
-    if (e.key.starts_with(static_cast<char>(RecordKind::kArtifact))) ++manifest_generation_;  // chunk collection due
+    std::optional<IndexOp> index_op;
+    BIBIA_RETURN_IF_ERROR(StageChange(item, group, &index_op));
+    if (e.key.starts_with(static_cast<char>(RecordKind::kArtifact))) group->manifests_changed = true;
     if (index_op) {
       index_op->slot = i;
-      all_new &= index_op->kind == RemoteIndexOp::kNew;
+      all_new &= index_op->kind == IndexOp::kNew;
       index_ops.push_back(*index_op);
     }
     b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, e.seq), run.serialized_[i]);
     if (e.redaction) {
       const std::string key(e.key);
-      BIBIA_RETURN_IF_ERROR(StageDropPayloads(run.origin_, run.tier_, key, e.seq, b, PayloadScan{}).status());
+      BIBIA_RETURN_IF_ERROR(StageDropPayloads(*db_, run.origin_, run.tier_, key, e.seq, &b->batch, PayloadScan{}).status());
       // Honest senders send erased entries already stripped; drop the
       // payloads of this run's own earlier entries of the key all the same.
       for (size_t j = start; j < i; ++j) {
@@ -584,12 +597,12 @@ absl::Status Store::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteG
         b->batch.Put(db_->family(Family::kLog), LogKey(run.origin_, run.tier_, earlier.seq),
                      stripped.SerializeAsString());
       }
-      if (!group->redacted) BIBIA_RETURN_IF_ERROR(StageScrubMarker(run.tier_, &b->batch));
+      if (!group->redacted) BIBIA_RETURN_IF_ERROR(stage_scrub_marker_(run.tier_, &b->batch));
       group->redacted = true;
     }
     group->hlc = std::max(group->hlc, e.hlc_time);
   }
-  StageRemoteIndex(run, index_ops, all_new, &b->index);
+  StageIndex(run, index_ops, all_new, &b->index);
   RemoteGroup::Head& head = group->heads[FrontierKey(run.origin_, run.tier_)];
   head.head.seq = run.items_.back().entry.seq;
   head.head.hash = run.last_hash_;
@@ -597,13 +610,13 @@ absl::Status Store::StageRemoteRun(const VerifiedRun& run, size_t start, RemoteG
   return absl::OkStatus();
 }
 
-void Store::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteIndexOp>& ops, bool all_new,
+void ReplicaReceiver::StageIndex(const VerifiedRun& run, const std::vector<IndexOp>& ops, bool all_new,
                                     IndexChanges* changes) {
   if (all_new) {
     // The usual case of a sync: documents new here. Their rows in order, then
     // their postings term by term, as the receiver grouped them.
     std::vector<uint32_t> docnums(run.items_.size(), SearchIndex::kNoDocnum);
-    for (const RemoteIndexOp& op : ops) {
+    for (const IndexOp& op : ops) {
       const VerifiedRun::Item& item = run.items_[op.slot];
       docnums[op.slot] = index_->StageNewRow(item.record->public_(), item.length, changes);
     }
@@ -612,11 +625,11 @@ void Store::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteInd
   }
   // Updates and deletions replace old terms: document by document, in order
   // (tokenized again here: rare in a sync, and small when they are not).
-  for (const RemoteIndexOp& op : ops) {
+  for (const IndexOp& op : ops) {
     const VerifiedRun::Item& item = run.items_[op.slot];
-    if (op.kind == RemoteIndexOp::kDelete) {
+    if (op.kind == IndexOp::kDelete) {
       index_->StageDelete(*op.old, changes);
-    } else if (op.kind == RemoteIndexOp::kReplace) {
+    } else if (op.kind == IndexOp::kReplace) {
       index_->StageUpsert(op.old, *op.heir, changes);
     } else {
       index_->StageUpsert(op.old, item.record->public_(), changes);
@@ -624,9 +637,9 @@ void Store::StageRemoteIndex(const VerifiedRun& run, const std::vector<RemoteInd
   }
 }
 
-absl::Status Store::CommitRemoteGroup(RemoteGroup* group) {
+absl::Status ReplicaReceiver::CommitGroup(RemoteGroup* group) {
   if (group->members.empty()) return absl::OkStatus();
-  Batch* b = &group->batch;
+  StoreBatch* b = &group->batch;
   for (const auto& [log_key, head] : group->heads) {
     if (!head.advanced) continue;
     std::string frontier;
@@ -636,14 +649,11 @@ absl::Status Store::CommitRemoteGroup(RemoteGroup* group) {
   index_->Flush(&b->index, &b->batch);
   BIBIA_RETURN_IF_ERROR(db_->Write(&b->batch));
   index_->Apply(b->index);
-  log_->Observe(group->hlc);
-  feedback_count_ += b->feedback_delta;
   conflicts_ += b->conflicts;
-  NotifyWrite();
-  // A second commit, of this node's own log: a crash between the two leaves
-  // feedback that the next Open deletes (CountAndReconcileFeedback).
-  for (const std::string& project : group->deleted_projects) BIBIA_RETURN_IF_ERROR(DeleteOwnFeedback(project));
-  return absl::OkStatus();  // a redacting group's scrub comes after the others (ApplyVerified)
+  // The store observes the group's time, counts its feedback and deletes
+  // this node's own feedback on the projects it deleted.
+  // A redacting group's scrub comes after the others (ApplyVerified).
+  return committed_(Committed{group->hlc, b->feedback_delta, group->deleted_projects, group->manifests_changed});
 }
 
 }  // namespace bibia::catalog
