@@ -321,8 +321,22 @@ absl::StatusOr<uint64_t> Store::DeleteManifest(std::string_view project_id, std:
     BIBIA_RETURN_IF_ERROR(StageArtifactRef(std::string(project_id), id, nullptr, &b));
     BIBIA_RETURN_IF_ERROR(Commit(&b));
     ++manifest_generation_;
+    // Its chunks wait for no commit: collected now unless another manifest
+    // references them, or a push offered them since this one was committed.
+    BIBIA_RETURN_IF_ERROR(ReleaseChunksOf(existing->artifact()));
   }
   return CollectChunks(grace_ms);
+}
+
+absl::Status Store::ReleaseChunksOf(const v1::ArtifactManifest& manifest) {
+  std::vector<std::string> hashes;
+  for (const v1::ChunkRef& piece : manifest.chunk_list()) hashes.push_back(piece.sha256());
+  absl::StatusOr<std::vector<v1::ChunkRef>> refs = ChunkListOf(manifest);
+  if (refs.ok()) {
+    for (const v1::ChunkRef& ref : *refs) hashes.push_back(ref.sha256());
+  }
+  std::vector<std::string_view> views(hashes.begin(), hashes.end());
+  return chunks_->ReleaseGrace(views, manifest.created_unix_ms() + 1);
 }
 
 absl::StatusOr<absl::flat_hash_set<std::string>> Store::ReferencedChunks() const {

@@ -112,6 +112,26 @@ absl::StatusOr<ChunkStore::PutResult> ChunkStore::Put(
   return result;
 }
 
+absl::Status ChunkStore::ReleaseGrace(absl::Span<const std::string_view> hashes, int64_t offered_before_ms) {
+  for (std::string_view hash : hashes) BIBIA_RETURN_IF_ERROR(CheckHash(hash));
+  absl::MutexLock lock(&put_mu_);
+  std::vector<std::string> keys;
+  keys.reserve(hashes.size());
+  for (std::string_view hash : hashes) keys.push_back(ChunkInfoKey(hash));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  BIBIA_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> rows, db_->MultiGet(Family::kChunks, views));
+  rocksdb::WriteBatch batch;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i] || rows[i]->size() < 16) continue;
+    const std::string_view info(*rows[i]);
+    if (static_cast<int64_t>(DecodeBigEndian64(info.substr(8))) >= offered_before_ms) continue;
+    batch.Put(db_->family(Family::kChunks), keys[i], EncodeInfo(DecodeBigEndian64(info), 0));
+  }
+  if (batch.Count() == 0) return absl::OkStatus();
+  // Unlogged like the rows it rewrites: lost in a crash, the grace applies.
+  return db_->WriteUnlogged(&batch);
+}
+
 absl::Status ChunkStore::Sync() { return db_->Flush(Family::kChunks); }
 
 absl::StatusOr<std::optional<std::string>> ChunkStore::Get(std::string_view sha256, bool verify) const {

@@ -91,6 +91,13 @@ class ChunkStore {
   // Runs beside uploads. INVALID_ARGUMENT for a `start_after` that is not a hash.
   absl::StatusOr<VerifyPage> Verify(std::string_view start_after, uint64_t max_bytes, size_t max_listed);
 
+  // Lifts the grace of the stored chunks among `hashes` last offered before
+  // `offered_before_ms`: a manifest that referenced them was deleted (or a
+  // held manifest they were fetched for references them), so no upload in
+  // progress waits for them, and a collection deletes them as soon as no
+  // manifest references them. A chunk offered since keeps its grace.
+  absl::Status ReleaseGrace(absl::Span<const std::string_view> hashes, int64_t offered_before_ms);
+
   // Makes every chunk stored so far durable (flushes the chunks family):
   // uploads write unsynced and sync once at the end of their stream.
   absl::Status Sync();

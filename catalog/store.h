@@ -219,6 +219,9 @@ class Store final : public CatalogStore, public Replica, public NodeSettings {
   // FAILED_PRECONDITION if project `id` exists and belongs to another origin.
   absl::Status CheckOwned(const std::string& id) const;
   void NotifyWrite();
+  // Lifts the grace (ChunkStore::ReleaseGrace) of the chunks of `manifest`,
+  // deleted, that no upload offered since it was committed.
+  absl::Status ReleaseChunksOf(const v1::ArtifactManifest& manifest) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Every chunk the manifests held here reference (their chunk lists' pieces too).
   absl::StatusOr<absl::flat_hash_set<std::string>> ReferencedChunks() const;
   // Stages the expert facet of this node's project `project_id` with the

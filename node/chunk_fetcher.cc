@@ -1,11 +1,13 @@
 #include "node/chunk_fetcher.h"
 
+#include <limits>
 #include <string_view>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "bibia/v1/federation_service.grpc.pb.h"
+#include "catalog/status_macros.h"
 #include "grpcpp/client_context.h"
 #include "node/chunk_stream.h"
 #include "node/grpc_status.h"
@@ -14,6 +16,15 @@ namespace bibia::node {
 namespace {
 
 using Wanted = absl::flat_hash_set<std::string>;
+
+// Fetched chunks wait for no upload: a manifest held here lists them, and
+// once none does (its deletion replicated here) they are collected at once.
+absl::Status ReleaseFetched(catalog::ChunkStore& chunks,
+                            absl::Span<const std::pair<std::string_view, std::string_view>> fetched) {
+  std::vector<std::string_view> hashes;
+  for (const auto& chunk : fetched) hashes.push_back(chunk.first);
+  return chunks.ReleaseGrace(hashes, std::numeric_limits<int64_t>::max());
+}
 
 // Stores the chunks of `message` that are still wanted and match their
 // hash; counts the others' refusals. An error only when storing fails.
@@ -32,7 +43,7 @@ absl::Status StoreWanted(catalog::ChunkStore& chunks, const v1::DownloadChunksRe
   absl::StatusOr<catalog::ChunkStore::PutResult> put = chunks.Put(batch, /*sync=*/false);
   if (put.ok()) {
     for (const auto& chunk : batch) keep(chunk);
-    return absl::OkStatus();
+    return ReleaseFetched(chunks, batch);
   }
   if (put.status().code() != absl::StatusCode::kInvalidArgument) return put.status();
   // A chunk of the message does not match its hash: keep the others.
@@ -40,6 +51,7 @@ absl::Status StoreWanted(catalog::ChunkStore& chunks, const v1::DownloadChunksRe
     put = chunks.Put({chunk}, /*sync=*/false);
     if (put.ok()) {
       keep(chunk);
+      BIBIA_RETURN_IF_ERROR(ReleaseFetched(chunks, {chunk}));
     } else if (put.status().code() == absl::StatusCode::kInvalidArgument) {
       ++refused;
     } else {

@@ -194,6 +194,22 @@ TEST_F(ArtifactsTest, DeleteCollectsUnreferencedChunksAfterGrace) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(ArtifactsTest, ADeletedManifestsChunksWaitForNoGraceUnlessOfferedSince) {
+  v1::ArtifactManifest a = Push({"released", "offered-again"}, "1");
+  ASSERT_THAT(store_->CommitManifest(a).status(), IsOk());
+  // A later push offers one of them again (not committed yet): it keeps its grace.
+  Push({"offered-again"});
+  // A day's grace: only what deletion released is collected.
+  auto deleted = store_->DeleteManifest("cantine", "attendance", "1", 24 * 3600 * 1000);
+  ASSERT_THAT(deleted.status(), IsOk());
+  EXPECT_EQ(*deleted, 1u);
+  const std::string released = Sha256("released"), again = Sha256("offered-again");
+  std::vector<std::string_view> views = {released, again};
+  auto has = store_->chunks()->Has(views);
+  ASSERT_THAT(has.status(), IsOk());
+  EXPECT_EQ(*has, (std::vector<bool>{false, true}));
+}
+
 TEST_F(ArtifactsTest, QuotaRefusesWithNothingStored) {
   store_.reset();
   Store::Options options;
