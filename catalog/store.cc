@@ -450,7 +450,18 @@ absl::Status Store::DeleteProject(const std::string& id, bool* withdrew_claim) {
   // Other members' feedback on it goes too, each deleted by its own node
   // when it applies this deletion (ReplicaReceiver::Context::committed).
   BIBIA_RETURN_IF_ERROR(StageOwnFeedbackDeletion(id, &b));
-  return Commit(&b);
+  // Its artifacts go with it: tombstones in the same write, their chunks
+  // collected at the next collection (the node's timer) on every node.
+  BIBIA_ASSIGN_OR_RETURN(std::vector<v1::StoredRecord> manifests, ListManifests(id));
+  std::erase_if(manifests, [&](const v1::StoredRecord& m) { return m.origin() != node_id_; });
+  for (const v1::StoredRecord& m : manifests) {
+    StageRecord(v1::TIER_EXPERT, ArtifactKey(id, m.artifact().name(), m.artifact().version()), nullptr, &b);
+  }
+  BIBIA_RETURN_IF_ERROR(Commit(&b));
+  if (manifests.empty()) return absl::OkStatus();
+  ++manifest_generation_;
+  for (const v1::StoredRecord& m : manifests) BIBIA_RETURN_IF_ERROR(ReleaseChunksOf(m.artifact()));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Feedback> Store::AddFeedback(const v1::Feedback& feedback) {

@@ -210,6 +210,30 @@ TEST_F(ArtifactsTest, ADeletedManifestsChunksWaitForNoGraceUnlessOfferedSince) {
   EXPECT_EQ(*has, (std::vector<bool>{false, true}));
 }
 
+TEST_F(ArtifactsTest, DeletingTheProjectDeletesItsManifestsAndReleasesTheirChunks) {
+  ASSERT_THAT(store_->PutProject(MakeProject("cantine-bis", "Autre")).status(), IsOk());
+  ASSERT_THAT(store_->CommitManifest(Push({"first", "shared"}, "1")).status(), IsOk());
+  v1::ArtifactManifest other = Push({"shared", "other"}, "1");
+  other.set_project_id("cantine-bis");
+  ASSERT_THAT(store_->CommitManifest(other).status(), IsOk());
+  const uint64_t generation = store_->manifest_generation();
+  ASSERT_THAT(store_->DeleteProject("cantine"), IsOk());
+  EXPECT_GT(store_->manifest_generation(), generation);
+  auto left = store_->ListManifests("");
+  ASSERT_THAT(left.status(), IsOk());
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(ArtifactId(left->front().artifact()), "cantine-bis/attendance@1");
+  // A day's grace: the deleted project's own chunk goes, the shared one stays.
+  auto collected = store_->CollectChunks(24 * 3600 * 1000);
+  ASSERT_THAT(collected.status(), IsOk());
+  EXPECT_EQ(*collected, 1u);
+  const std::string first = Sha256("first"), shared = Sha256("shared");
+  std::vector<std::string_view> views = {first, shared};
+  auto has = store_->chunks()->Has(views);
+  ASSERT_THAT(has.status(), IsOk());
+  EXPECT_EQ(*has, (std::vector<bool>{false, true}));
+}
+
 TEST_F(ArtifactsTest, QuotaRefusesWithNothingStored) {
   store_.reset();
   Store::Options options;
