@@ -246,25 +246,6 @@ TEST_F(ArtifactsTest, ALongChunkListTravelsInPieces) {
   EXPECT_LE(second.bytes_sent(), 2 * kMaxChunk + 200000);
 }
 
-TEST_F(ArtifactsTest, AKilledPushResumesWhereItStopped) {
-  const std::string bytes = RandomBytes(160 << 20, 70);
-  const std::string file = Write("huge", bytes);
-  std::vector<std::string> push = {CliBinary()};
-  for (const auto& flag : node_->CliFlags(editor_)) push.push_back(flag);
-  for (const char* arg : {"artifact", "push", "cantine", "", "--name", "huge", "--kind", "model", "--format", "onnx",
-                          "--licence", "MIT", "--json"}) {
-    push.push_back(arg);
-  }
-  push[push.size() - 10] = file;
-  // SIGKILL after 1 s: mid-way on this machine (a push of 160 MiB takes longer).
-  CommandResult killed = RunCommand(push, "", 1);
-  if (killed.exit_code != -1) GTEST_SKIP() << "the push finished within 1 s: nothing to resume";
-  CommandResult rerun = RunCommand(push, "", 300);
-  v1::ArtifactTransferSummary pushed = Summary(rerun);
-  // What arrived before the kill is not sent again.
-  EXPECT_LT(pushed.chunks_sent(), pushed.chunks());
-}
-
 // Starts `argv` with its output discarded; returns its pid.
 pid_t Spawn(const std::vector<std::string>& argv) {
   std::vector<char*> args;
@@ -279,6 +260,40 @@ pid_t Spawn(const std::vector<std::string>& argv) {
     _exit(127);
   }
   return pid;
+}
+
+TEST_F(ArtifactsTest, AKilledPushResumesWhereItStopped) {
+  const std::string bytes = RandomBytes(160 << 20, 70);
+  const std::string file = Write("huge", bytes);
+  std::vector<std::string> push = {CliBinary()};
+  for (const auto& flag : node_->CliFlags(editor_)) push.push_back(flag);
+  for (const char* arg : {"artifact", "push", "cantine", "", "--name", "huge", "--kind", "model", "--format", "onnx",
+                          "--licence", "MIT", "--json"}) {
+    push.push_back(arg);
+  }
+  push[push.size() - 10] = file;
+  // SIGKILL of the client once chunks of the push have arrived on the node
+  // (bounded wait): the push is mid-way.
+  const pid_t pid = Spawn(push);
+  ASSERT_GT(pid, 0);
+  const std::string admin = node_->IssueToken("expert", "admin");
+  bool arrived = false;
+  for (int i = 0; i < 1000 && !arrived; ++i) {
+    CommandResult r = Bibia(admin, {"artifact", "verify", "--json"});
+    v1::ArtifactVerifySummary stored;
+    arrived = r.exit_code == 0 && google::protobuf::util::JsonStringToMessage(r.out, &stored).ok() &&
+              stored.chunks_checked() > 0;
+    if (!arrived) absl::SleepFor(absl::Milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(arrived) << "no chunk of the push arrived";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the push ended before it was killed";
+  v1::ArtifactTransferSummary pushed = Summary(RunCommand(push, "", 300));
+  // What arrived before the kill is not sent again.
+  EXPECT_LT(pushed.chunks_sent(), pushed.chunks());
+  EXPECT_EQ(pushed.id(), "cantine/huge@1");
 }
 
 TEST_F(ArtifactsTest, AKilledPullResumesWhereItStopped) {
