@@ -9,14 +9,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <optional>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "node/periodic_task.h"
 
 namespace bibia::node {
 
@@ -32,17 +29,14 @@ class ChunkCollector {
   ChunkCollector& operator=(const ChunkCollector&) = delete;
 
   // Stops; waits for a collection in progress. Thread-safe, idempotent.
-  void Stop();
+  void Stop() { timer_.Stop(); }
 
  private:
-  void Loop();
+  // Collects if due, and logs what was collected.
+  void CollectOnce();
 
-  const absl::Duration interval_;
   const CollectIfDue collect_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::once_flag joined_;
-  std::thread thread_;
+  PeriodicTask timer_;  // last: its thread runs CollectOnce
 };
 
 }  // namespace bibia::node

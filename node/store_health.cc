@@ -9,9 +9,9 @@
 namespace bibia::node {
 
 StoreHealth::StoreHealth(absl::Duration interval, Check check, Report report)
-    : interval_(interval), check_(std::move(check)), report_(std::move(report)) {
+    : check_(std::move(check)), report_(std::move(report)) {
   CheckOnce();  // before the constructor returns: no window of a stale status
-  thread_ = std::thread([this] { Loop(); });
+  timer_ = std::make_unique<PeriodicTask>(interval, [this] { CheckOnce(); });
 }
 
 void StoreHealth::CheckOnce() {
@@ -24,25 +24,6 @@ void StoreHealth::CheckOnce() {
   }
   report_(health);
   last_ = health.code();
-}
-
-void StoreHealth::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  std::call_once(joined_, [this] { thread_.join(); });
-}
-
-void StoreHealth::Loop() {
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      const auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stopping), interval_)) return;
-    }
-    CheckOnce();
-  }
 }
 
 }  // namespace bibia::node

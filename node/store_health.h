@@ -9,14 +9,12 @@
 #define BIBIA_NODE_STORE_HEALTH_H_
 
 #include <functional>
-#include <mutex>
+#include <memory>
 #include <optional>
-#include <thread>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "node/periodic_task.h"
 
 namespace bibia::node {
 
@@ -32,21 +30,16 @@ class StoreHealth {
   StoreHealth& operator=(const StoreHealth&) = delete;
 
   // Stops checking; waits for a check in progress. Thread-safe, idempotent.
-  void Stop();
+  void Stop() { timer_->Stop(); }
 
  private:
-  void Loop();
   // Checks, and reports if the outcome changed. Called by one thread at a time.
   void CheckOnce();
 
-  const absl::Duration interval_;
   const Check check_;
   const Report report_;
-  absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::optional<absl::StatusCode> last_;  // the outcome last reported
-  std::once_flag joined_;
-  std::thread thread_;
+  std::unique_ptr<PeriodicTask> timer_;   // started after the first check
 };
 
 }  // namespace bibia::node

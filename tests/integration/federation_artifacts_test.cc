@@ -54,18 +54,24 @@ CommandResult Bibia(NodeProcess& node, const std::string& token, std::vector<std
   return RunCommand(argv, "", 120);
 }
 
+// The public facet of a project `id` of Nantes.
+v1::Project Cantine(const std::string& id) {
+  v1::Project project;
+  project.mutable_public_()->set_id(id);
+  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
+  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
+  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
+  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  return project;
+}
+
 TEST(FederationArtifactsTest, ManifestsReachExpertMembersOnly) {
   constexpr int kOrigin = 0, kMember = 1, kMirror = 2;
   TempDir dir;
   FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
   ASSERT_STATUS_OK(f.StartAll());
   ASSERT_STATUS_OK(f.InstallRoster({{f.id(kMirror), v1::TIER_PUBLIC}}));
-  v1::Project project;
-  project.mutable_public_()->set_id("cantine");
-  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
-  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
-  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
-  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  v1::Project project = Cantine("cantine");
   grpc::Status put = f.Put(kOrigin, project);
   ASSERT_TRUE(put.ok()) << put.error_message();
 
@@ -150,12 +156,7 @@ TEST(FederationArtifactsTest, MembersPullThroughTheirOwnNodeFromAnyNodeThatHolds
   FederationHarness f(dir.path(), 3, {"--gossip-interval", "200ms"});
   ASSERT_STATUS_OK(f.StartAll());
   ASSERT_STATUS_OK(f.InstallRoster());  // all three of expert tier
-  v1::Project project;
-  project.mutable_public_()->set_id("cantine");
-  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
-  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
-  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
-  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  v1::Project project = Cantine("cantine");
   grpc::Status put = f.Put(kOrigin, project);
   ASSERT_TRUE(put.ok()) << put.error_message();
   std::mt19937_64 rng(11);
@@ -210,12 +211,7 @@ TEST(FederationArtifactsTest, APullThroughANodeThatReachesNoHolderFailsAndWrites
   FederationHarness f(dir.path(), 2, {"--gossip-interval", "200ms"});
   ASSERT_STATUS_OK(f.StartAll());
   ASSERT_STATUS_OK(f.InstallRoster());
-  v1::Project project;
-  project.mutable_public_()->set_id("cantine");
-  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
-  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
-  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
-  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  v1::Project project = Cantine("cantine");
   grpc::Status put = f.Put(kOrigin, project);
   ASSERT_TRUE(put.ok()) << put.error_message();
   const std::string file = dir.path() + "/weights.bin";
@@ -244,12 +240,7 @@ TEST(FederationArtifactsTest, AMemberCollectsAndErasesTheChunksOfAReplicatedDele
   FederationHarness f(dir.path(), 2, {"--gossip-interval", "200ms", "--chunk-collect-interval", "100ms"});
   ASSERT_STATUS_OK(f.StartAll());
   ASSERT_STATUS_OK(f.InstallRoster());
-  v1::Project project;
-  project.mutable_public_()->set_id("cantine");
-  project.mutable_public_()->mutable_collectivity()->set_name("Nantes Métropole");
-  project.mutable_public_()->set_title_fr("Fréquentation des cantines");
-  project.mutable_public_()->set_domain(v1::DOMAIN_PUBLIC_SERVICES);
-  project.mutable_public_()->set_status(v1::STATUS_PRODUCTION);
+  v1::Project project = Cantine("cantine");
   grpc::Status put = f.Put(kOrigin, project);
   ASSERT_TRUE(put.ok()) << put.error_message();
   project.mutable_public_()->set_id("cantine-copie");
