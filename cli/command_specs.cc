@@ -410,7 +410,8 @@ page (about 256 MiB per call, so each call stays within --timeout). A chunk
 that cannot be read, is missing, has another size than recorded or does not
 match its SHA-256 is damaged: the node removes it from its store, so that
 the next push of an artifact holding it sends it again (a push sends only
-the chunks the node lacks). Until then, pulling that artifact fails.
+the chunks the node lacks); a member's node fetches it again from another
+node at the next pull of an artifact of another origin that holds it.
 Prints how many chunks and bytes were checked and the damaged ones (hash
 and reason, the first 1,000). Needs a token of this node with role admin
 and tier expert.
