@@ -1,7 +1,8 @@
 // A node's own settings, kept in its store beside the catalogue: named
-// values (the roster, the token registry, peers) and the tokens it revoked.
-// Implemented by Store (catalog/store.h). Thread-safe; each write is one
-// durable WriteBatch.
+// values (the roster, the token registry, peers; kept by SettingsStore,
+// catalog/settings_store.h) and the tokens it revoked (records of its public
+// log). Implemented by Store (catalog/store.h). Thread-safe; each write is
+// one durable WriteBatch.
 #ifndef BIBIA_CATALOG_NODE_SETTINGS_H_
 #define BIBIA_CATALOG_NODE_SETTINGS_H_
 

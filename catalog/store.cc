@@ -16,6 +16,7 @@
 #include "catalog/remote_group.h"
 #include "catalog/replica_receiver.h"
 #include "catalog/store_batch.h"
+#include "catalog/settings_store.h"
 #include "catalog/status_macros.h"
 #include "catalog/validate.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -232,34 +233,19 @@ absl::Status Store::LoadNodeId() {
 
 // Settings share the meta family with the store's own names; a prefix keeps
 // them apart.
-constexpr char kSettingPrefix[] = "setting/";
-
 absl::Status Store::PutSetting(const std::string& name, const std::string& value) {
-  rocksdb::WriteBatch batch;
-  batch.Put(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name), value);
-  return db_->Write(&batch);
+  return SettingsStore(db_.get()).Put(name, value);
 }
 
-absl::Status Store::DeleteSetting(const std::string& name) {
-  rocksdb::WriteBatch batch;
-  batch.Delete(db_->family(Family::kMeta), absl::StrCat(kSettingPrefix, name));
-  return db_->Write(&batch);
-}
+absl::Status Store::DeleteSetting(const std::string& name) { return SettingsStore(db_.get()).Delete(name); }
 
 absl::StatusOr<std::optional<std::string>> Store::GetSetting(const std::string& name) const {
-  return db_->Get(Family::kMeta, absl::StrCat(kSettingPrefix, name));
+  return SettingsStore(db_.get()).Get(name);
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSettings(
     const std::string& prefix) const {
-  std::vector<std::pair<std::string, std::string>> settings;
-  const std::string start = absl::StrCat(kSettingPrefix, prefix);
-  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(Family::kMeta);
-  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
-    settings.emplace_back(it->key().ToString().substr(sizeof(kSettingPrefix) - 1), it->value().ToString());
-  }
-  BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "scan settings"));
-  return settings;
+  return SettingsStore(db_.get()).Scan(prefix);
 }
 
 absl::StatusOr<std::optional<v1::ProjectPublic>> Store::ReadPublic(const std::string& id) const {
