@@ -19,11 +19,32 @@ std::string HexPrefix(std::string_view hash) {
   return absl::BytesToHexString(absl::string_view(prefix.data(), prefix.size()));
 }
 
+// A chunk's info row: its size, and when it was stored or last offered
+// (0: released, ReleaseGrace).
+struct ChunkInfo {
+  uint64_t size = 0;
+  int64_t stored_ms = 0;
+};
+
 std::string EncodeInfo(uint64_t size, int64_t stored_ms) {
   std::string value;
   AppendBigEndian64(&value, size);
   AppendBigEndian64(&value, static_cast<uint64_t>(stored_ms));
   return value;
+}
+
+// The fields a row holds; those a short (damaged) row lacks read as 0.
+ChunkInfo DecodeInfo(std::string_view row) {
+  ChunkInfo info;
+  if (row.size() >= 8) info.size = DecodeBigEndian64(row.substr(0, 8));
+  if (row.size() >= 16) info.stored_ms = static_cast<int64_t>(DecodeBigEndian64(row.substr(8, 8)));
+  return info;
+}
+
+// Stages the removal of chunk `hash`: both its rows.
+void StageRemoval(Db& db, std::string_view hash, rocksdb::WriteBatch* batch) {
+  batch->Delete(db.family(Family::kChunks), ChunkInfoKey(hash));
+  batch->Delete(db.family(Family::kChunks), ChunkDataKey(hash));
 }
 
 absl::Status CheckHash(std::string_view hash) {
@@ -41,7 +62,7 @@ absl::StatusOr<std::unique_ptr<ChunkStore>> ChunkStore::Open(Db* db, Clock* cloc
   const std::string prefix(1, kChunkInfoPrefix);
   std::unique_ptr<rocksdb::Iterator> it = db->NewScanIterator(Family::kChunks);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (it->value().size() >= 8) total += DecodeBigEndian64(std::string_view(it->value().data(), 8));
+    total += DecodeInfo(std::string_view(it->value().data(), it->value().size())).size;
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "read chunk sizes"));
   store->stored_bytes_ = total;
@@ -123,9 +144,9 @@ absl::Status ChunkStore::ReleaseGrace(absl::Span<const std::string_view> hashes,
   rocksdb::WriteBatch batch;
   for (size_t i = 0; i < rows.size(); ++i) {
     if (!rows[i] || rows[i]->size() < 16) continue;
-    const std::string_view info(*rows[i]);
-    if (static_cast<int64_t>(DecodeBigEndian64(info.substr(8))) >= offered_before_ms) continue;
-    batch.Put(db_->family(Family::kChunks), keys[i], EncodeInfo(DecodeBigEndian64(info), 0));
+    const ChunkInfo info = DecodeInfo(*rows[i]);
+    if (info.stored_ms >= offered_before_ms) continue;
+    batch.Put(db_->family(Family::kChunks), keys[i], EncodeInfo(info.size, 0));
   }
   if (batch.Count() == 0) return absl::OkStatus();
   // Unlogged like the rows it rewrites: lost in a crash, the grace applies.
@@ -147,7 +168,6 @@ absl::StatusOr<uint64_t> ChunkStore::Collect(const absl::flat_hash_set<std::stri
                                              int64_t stored_before_ms) {
   absl::MutexLock lock(&put_mu_);
   rocksdb::WriteBatch batch;
-  rocksdb::ColumnFamilyHandle* family = db_->family(Family::kChunks);
   uint64_t collected = 0, bytes = 0;
   int64_t kept_since = INT64_MAX;  // the oldest unreferenced chunk kept for its grace
   const std::string prefix(1, kChunkInfoPrefix);
@@ -155,18 +175,14 @@ absl::StatusOr<uint64_t> ChunkStore::Collect(const absl::flat_hash_set<std::stri
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const absl::string_view hash(it->key().data() + 1, it->key().size() - 1);
     if (referenced.contains(hash)) continue;
-    const std::string_view info(it->value().data(), it->value().size());
-    if (info.size() >= 16) {
-      const auto stored_ms = static_cast<int64_t>(DecodeBigEndian64(info.substr(8)));
-      if (stored_ms >= stored_before_ms) {
-        kept_since = std::min(kept_since, stored_ms);
-        continue;
-      }
+    const ChunkInfo info = DecodeInfo(std::string_view(it->value().data(), it->value().size()));
+    if (info.stored_ms >= stored_before_ms) {
+      kept_since = std::min(kept_since, info.stored_ms);
+      continue;
     }
-    batch.Delete(family, it->key());
-    batch.Delete(family, ChunkDataKey(std::string_view(hash.data(), hash.size())));
+    StageRemoval(*db_, std::string_view(hash.data(), hash.size()), &batch);
     ++collected;
-    if (info.size() >= 8) bytes += DecodeBigEndian64(info);
+    bytes += info.size;
   }
   BIBIA_RETURN_IF_ERROR(FromRocks(it->status(), "scan chunks"));
   if (collected > 0) BIBIA_RETURN_IF_ERROR(db_->Write(&batch));
@@ -212,7 +228,7 @@ absl::StatusOr<ChunkStore::VerifyPage> ChunkStore::Verify(std::string_view start
     if (it->key() == rocksdb::Slice(seek) && !start_after.empty()) continue;
     const std::string hash(it->key().data() + 1, it->key().size() - 1);
     const std::string_view info(it->value().data(), it->value().size());
-    const uint64_t recorded = info.size() >= 8 ? DecodeBigEndian64(info) : 0;
+    const uint64_t recorded = DecodeInfo(info).size;
     if (page.checked >= kMaxChunksPerPage || page.bytes >= max_bytes) break;
     page.next_start_after = hash;
     ++page.checked;
@@ -253,13 +269,11 @@ absl::StatusOr<ChunkStore::VerifyPage> ChunkStore::Verify(std::string_view start
   std::vector<std::string_view> views(keys.begin(), keys.end());
   BIBIA_ASSIGN_OR_RETURN(auto rows, db_->MultiGet(Family::kChunks, views));
   rocksdb::WriteBatch batch;
-  rocksdb::ColumnFamilyHandle* family = db_->family(Family::kChunks);
   uint64_t removed_bytes = 0;
   for (size_t i = 0; i < damaged.size(); ++i) {
     if (!rows[i]) continue;  // collected meanwhile
-    batch.Delete(family, keys[i]);
-    batch.Delete(family, ChunkDataKey(damaged[i]));
-    if (rows[i]->size() >= 8) removed_bytes += DecodeBigEndian64(*rows[i]);
+    StageRemoval(*db_, damaged[i], &batch);
+    removed_bytes += DecodeInfo(*rows[i]).size;
   }
   if (batch.Count() == 0) return page;
   BIBIA_RETURN_IF_ERROR(db_->Write(&batch));

@@ -27,11 +27,6 @@ std::string RefId(const v1::ArtifactRefRequest& ref) {
 // The longest a download waits for chunks fetched from the federation.
 constexpr absl::Duration kMaxFetch = absl::Minutes(10);
 
-absl::Status TooMany(std::string_view what, int n, int max) {
-  return absl::InvalidArgumentError(absl::StrCat(absl::string_view(what.data(), what.size()), ": ", n,
-                                                 " hashes in one call, at most ", max));
-}
-
 }  // namespace
 
 grpc::Status ArtifactsService::FindMissingChunks(grpc::ServerContext* context,
@@ -39,9 +34,7 @@ grpc::Status ArtifactsService::FindMissingChunks(grpc::ServerContext* context,
                                                  v1::FindMissingChunksResponse* response) {
   RequestGuard guard(*access_, context, Operation::kArtifactWrite);
   if (!guard.allowed()) return guard.Finish();
-  if (request->sha256_size() > kMaxHashesPerCall) {
-    return guard.Finish(TooMany("sha256", request->sha256_size(), kMaxHashesPerCall));
-  }
+  if (absl::Status s = CheckHashCount(request->sha256_size(), kMaxHashesPerCall); !s.ok()) return guard.Finish(s);
   std::vector<std::string_view> hashes(request->sha256().begin(), request->sha256().end());
   absl::StatusOr<std::vector<bool>> has = store_->chunks()->Has(hashes);
   if (!has.ok()) return guard.Finish(has.status());
@@ -128,9 +121,7 @@ grpc::Status ArtifactsService::DownloadChunks(grpc::ServerContext* context, cons
   RequestGuard guard(*access_, context, Operation::kArtifactRead);
   if (request->has_ref()) guard.AddRecord(RefId(request->ref()));
   if (!guard.allowed()) return guard.Finish();
-  if (request->sha256_size() > kMaxDownloadHashes) {
-    return guard.Finish(TooMany("sha256", request->sha256_size(), kMaxDownloadHashes));
-  }
+  if (absl::Status s = CheckHashCount(request->sha256_size(), kMaxDownloadHashes); !s.ok()) return guard.Finish(s);
   if (fetcher_ != nullptr && request->has_ref()) {
     if (absl::Status fetched = FetchAbsentChunks(*request, context); !fetched.ok()) return guard.Finish(fetched);
   }

@@ -8,6 +8,11 @@
 
 namespace bibia::node {
 
+absl::Status CheckHashCount(int n, int max) {
+  if (n <= max) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("sha256: ", n, " hashes in one call, at most ", max));
+}
+
 absl::Status StreamStoredChunks(const catalog::ChunkStore& chunks,
                                 const google::protobuf::RepeatedPtrField<std::string>& hashes, AbsentChunk absent,
                                 grpc::ServerContext* context,

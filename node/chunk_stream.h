@@ -21,6 +21,10 @@ inline constexpr int kMaxDownloadHashes = 4096;
 // A stream packs chunks into messages of about this size.
 inline constexpr size_t kDownloadMessageBytes = 1 << 20;
 
+// INVALID_ARGUMENT "sha256: N hashes in one call, at most MAX" if n > max:
+// the bound of every call that names chunks.
+absl::Status CheckHashCount(int n, int max);
+
 enum class AbsentChunk {
   kFail,  // NOT_FOUND naming the chunk's place in the request
   kSkip,  // left out (and so is a chunk whose stored bytes are damaged)

@@ -186,10 +186,7 @@ grpc::Status FederationService::FetchChunks(grpc::ServerContext* context, const 
                                             grpc::ServerWriter<v1::DownloadChunksResponse>* writer) {
   RequestGuard guard(*access_, context, access::Operation::kFetchChunks);
   if (!guard.allowed()) return guard.Finish();
-  if (request->sha256_size() > kMaxDownloadHashes) {
-    return guard.Finish(absl::InvalidArgumentError(absl::StrCat("sha256: ", request->sha256_size(),
-                                                                " hashes in one call, at most ", kMaxDownloadHashes)));
-  }
+  if (absl::Status s = CheckHashCount(request->sha256_size(), kMaxDownloadHashes); !s.ok()) return guard.Finish(s);
   // Only what is held: the peer asks another node for the rest.
   return guard.Finish(
       StreamStoredChunks(*store_->chunks(), request->sha256(), AbsentChunk::kSkip, context, writer));

@@ -11,7 +11,7 @@ check() {  # check <folder> <regex of forbidden includes>
   if [ -n "$hits" ]; then echo "upward include from $1/:"; echo "$hits"; bad=1; fi
 }
 check proto 'catalog|access|web|node|cli'
-check catalog 'access|node|cli'
+check catalog 'access|web|node|cli'
 check access 'node|cli|web'
 check web 'node|cli'
 check node 'cli'
